@@ -1,0 +1,8 @@
+//! The native adapter is what every other GPU test runs on, so its absence must be loud.
+
+#[test]
+fn finds_a_vulkan_adapter() {
+    let summary = pollster::block_on(np_wgpu::probe()).expect("lavapipe or a GPU must be present");
+    assert!(!summary.name.is_empty());
+    assert_eq!(summary.backend, "vulkan");
+}

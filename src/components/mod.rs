@@ -1,0 +1,4 @@
+//! One component per file.
+
+pub mod activation_chart;
+pub mod backend_badge;

@@ -1,0 +1,9 @@
+//! Neural Playground: the Yew app. A thin layer over the engine: it renders state and
+//! dispatches actions, and all computation lives in the engine crates.
+
+mod app;
+mod components;
+
+fn main() {
+    yew::Renderer::<app::App>::new().render();
+}
