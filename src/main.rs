@@ -3,6 +3,7 @@
 
 mod app;
 mod components;
+mod gpu_probe;
 
 fn main() {
     yew::Renderer::<app::App>::new().render();

@@ -2,11 +2,13 @@
 
 use yew::prelude::*;
 
+use crate::gpu_probe::{probe_webgpu, GpuProbe};
+
 /// The text the badge shows for a probe result; kept pure so it can be tested natively.
-pub fn describe(result: &Result<np_wgpu::AdapterSummary, np_wgpu::ProbeError>) -> String {
-    match result {
-        Ok(adapter) => format!("webgpu: {}", adapter.name),
-        Err(err) => format!("cpu: {err}"),
+pub fn describe(probe: &GpuProbe) -> String {
+    match probe {
+        GpuProbe::Available(adapter) => format!("webgpu: {adapter}"),
+        GpuProbe::Unavailable(reason) => format!("cpu: {reason}"),
     }
 }
 
@@ -17,8 +19,7 @@ pub fn backend_badge() -> Html {
         let text = text.clone();
         use_effect_with((), move |_| {
             wasm_bindgen_futures::spawn_local(async move {
-                let result = probe_browser().await;
-                text.set(Some(describe(&result)));
+                text.set(Some(describe(&probe_webgpu().await)));
             });
         });
     }
@@ -34,37 +35,15 @@ pub fn backend_badge() -> Html {
     }
 }
 
-/// Browsers without `navigator.gpu` get a clear reason instead of wgpu's generic error.
-async fn probe_browser() -> Result<np_wgpu::AdapterSummary, np_wgpu::ProbeError> {
-    let has_gpu = web_sys::window()
-        .map(|w| {
-            let navigator = w.navigator();
-            js_sys::Reflect::get(&navigator, &"gpu".into())
-                .map(|v| !v.is_undefined() && !v.is_null())
-                .unwrap_or(false)
-        })
-        .unwrap_or(false);
-    if !has_gpu {
-        return Err(np_wgpu::ProbeError::NoAdapter(
-            "this browser does not expose WebGPU".to_string(),
-        ));
-    }
-    np_wgpu::probe().await
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn describes_both_outcomes() {
-        let gpu = Ok(np_wgpu::AdapterSummary {
-            name: "SwiftShader".into(),
-            backend: "webgpu".into(),
-            is_software: true,
-        });
-        assert_eq!(describe(&gpu), "webgpu: SwiftShader");
-        let cpu = Err(np_wgpu::ProbeError::NoAdapter("none".into()));
-        assert_eq!(describe(&cpu), "cpu: no GPU adapter (none)");
+        let gpu = GpuProbe::Available("google swiftshader, software fallback".into());
+        assert_eq!(describe(&gpu), "webgpu: google swiftshader, software fallback");
+        let cpu = GpuProbe::Unavailable("this browser does not expose WebGPU".into());
+        assert_eq!(describe(&cpu), "cpu: this browser does not expose WebGPU");
     }
 }

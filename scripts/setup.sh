@@ -1,0 +1,93 @@
+#!/usr/bin/env bash
+# Installs what a fresh Debian machine of this project's kind lacks, and nothing it already has.
+# Source it (`. scripts/setup.sh`) to get the tools on PATH; scripts/serve.sh and scripts/test.sh do.
+#
+# Built tools are cached outside the clone (NP_CACHE, default ~/.cache/neural-playground), so a
+# fresh clone on a warm machine takes seconds; a fresh machine builds them once (~10 minutes).
+# Nothing is downloaded from outside crates.io, npm and Debian's archive.
+
+set -euo pipefail
+
+NP_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+NP_CACHE="${NP_CACHE:-$HOME/.cache/neural-playground}"
+NP_TOOLS="$NP_CACHE/tools"
+TRUNK_VERSION=0.21.14
+# Debian's binaryen (108) cannot parse what rustc 1.95 emits; npm's 132 can.
+BINARYEN_VERSION=132.0.0
+# wasm-bindgen-cli must equal the wasm-bindgen crate that Cargo.lock resolved.
+WASM_BINDGEN_VERSION="$(sed -n '/^name = "wasm-bindgen"$/{n;s/^version = "\(.*\)"$/\1/p;q}' "$NP_ROOT/Cargo.lock")"
+
+np_log() { printf '[setup] %s\n' "$*" >&2; }
+
+np_as_root() {
+  if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+np_apt_packages() {
+  local missing=()
+  for pkg in chromium chromium-driver mesa-vulkan-drivers; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+  done
+  if [ ${#missing[@]} -gt 0 ]; then
+    np_log "installing Debian packages: ${missing[*]}"
+    np_as_root apt-get update -q >&2
+    np_as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}" >&2
+  fi
+}
+
+np_rust_target() {
+  if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+    np_log "adding the wasm32-unknown-unknown target"
+    rustup target add wasm32-unknown-unknown >&2
+  fi
+}
+
+np_cargo_tool() { # name, version, crate, extra cargo-install flags...
+  local bin="$1" version="$2" crate="$3"
+  shift 3
+  if [ "$("$NP_TOOLS/bin/$bin" --version 2>/dev/null | awk '{print $2}')" != "$version" ]; then
+    np_log "building $crate $version into $NP_TOOLS (once per machine, several minutes)"
+    cargo install "$@" --root "$NP_TOOLS" --force "$crate@$version" >&2
+  fi
+}
+
+np_binaryen() {
+  local dir="$NP_CACHE/binaryen-$BINARYEN_VERSION"
+  if [ ! -x "$dir/node_modules/.bin/wasm-opt" ]; then
+    np_log "installing binaryen $BINARYEN_VERSION from npm"
+    mkdir -p "$dir"
+    npm install --prefix "$dir" --no-audit --no-fund --silent "binaryen@$BINARYEN_VERSION" >&2
+  fi
+  PATH="$dir/node_modules/.bin:$PATH"
+}
+
+np_test_harness() {
+  # npm ci is exact (package-lock.json); skip it when the installed tree already matches.
+  local dir="$NP_ROOT/tests/e2e"
+  if ! cmp -s "$dir/package-lock.json" "$dir/node_modules/.np-lock" 2>/dev/null; then
+    np_log "installing the npm test harness"
+    (cd "$dir" && npm ci --no-audit --no-fund --silent >&2)
+    cp "$dir/package-lock.json" "$dir/node_modules/.np-lock"
+  fi
+}
+
+np_setup() {
+  np_apt_packages
+  np_rust_target
+  np_cargo_tool trunk "$TRUNK_VERSION" trunk --locked
+  # --locked fails for this CLI (its lock file wants a crate newer than the registry serves).
+  np_cargo_tool wasm-bindgen "$WASM_BINDGEN_VERSION" wasm-bindgen-cli
+  np_binaryen
+  PATH="$NP_TOOLS/bin:$PATH"
+  # trunk builds offline (Trunk.toml), so the crates must be fetched beforehand.
+  (cd "$NP_ROOT" && cargo fetch --quiet >&2)
+  export PATH
+  # trunk would otherwise ask the network for its newest version on every run.
+  export TRUNK_SKIP_VERSION_CHECK=true
+  export CHROMEDRIVER=/usr/bin/chromedriver
+  export XDG_RUNTIME_DIR="${XDG_RUNTIME_DIR:-$NP_CACHE/xdg}"
+  mkdir -p "$XDG_RUNTIME_DIR" && chmod 700 "$XDG_RUNTIME_DIR"
+}
+
+np_setup
+if [ "${1:-}" = "--with-test-harness" ]; then np_test_harness; fi

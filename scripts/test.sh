@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Runs every test: native (engine; wgpu kernels on Mesa's lavapipe), the release wasm build,
+# wasm-bindgen tests in headless chromium, and Playwright end-to-end tests against the build.
+# Installs what it needs first (scripts/setup.sh). Screenshots land in tests/e2e/artifacts/.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. scripts/setup.sh --with-test-harness
+
+step() { printf '\n==> %s\n' "$*"; }
+started=$SECONDS
+
+step "formatting"
+cargo fmt --all -- --check
+
+step "native tests: engine, wgpu on lavapipe, app logic"
+cargo test --workspace --locked
+
+step "release wasm build (trunk)"
+trunk build --release
+
+step "wasm-bindgen tests in headless chromium"
+# chromedriver leaves profile folders in TMPDIR: give it a scratch one.
+scratch="$(mktemp -d)"
+trap 'rm -rf "$scratch"' EXIT
+TMPDIR="$scratch" cargo test --locked --target wasm32-unknown-unknown -p neural-playground --test web
+
+step "end-to-end tests in headless chromium (Playwright)"
+(cd tests/e2e && npm test)
+
+printf '\nall tests passed in %d s\n' $((SECONDS - started))

@@ -1,0 +1,118 @@
+// Shared by every spec: serves the release build on loopback, launches Debian's chromium the way
+// this machine needs it, and watches pages for console errors and requests that leave loopback.
+
+import { createServer } from 'node:http';
+import { mkdtemp, readFile, rm, mkdir } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, extname, normalize, resolve, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const here = dirname(fileURLToPath(import.meta.url));
+export const DIST = resolve(process.env.NP_DIST ?? join(here, '..', '..', 'dist'));
+export const ARTIFACTS = resolve(process.env.NP_ARTIFACTS ?? join(here, 'artifacts'));
+
+const MIME = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript',
+  '.mjs': 'text/javascript',
+  '.wasm': 'application/wasm',
+  '.css': 'text/css',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.json': 'application/json',
+};
+
+/** Serves `root` on 127.0.0.1 at a free port; unknown paths get index.html (one-page app). */
+export async function serve(root = DIST) {
+  if (!existsSync(join(root, 'index.html'))) {
+    throw new Error(`no release build in ${root}: run 'trunk build --release' first (scripts/test.sh does)`);
+  }
+  const server = createServer(async (req, res) => {
+    const path = normalize(decodeURIComponent(new URL(req.url, 'http://x').pathname)).replace(/^(\.\.[/\\])+/, '');
+    let file = join(root, path);
+    if (!file.startsWith(root) || !existsSync(file) || path.endsWith('/')) file = join(root, 'index.html');
+    try {
+      const body = await readFile(file);
+      res.writeHead(200, { 'content-type': MIME[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store' });
+      res.end(body);
+    } catch {
+      res.writeHead(404).end();
+    }
+  });
+  await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
+  const { port } = server.address();
+  return { url: `http://127.0.0.1:${port}/`, close: () => new Promise((ok) => server.close(ok)) };
+}
+
+/** Launches headless Debian chromium in a fresh profile. WebGPU (SwiftShader) only when asked. */
+export async function launch({ webgpu = false, viewport = { width: 1280, height: 900 } } = {}) {
+  const profile = await mkdtemp(join(tmpdir(), 'np-chromium-'));
+  const args = [
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-quic',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+  ];
+  if (webgpu) args.push('--enable-unsafe-webgpu');
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: process.env.NP_CHROMIUM ?? '/usr/bin/chromium',
+    headless: true,
+    args,
+    viewport,
+  });
+  const close = async () => {
+    await context.close();
+    await rm(profile, { recursive: true, force: true });
+  };
+  return { context, close };
+}
+
+/**
+ * Opens the app and records what a user should never get: console errors, uncaught exceptions,
+ * and any request that leaves loopback (blocked, so an offline machine behaves the same).
+ */
+export async function openApp(context, url) {
+  const problems = { consoleErrors: [], pageErrors: [], offLoopback: [] };
+  await context.route('**/*', (route) => {
+    const host = new URL(route.request().url()).hostname;
+    if (host === '127.0.0.1' || host === 'localhost' || host === '[::1]') return route.continue();
+    problems.offLoopback.push(route.request().url());
+    return route.abort();
+  });
+  const page = context.pages()[0] ?? (await context.newPage());
+  page.on('console', (msg) => {
+    if (msg.type() === 'error') problems.consoleErrors.push(msg.text());
+  });
+  page.on('pageerror', (err) => problems.pageErrors.push(String(err)));
+  await page.goto(url);
+  await page.getByTestId('app').waitFor();
+  return { page, problems };
+}
+
+/** Saves a screenshot of the page (or of one element) under the artifacts folder. */
+export async function screenshot(target, name) {
+  await mkdir(ARTIFACTS, { recursive: true });
+  const path = join(ARTIFACTS, `${name}.png`);
+  await target.screenshot({ path });
+  return path;
+}
+
+/** Share of a canvas's pixels that differ from its most common colour (0 = blank). */
+export async function canvasInk(locator) {
+  return locator.evaluate((canvas) => {
+    const ctx = canvas.getContext('2d');
+    const { data } = ctx.getImageData(0, 0, canvas.width, canvas.height);
+    const counts = new Map();
+    for (let i = 0; i < data.length; i += 4) {
+      const key = (data[i] << 16) | (data[i + 1] << 8) | data[i + 2];
+      counts.set(key, (counts.get(key) ?? 0) + 1);
+    }
+    const commonest = Math.max(...counts.values());
+    return 1 - commonest / (data.length / 4);
+  });
+}
