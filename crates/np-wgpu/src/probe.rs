@@ -34,6 +34,7 @@ pub async fn probe() -> Result<AdapterSummary, ProbeError> {
             power_preference: wgpu::PowerPreference::HighPerformance,
             force_fallback_adapter: false,
             compatible_surface: None,
+            ..Default::default()
         })
         .await
         .map_err(|e| ProbeError::NoAdapter(e.to_string()))?;
