@@ -1,2 +1,11 @@
 //! The Neural Playground engine: tensors, reverse-mode autodiff, backends, layers, optimizers,
 //! datasets and training. It knows nothing of the UI or the DOM and is tested natively.
+
+pub mod backend;
+pub mod error;
+pub mod rng;
+pub mod shape;
+
+pub use backend::{Backend, BufferId};
+pub use error::{EngineError, Result};
+pub use shape::Shape;
