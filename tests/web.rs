@@ -9,7 +9,12 @@ wasm_bindgen_test_configure!(run_in_browser);
 
 #[wasm_bindgen_test]
 async fn wgpu_finds_the_browsers_webgpu_adapter() {
-    let adapter = np_wgpu::probe().await.expect("chromium with --enable-unsafe-webgpu has an adapter");
+    let adapter = np_wgpu::probe()
+        .await
+        .expect("chromium with --enable-unsafe-webgpu has an adapter");
     assert_eq!(adapter.backend, "webgpu");
-    assert!(adapter.is_software, "headless chromium's adapter is SwiftShader, a fallback adapter");
+    assert!(
+        adapter.is_software,
+        "headless chromium's adapter is SwiftShader, a fallback adapter"
+    );
 }

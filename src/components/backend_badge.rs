@@ -24,7 +24,14 @@ pub fn backend_badge() -> Html {
         });
     }
     let (label, state) = match &*text {
-        Some(t) => (t.clone(), if t.starts_with("webgpu") { "gpu" } else { "cpu" }),
+        Some(t) => (
+            t.clone(),
+            if t.starts_with("webgpu") {
+                "gpu"
+            } else {
+                "cpu"
+            },
+        ),
         None => ("probing…".to_string(), "probing"),
     };
     html! {
@@ -42,7 +49,10 @@ mod tests {
     #[test]
     fn describes_both_outcomes() {
         let gpu = GpuProbe::Available("google swiftshader, software fallback".into());
-        assert_eq!(describe(&gpu), "webgpu: google swiftshader, software fallback");
+        assert_eq!(
+            describe(&gpu),
+            "webgpu: google swiftshader, software fallback"
+        );
         let cpu = GpuProbe::Unavailable("this browser does not expose WebGPU".into());
         assert_eq!(describe(&cpu), "cpu: this browser does not expose WebGPU");
     }
