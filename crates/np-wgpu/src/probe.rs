@@ -41,7 +41,7 @@ pub async fn probe() -> Result<AdapterSummary, ProbeError> {
     Ok(summarize(&adapter.get_info()))
 }
 
-fn summarize(info: &wgpu::AdapterInfo) -> AdapterSummary {
+pub(crate) fn summarize(info: &wgpu::AdapterInfo) -> AdapterSummary {
     let mut name = info.name.trim().to_string();
     if name.is_empty() {
         // Browsers hide the adapter name for privacy; vendor and architecture are what is left.
