@@ -3,7 +3,9 @@
 
 mod app;
 mod components;
+mod config;
 mod gpu_probe;
+mod state;
 
 fn main() {
     yew::Renderer::<app::App>::new().render();

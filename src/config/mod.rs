@@ -1,0 +1,196 @@
+//! The experiment: one serializable `Config` is the single source of truth. The URL hash is its
+//! text form (`hash::parse` / `hash::print`), presets are Configs, and the training session is
+//! built from one.
+
+pub mod hash;
+mod names;
+mod notice;
+
+use std::collections::BTreeSet;
+
+use serde::{Deserialize, Serialize};
+
+pub use names::{
+    Activation, BackendChoice, Dataset, Feature, Init, Loss, Optimizer, Problem, Regularization,
+};
+pub use notice::Notice;
+
+/// Most hidden layers the diagram draws.
+pub const MAX_LAYERS: usize = 8;
+/// Most neurons per hidden layer: 32 covers the course's 30-unit spiral network; the diagram
+/// shrinks its thumbnails beyond 16.
+pub const MAX_NEURONS: usize = 32;
+
+/// The whole experiment. Field defaults are TensorFlow Playground's, so a link from it opens the
+/// same experiment here.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Config {
+    /// Classification (colours) or regression (a surface). Hash key `problem`.
+    pub problem: Problem,
+    /// The classification dataset. Hash key `dataset`.
+    pub dataset: Dataset,
+    /// The regression dataset. Hash key `regDataset`.
+    pub reg_dataset: Dataset,
+    /// Label noise in percent, 0..=50. Hash key `noise`.
+    pub noise: u32,
+    /// Share of the points used for training, in percent, 10..=90. Hash key `percTrainData`.
+    pub perc_train_data: u32,
+    /// Share of the training points held out for validation, in percent, 0..=50. Hash key
+    /// `percValData`.
+    pub perc_val_data: u32,
+    /// Number of generated points; `None` uses the dataset's own count (500 for classification,
+    /// 1200 for regression, as TensorFlow Playground). Hash key `samples`.
+    pub samples: Option<u32>,
+    /// Mini-batch size, 1..=MAX_BATCH. Hash key `batchSize`.
+    pub batch_size: u32,
+    /// Seed of the data generator and of the per-epoch shuffle; any short text, as TensorFlow
+    /// Playground writes e.g. `0.12345`. Hash key `seed`.
+    pub seed: String,
+    /// Seed of the weight initialization, separate from the data seed so reset repeats a run
+    /// exactly. Hash key `initSeed`.
+    pub init_seed: u64,
+    /// Which input features feed the network (hash keys `x`, `y`, `xSquared`, …).
+    pub features: BTreeSet<Feature>,
+    /// Neurons per hidden layer. Hash key `networkShape` (`4,2`; empty for none).
+    pub network_shape: Vec<usize>,
+    /// Activation of every hidden layer unless `activations` says otherwise. Hash key
+    /// `activation`.
+    pub activation: Activation,
+    /// Per-hidden-layer activations overriding `activation`; empty when not used. Hash key
+    /// `activations` (comma list).
+    pub activations: Vec<Activation>,
+    /// Weight initialization. Hash key `init`; TensorFlow Playground's `initZero=true` means
+    /// `zeros`.
+    pub init: Init,
+    /// Step size; changes apply live. Hash key `learningRate`.
+    pub learning_rate: f64,
+    /// Update rule. Hash key `optimizer`.
+    pub optimizer: Optimizer,
+    /// Momentum coefficient for `momentum` and `nesterov`, 0..1. Hash key `momentum`.
+    pub momentum: f64,
+    /// Training loss; `None` picks by problem (cross-entropy for classification, MSE for
+    /// regression). Hash key `loss`.
+    pub loss: Option<Loss>,
+    /// Weight penalty. Hash key `regularization`.
+    pub regularization: Regularization,
+    /// Penalty strength. Hash key `regularizationRate`.
+    pub regularization_rate: f64,
+    /// Dropout rate on hidden units during training, 0..1. Hash key `dropout`.
+    pub dropout: f64,
+    /// Draw test points on the output. Hash key `showTestData`.
+    pub show_test_data: bool,
+    /// Show the predicted class instead of the blended probability. Hash key `discretize`.
+    pub discretize: bool,
+    /// Hide the explanatory text. Hash key `hideText`.
+    pub hide_text: bool,
+    /// Controls hidden for a lesson (hash keys `<control>_hide=true`).
+    pub hidden_controls: BTreeSet<String>,
+    /// Compute backend. Hash key `backend`.
+    pub backend: BackendChoice,
+}
+
+/// Largest mini-batch the UI offers.
+pub const MAX_BATCH: u32 = 1000;
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            problem: Problem::Classification,
+            dataset: Dataset::Circle,
+            reg_dataset: Dataset::RegPlane,
+            noise: 0,
+            perc_train_data: 50,
+            perc_val_data: 0,
+            samples: None,
+            batch_size: 10,
+            seed: "1".to_string(),
+            init_seed: 1,
+            features: [Feature::X, Feature::Y].into_iter().collect(),
+            network_shape: vec![4, 2],
+            activation: Activation::Tanh,
+            activations: Vec::new(),
+            init: Init::Tfp,
+            learning_rate: 0.03,
+            optimizer: Optimizer::Sgd,
+            momentum: 0.9,
+            loss: None,
+            regularization: Regularization::None,
+            regularization_rate: 0.0,
+            dropout: 0.0,
+            show_test_data: false,
+            discretize: false,
+            hide_text: false,
+            hidden_controls: BTreeSet::new(),
+            backend: BackendChoice::Auto,
+        }
+    }
+}
+
+impl Config {
+    /// The dataset the current problem uses.
+    pub fn active_dataset(&self) -> Dataset {
+        match self.problem {
+            Problem::Classification => self.dataset,
+            Problem::Regression => self.reg_dataset,
+        }
+    }
+
+    /// Number of generated points.
+    pub fn sample_count(&self) -> u32 {
+        self.samples.unwrap_or(match self.problem {
+            Problem::Classification => 500,
+            Problem::Regression => 1200,
+        })
+    }
+
+    /// The activation of hidden layer `layer`.
+    pub fn layer_activation(&self, layer: usize) -> Activation {
+        self.activations
+            .get(layer)
+            .copied()
+            .unwrap_or(self.activation)
+    }
+
+    /// The loss actually used.
+    pub fn effective_loss(&self) -> Loss {
+        self.loss.unwrap_or(match self.problem {
+            Problem::Classification => Loss::CrossEntropy,
+            Problem::Regression => Loss::Mse,
+        })
+    }
+
+    /// The enabled features in their canonical order; one-dimensional datasets only see X1-based
+    /// features, since X2 is constant there.
+    pub fn input_features(&self) -> Vec<Feature> {
+        let one_d = self.active_dataset().is_one_dimensional();
+        Feature::ALL
+            .iter()
+            .copied()
+            .filter(|f| self.features.contains(f))
+            .filter(|f| {
+                !one_d
+                    || matches!(
+                        f,
+                        Feature::X | Feature::XSquared | Feature::SinX | Feature::CosX
+                    )
+            })
+            .collect()
+    }
+
+    /// The data seed as a number: a stable hash of the seed text (FNV-1a), so any text works.
+    pub fn data_seed(&self) -> u64 {
+        self.seed.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+            (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+        })
+    }
+
+    /// Whether the control named `name` (TensorFlow Playground's names, e.g. `learningRate`) is
+    /// shown.
+    pub fn shows(&self, name: &str) -> bool {
+        !self.hidden_controls.contains(name)
+    }
+}
+
+#[cfg(test)]
+mod tests;

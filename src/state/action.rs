@@ -1,0 +1,173 @@
+//! Every change the UI can make to the experiment.
+
+use super::{AppState, Impact};
+use crate::config::{
+    Activation, BackendChoice, Config, Dataset, Feature, Init, Loss, Notice, Optimizer, Problem,
+    Regularization, MAX_BATCH, MAX_LAYERS, MAX_NEURONS,
+};
+
+/// One user intent. Values arriving from inputs are already parsed; the reducer clamps them to
+/// the same limits the hash parser uses.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Action {
+    /// Replace the whole state from a URL hash (page load, back/forward, preset).
+    LoadHash(Config, Vec<Notice>),
+    /// Hide the notices.
+    DismissNotices,
+    SetProblem(Problem),
+    /// Pick a dataset; regression sets switch the problem to regression and back.
+    SetDataset(Dataset),
+    SetNoise(u32),
+    SetPercTrainData(u32),
+    SetPercValData(u32),
+    SetSamples(u32),
+    SetBatchSize(u32),
+    /// New data from a new seed (the "regenerate" button).
+    Regenerate,
+    /// Same data, same init seed: a fresh copy of the first network.
+    Reset,
+    ToggleFeature(Feature),
+    AddLayer,
+    RemoveLayer,
+    /// Add a neuron to hidden layer `usize`.
+    AddNeuron(usize),
+    /// Remove a neuron from hidden layer `usize`.
+    RemoveNeuron(usize),
+    SetActivation(Activation),
+    /// Override the activation of hidden layer `usize`.
+    SetLayerActivation(usize, Activation),
+    SetInit(Init),
+    SetInitSeed(u64),
+    SetLearningRate(f64),
+    SetOptimizer(Optimizer),
+    SetMomentum(f64),
+    SetLoss(Loss),
+    SetRegularization(Regularization),
+    SetRegularizationRate(f64),
+    SetDropout(f64),
+    SetShowTestData(bool),
+    SetDiscretize(bool),
+    SetBackend(BackendChoice),
+}
+
+impl Action {
+    /// Applies the action to `state.config` (and notices); returns the impact the action forces
+    /// beyond what the config difference implies (reset with an unchanged config).
+    pub(super) fn apply(&self, state: &mut AppState) -> Impact {
+        let c = &mut state.config;
+        match self.clone() {
+            Action::LoadHash(config, notices) => {
+                *c = config;
+                state.notices = notices;
+                return Impact::Rebuild;
+            }
+            Action::DismissNotices => state.notices.clear(),
+            Action::SetProblem(p) => c.problem = p,
+            Action::SetDataset(d) => {
+                if d.is_regression() {
+                    c.reg_dataset = d;
+                    c.problem = Problem::Regression;
+                } else {
+                    c.dataset = d;
+                    c.problem = Problem::Classification;
+                }
+            }
+            Action::SetNoise(n) => c.noise = n.min(50),
+            Action::SetPercTrainData(p) => c.perc_train_data = p.clamp(10, 90),
+            Action::SetPercValData(p) => c.perc_val_data = p.min(50),
+            Action::SetSamples(n) => {
+                c.samples = Some(n.clamp(
+                    crate::config::hash::MIN_SAMPLES,
+                    crate::config::hash::MAX_SAMPLES,
+                ))
+            }
+            Action::SetBatchSize(b) => c.batch_size = b.clamp(1, MAX_BATCH),
+            Action::Regenerate => c.seed = next_seed(&c.seed),
+            Action::Reset => return Impact::Reset,
+            Action::ToggleFeature(f) => {
+                if !c.features.remove(&f) {
+                    c.features.insert(f);
+                }
+            }
+            Action::AddLayer => {
+                if c.network_shape.len() < MAX_LAYERS {
+                    let width = c.network_shape.last().copied().unwrap_or(2);
+                    c.network_shape.push(width);
+                    if !c.activations.is_empty() {
+                        c.activations.push(c.activation);
+                    }
+                }
+            }
+            Action::RemoveLayer => {
+                c.network_shape.pop();
+                c.activations.truncate(c.network_shape.len());
+            }
+            Action::AddNeuron(l) => {
+                if let Some(n) = c.network_shape.get_mut(l) {
+                    *n = (*n + 1).min(MAX_NEURONS);
+                }
+            }
+            Action::RemoveNeuron(l) => {
+                if let Some(n) = c.network_shape.get_mut(l) {
+                    *n = n.saturating_sub(1).max(1);
+                }
+            }
+            Action::SetActivation(a) => {
+                c.activation = a;
+                // Choosing the shared activation applies it to every layer, as in TensorFlow
+                // Playground.
+                c.activations.clear();
+            }
+            Action::SetLayerActivation(l, a) => {
+                if l < c.network_shape.len() {
+                    if c.activations.is_empty() {
+                        c.activations = vec![c.activation; c.network_shape.len()];
+                    }
+                    c.activations[l] = a;
+                    if c.activations.iter().all(|&x| x == c.activation) {
+                        c.activations.clear();
+                    }
+                }
+            }
+            Action::SetInit(i) => c.init = i,
+            Action::SetInitSeed(s) => c.init_seed = s,
+            Action::SetLearningRate(lr) => {
+                if lr.is_finite() && lr > 0.0 {
+                    c.learning_rate = lr.min(10.0);
+                }
+            }
+            Action::SetOptimizer(o) => c.optimizer = o,
+            Action::SetMomentum(m) => {
+                if m.is_finite() {
+                    c.momentum = m.clamp(0.0, 0.999);
+                }
+            }
+            Action::SetLoss(l) => c.loss = Some(l),
+            Action::SetRegularization(r) => c.regularization = r,
+            Action::SetRegularizationRate(r) => {
+                if r.is_finite() {
+                    c.regularization_rate = r.clamp(0.0, 10.0);
+                }
+            }
+            Action::SetDropout(d) => {
+                if d.is_finite() {
+                    c.dropout = d.clamp(0.0, 0.9);
+                }
+            }
+            Action::SetShowTestData(b) => c.show_test_data = b,
+            Action::SetDiscretize(b) => c.discretize = b,
+            Action::SetBackend(b) => c.backend = b,
+        }
+        Impact::None
+    }
+}
+
+/// The next data seed after `seed`: deterministic, so a regenerated experiment is still a link.
+fn next_seed(seed: &str) -> String {
+    let hashed = Config {
+        seed: seed.to_string(),
+        ..Config::default()
+    }
+    .data_seed();
+    format!("{}", hashed % 100_000 + 1)
+}
