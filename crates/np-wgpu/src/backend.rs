@@ -19,7 +19,6 @@ use np_engine::backend::ReadFuture;
 use np_engine::backend::{BinaryOp, MatmulDesc, ReduceOp, UnaryOp, UpdateRule, XentKind};
 use np_engine::{Backend, BufferId, EngineError, Result, Shape};
 use std::sync::Arc;
-use wgpu::util::DeviceExt;
 
 impl From<GpuError> for EngineError {
     fn from(e: GpuError) -> Self {
@@ -112,19 +111,23 @@ impl WgpuBackend {
         Ok(bytes)
     }
 
-    /// A device buffer holding `bytes` (padded to the pool's size class), not yet in any slot.
+    /// A fresh device buffer holding `contents` (its size a pool size class, so it can be
+    /// recycled). `queue.write_buffer` into a buffer no recorded command uses yet is ordered
+    /// correctly: it lands before the submission that first reads it.
     fn upload_bytes(&self, contents: &[u8], len: usize) -> Result<wgpu::Buffer> {
         let bytes = self.check_size(len)?;
-        let mut padded = contents.to_vec();
-        padded.resize(bytes as usize, 0);
-        Ok(self
-            .ctx
-            .device
-            .create_buffer_init(&wgpu::util::BufferInitDescriptor {
-                label: Some("np-wgpu upload"),
-                contents: &padded,
-                usage: STORAGE,
-            }))
+        self.ctx.check()?;
+        let buffer = self.ctx.device.create_buffer(&wgpu::BufferDescriptor {
+            label: Some("np-wgpu upload"),
+            size: bytes,
+            usage: STORAGE,
+            mapped_at_creation: false,
+        });
+        let whole = contents.len() / 4 * 4; // always all of it: f32 and u32 data
+        if whole > 0 {
+            self.ctx.queue.write_buffer(&buffer, 0, &contents[..whole]);
+        }
+        Ok(buffer)
     }
 
     fn record<P: bytemuck::Pod>(
