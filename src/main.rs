@@ -5,6 +5,7 @@ mod app;
 mod components;
 mod config;
 mod gpu_probe;
+mod session;
 mod state;
 
 fn main() {

@@ -1,0 +1,82 @@
+//! Loss and accuracy per epoch, kept at a bounded size so drawing cost does not grow with the
+//! epoch count: when full, every other point is dropped and the recording stride doubles.
+
+/// Metrics of one epoch. `None` where a split is empty or the problem has no accuracy.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Record {
+    pub epoch: u64,
+    pub loss_train: f64,
+    pub loss_test: Option<f64>,
+    pub loss_val: Option<f64>,
+    pub acc_train: Option<f64>,
+    pub acc_test: Option<f64>,
+}
+
+/// A bounded, evenly strided history.
+#[derive(Debug, Clone, PartialEq)]
+pub struct History {
+    records: Vec<Record>,
+    capacity: usize,
+    stride: u64,
+}
+
+impl Default for History {
+    fn default() -> Self {
+        Self::with_capacity(256)
+    }
+}
+
+impl History {
+    /// Holds at most `capacity` records (at least 4).
+    pub fn with_capacity(capacity: usize) -> Self {
+        Self {
+            records: Vec::new(),
+            capacity: capacity.max(4),
+            stride: 1,
+        }
+    }
+
+    /// Offers the metrics of one epoch; kept when the epoch falls on the current stride.
+    pub fn push(&mut self, record: Record) {
+        if record.epoch % self.stride != 0 {
+            return;
+        }
+        self.records.push(record);
+        if self.records.len() >= self.capacity {
+            self.stride *= 2;
+            let stride = self.stride;
+            self.records.retain(|r| r.epoch % stride == 0);
+        }
+    }
+
+    /// The kept records, oldest first.
+    pub fn records(&self) -> &[Record] {
+        &self.records
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stays_bounded_and_spans_the_whole_run() {
+        let mut h = History::with_capacity(64);
+        for epoch in 0..=100_000 {
+            h.push(Record {
+                epoch,
+                loss_train: 1.0 / (epoch as f64 + 1.0),
+                ..Record::default()
+            });
+        }
+        let r = h.records();
+        assert!(r.len() <= 64 && r.len() >= 32, "{}", r.len());
+        assert_eq!(r[0].epoch, 0);
+        assert!(r[r.len() - 1].epoch > 90_000);
+        assert!(
+            r.windows(2)
+                .all(|w| w[1].epoch - w[0].epoch == r[1].epoch - r[0].epoch),
+            "even spacing"
+        );
+    }
+}

@@ -1,0 +1,134 @@
+//! The session trains, repeats itself, and stops on a diverged loss.
+
+use super::*;
+use crate::config::hash;
+
+fn config(hash: &str) -> Config {
+    let (c, notices) = hash::parse(hash);
+    assert_eq!(notices, vec![]);
+    c
+}
+
+#[test]
+fn step_epoch_advances_by_one_and_batches_do_not_leak() {
+    let mut s = Session::new(&config("dataset=xor&batchSize=7&percTrainData=50"));
+    assert_eq!(s.epoch(), 0);
+    s.step_epoch();
+    assert_eq!(s.epoch(), 1);
+    // 250 training points in batches of 7: 35 full batches and one of 5, all in epoch 2.
+    let mut batches = 0;
+    while !s.step_batch() {
+        batches += 1;
+    }
+    assert_eq!(batches + 1, 36);
+    assert_eq!(s.epoch(), 2);
+}
+
+#[test]
+fn reset_repeats_the_run_exactly() {
+    let c = config("dataset=spiral&networkShape=8,8&initSeed=5");
+    let mut s = Session::new(&c);
+    let first = s.snapshot(8).layers;
+    for _ in 0..3 {
+        s.step_epoch();
+    }
+    let trained = s.latest();
+    s.reset();
+    assert_eq!(s.epoch(), 0);
+    assert_eq!(s.snapshot(8).layers, first, "same initial weights");
+    for _ in 0..3 {
+        s.step_epoch();
+    }
+    assert_eq!(s.latest(), trained, "same run");
+}
+
+#[test]
+fn tensorflow_playground_spiral_learns() {
+    let c = config("#activation=tanh&batchSize=10&dataset=spiral&learningRate=0.03&networkShape=8,8&seed=0.12345&percTrainData=50&x=true&y=true&xTimesY=false&xSquared=false&ySquared=false&sinX=true&sinY=true&problem=classification");
+    let mut s = Session::new(&c);
+    let start = s.latest().loss_test.unwrap_or(f64::NAN);
+    for _ in 0..300 {
+        s.step_epoch();
+    }
+    let end = s.latest();
+    eprintln!(
+        "spiral: test loss {start:.3} -> {:?}, acc {:?}",
+        end.loss_test, end.acc_test
+    );
+    assert!(end.loss_test.unwrap_or(f64::NAN) < 0.35, "{end:?}");
+}
+
+#[test]
+fn three_class_spiral_reaches_high_accuracy() {
+    let c = config("dataset=spiral3&networkShape=30&activation=relu&optimizer=adam&learningRate=0.01&batchSize=30&init=he");
+    let mut s = Session::new(&c);
+    for _ in 0..300 {
+        s.step_epoch();
+    }
+    let end = s.latest();
+    eprintln!("spiral3: {end:?}");
+    assert!(end.acc_train.unwrap_or(0.0) > 0.9, "{end:?}");
+}
+
+#[test]
+fn regression_and_one_d_datasets_train() {
+    for h in [
+        "problem=regression&regDataset=reg-plane",
+        "dataset=func1d&networkShape=16&activation=tanh",
+    ] {
+        let mut s = Session::new(&config(h));
+        let start = s.latest().loss_train;
+        for _ in 0..50 {
+            s.step_epoch();
+        }
+        assert!(
+            s.latest().loss_train < start,
+            "{h}: {start} -> {}",
+            s.latest().loss_train
+        );
+        assert_eq!(s.latest().acc_train, None);
+    }
+}
+
+#[test]
+fn divergence_pauses_with_advice() {
+    let mut s = Session::new(&config(
+        "problem=regression&learningRate=10&networkShape=8,8&activation=relu",
+    ));
+    for _ in 0..20 {
+        s.step_epoch();
+    }
+    let message = s.diverged().map(str::to_string).unwrap_or_default();
+    assert!(message.contains("Lower the learning rate"), "{message}");
+    assert!(!s.step_batch(), "training stays paused");
+    s.reset();
+    assert!(s.diverged().is_none());
+    // A weight edited to infinity counts too.
+    s.set_weight(0, 0, 0, f64::INFINITY);
+    assert!(s.diverged().is_some());
+}
+
+#[test]
+fn editing_a_weight_changes_the_output() {
+    let mut s = Session::new(&config("dataset=circle"));
+    let before = s.snapshot(10).output;
+    s.set_bias(2, 0, 3.0);
+    assert_ne!(s.snapshot(10).output, before);
+}
+
+#[test]
+fn snapshot_is_the_right_way_up() {
+    // A single linear unit on X2 with a positive weight: the top row (y > 0) is larger.
+    let mut s = Session::new(&config("problem=regression&networkShape=&x=false&y=true"));
+    s.set_weight(0, 0, 0, 1.0);
+    s.set_bias(0, 0, 0.0);
+    let snap = s.snapshot(4);
+    assert!(snap.output[0][0] > 0.0 && snap.output[15][0] < 0.0);
+    assert_eq!(snapshot::cell_xy(4, 0, 0), (-4.5, 4.5));
+}
+
+#[test]
+fn suggested_rate_is_a_tenth() {
+    assert_eq!(suggest_rate(3.0), 0.3);
+    assert_eq!(suggest_rate(0.03), 0.003);
+}
