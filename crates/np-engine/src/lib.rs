@@ -9,3 +9,10 @@ pub mod shape;
 pub use backend::{Backend, BufferId};
 pub use error::{EngineError, Result};
 pub use shape::Shape;
+pub mod autodiff;
+pub mod nn;
+pub mod optim;
+pub mod tensor;
+
+pub use autodiff::{Graph, NodeId, NodeKind, VarId};
+pub use tensor::{Tensor, TensorData};

@@ -1,0 +1,103 @@
+//! A Keras-style model summary: each layer, its output shape, its parameter count, totals.
+
+use super::spec::ModelSpec;
+use serde::{Deserialize, Serialize};
+
+/// One row of the summary.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SummaryRow {
+    /// `dense_1`, `dense_2`, ...
+    pub layer: String,
+    /// `(None, units)` as Keras prints it.
+    pub output_shape: String,
+    pub params: usize,
+}
+
+/// The whole summary.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Summary {
+    pub rows: Vec<SummaryRow>,
+    pub total: usize,
+    pub trainable: usize,
+    pub non_trainable: usize,
+}
+
+impl Summary {
+    /// The summary of a spec: a dense layer of `n_in -> n_out` has `n_in * n_out + n_out`.
+    pub fn of(spec: &ModelSpec) -> Self {
+        let rows: Vec<SummaryRow> = spec
+            .widths()
+            .windows(2)
+            .enumerate()
+            .map(|(i, w)| SummaryRow {
+                layer: format!("dense_{} (Dense)", i + 1),
+                output_shape: format!("(None, {})", w[1]),
+                params: w[0] * w[1] + w[1],
+            })
+            .collect();
+        let total = rows.iter().map(|r| r.params).sum();
+        Self {
+            rows,
+            total,
+            trainable: total,
+            non_trainable: 0,
+        }
+    }
+}
+
+impl std::fmt::Display for Summary {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        writeln!(
+            f,
+            "{:<22}{:<18}{:>10}",
+            "Layer (type)", "Output Shape", "Param #"
+        )?;
+        for r in &self.rows {
+            writeln!(f, "{:<22}{:<18}{:>10}", r.layer, r.output_shape, r.params)?;
+        }
+        writeln!(f, "Total params: {}", self.total)?;
+        writeln!(f, "Trainable params: {}", self.trainable)?;
+        write!(f, "Non-trainable params: {}", self.non_trainable)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::nn::{Activation, Init, OutputUnit};
+    #[test]
+    fn counts_match_keras_for_the_course_examples() {
+        let moons = ModelSpec::mlp(
+            2,
+            &[3],
+            Activation::Tanh,
+            1,
+            OutputUnit::Sigmoid,
+            Init::GlorotUniform,
+        );
+        assert_eq!(Summary::of(&moons).total, 13);
+        let circles = ModelSpec::mlp(
+            2,
+            &[3],
+            Activation::Sigmoid,
+            2,
+            OutputUnit::Softmax,
+            Init::GlorotUniform,
+        );
+        assert_eq!(Summary::of(&circles).total, 17);
+        let mnist = ModelSpec::mlp(
+            784,
+            &[512],
+            Activation::Relu,
+            10,
+            OutputUnit::Softmax,
+            Init::GlorotUniform,
+        );
+        let s = Summary::of(&mnist);
+        assert_eq!(
+            (s.rows[0].params, s.rows[1].params, s.total),
+            (401_920, 5_130, 407_050)
+        );
+        assert!(s.to_string().contains("Total params: 407050"));
+    }
+}
