@@ -1,7 +1,7 @@
 //! Whole training runs: the same two-layer network trained by the same sequence of backend calls
 //! on the GPU and on the reference agree to 1e-3 (losses and every weight after 40 Adam steps;
 //! differences are f32 summation order); a step is one submission and allocates nothing after
-//! the first; and a device lost mid-training hands over to the understudy with every weight and
+//! the first; and a device lost mid-training hands over to np-engine's CPU backend with every weight and
 //! Adam moment intact.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
@@ -197,6 +197,13 @@ fn gpu_and_reference_training_runs_agree() {
         assert_close(g, r, 1e-3, 1e-3, &format!("param/state {i}"));
     }
     assert!(gl[39] < gl[0] * 0.8, "it learns: {} -> {}", gl[0], gl[39]);
+    // And np-engine's CPU backend, the one the app falls back to.
+    let mut c = np_engine::backend::cpu::CpuBackend::new();
+    let (cl, cp) = train(&mut c, 40, |_, _| {});
+    assert_close(&gl, &cl, 1e-3, 1e-3, "losses vs CpuBackend");
+    for (i, (g, c)) in gp.iter().zip(&cp).enumerate() {
+        assert_close(g, c, 1e-3, 1e-3, &format!("param/state {i} vs CpuBackend"));
+    }
 }
 
 #[test]
