@@ -1,5 +1,7 @@
 //! The native adapter is what every other GPU test runs on, so its absence must be loud.
 
+#![allow(clippy::expect_used)] // a test: a missing adapter should fail loudly
+
 #[test]
 fn finds_a_vulkan_adapter() {
     let summary = pollster::block_on(np_wgpu::probe()).expect("lavapipe or a GPU must be present");

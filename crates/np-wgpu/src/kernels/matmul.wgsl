@@ -40,8 +40,12 @@ fn matmul(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) l
     let row0 = wid.y * TILE;
     let col0 = wid.x * TILE;
 
-    var acc: array<f32, 16>;
-    for (var i = 0u; i < 16u; i++) { acc[i] = 0.0; }
+    // The 4x4 register block as four vec4 rows: no dynamically indexed private arrays, which
+    // some compilers (lavapipe's among them) spill to memory.
+    var acc0 = vec4<f32>(0.0);
+    var acc1 = vec4<f32>(0.0);
+    var acc2 = vec4<f32>(0.0);
+    var acc3 = vec4<f32>(0.0);
 
     for (var k0 = 0u; k0 < k; k0 += DEPTH) {
         // Each thread loads 4 of the 1024 values of each slab.
@@ -72,30 +76,28 @@ fn matmul(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) l
         }
         workgroupBarrier();
         for (var kk = 0u; kk < DEPTH; kk++) {
-            var ra: array<f32, 4>;
-            var rb: array<f32, 4>;
-            for (var i = 0u; i < 4u; i++) {
-                ra[i] = a_tile[kk * TILE + lid.y + 16u * i];
-                rb[i] = b_tile[kk * TILE + lid.x + 16u * i];
-            }
-            for (var i = 0u; i < 4u; i++) {
-                for (var j = 0u; j < 4u; j++) {
-                    acc[i * 4u + j] = fma(ra[i], rb[j], acc[i * 4u + j]);
-                }
-            }
+            let ao = kk * TILE + lid.y;
+            let bo = kk * TILE + lid.x;
+            let rb = vec4<f32>(b_tile[bo], b_tile[bo + 16u], b_tile[bo + 32u], b_tile[bo + 48u]);
+            acc0 = fma(vec4<f32>(a_tile[ao]), rb, acc0);
+            acc1 = fma(vec4<f32>(a_tile[ao + 16u]), rb, acc1);
+            acc2 = fma(vec4<f32>(a_tile[ao + 32u]), rb, acc2);
+            acc3 = fma(vec4<f32>(a_tile[ao + 48u]), rb, acc3);
         }
         workgroupBarrier();
     }
 
     let accumulate = (params.flags & 4u) != 0u;
+    var rows = array<vec4<f32>, 4>(acc0, acc1, acc2, acc3);
     for (var i = 0u; i < 4u; i++) {
         let gr = row0 + lid.y + 16u * i;
         if (gr >= m) { continue; }
+        let acc = rows[i];
         for (var j = 0u; j < 4u; j++) {
             let gc = col0 + lid.x + 16u * j;
             if (gc >= n) { continue; }
             let o = gr * n + gc;
-            var v = acc[i * 4u + j];
+            var v = acc[j];
             if (accumulate) { v = v + out[o]; }
             out[o] = v;
         }
