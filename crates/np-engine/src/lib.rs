@@ -2,6 +2,7 @@
 //! datasets and training. It knows nothing of the UI or the DOM and is tested natively.
 
 pub mod backend;
+pub mod data;
 pub mod error;
 pub mod rng;
 pub mod shape;
@@ -13,6 +14,7 @@ pub mod autodiff;
 pub mod nn;
 pub mod optim;
 pub mod tensor;
+pub mod train;
 
 pub use autodiff::{Graph, NodeId, NodeKind, VarId};
 pub use tensor::{Tensor, TensorData};

@@ -277,6 +277,20 @@ impl Graph {
         let id = self.push(NodeKind::Input, vec![], t.shape(), b, vec![], false);
         self.name(id, name)
     }
+    /// A fed input node that takes ownership of a buffer already on the backend (no host
+    /// round trip: mini-batches gathered on the device).
+    pub fn input_buffer(&mut self, name: &str, buf: BufferId, shape: Shape) -> Result<NodeId> {
+        let len = self.backend.buffer_len(buf)?;
+        if len != shape.numel() {
+            return Err(EngineError::BufferLength {
+                what: "input buffer",
+                got: len,
+                want: shape.numel(),
+            });
+        }
+        let id = self.push(NodeKind::Input, vec![], shape, buf, vec![], false);
+        self.name(id, name)
+    }
     /// A node reading variable `v` (shares the variable's buffer).
     pub fn var(&mut self, v: VarId) -> Result<NodeId> {
         let var = self.var_info(v)?;

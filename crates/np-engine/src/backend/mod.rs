@@ -58,7 +58,9 @@ pub trait Backend: std::fmt::Debug {
     fn release(&mut self, buf: BufferId);
     /// The length in floats of a live buffer.
     fn buffer_len(&self, buf: BufferId) -> Result<usize>;
-    /// Read a whole buffer back to the host. Ops submitted before the call are included.
+    /// Read a whole buffer back to the host. Ops submitted before the call are included, and
+    /// the contents are captured at call time: the caller may release or overwrite the buffer
+    /// right after calling `read`, before awaiting the future.
     fn read(&self, buf: BufferId) -> ReadFuture;
     /// Read synchronously. The default polls [`Backend::read`] once and returns
     /// [`EngineError::NotReady`] if it is pending, which never happens on the CPU; a native GPU

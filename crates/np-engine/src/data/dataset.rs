@@ -1,0 +1,126 @@
+//! A dataset (features and targets) and its seeded train/validation/test split.
+
+use crate::error::{EngineError, Result};
+use crate::rng::Rng;
+use crate::tensor::Tensor;
+
+/// Features and targets.
+/// # Shapes
+/// `x: [n, features]`; `y: [n]` holding class indices (as f32) or regression values.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Dataset {
+    pub x: Tensor,
+    pub y: Vec<f32>,
+    /// Number of classes; 0 means regression.
+    pub classes: usize,
+}
+
+/// The three parts of a split.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Splits {
+    pub train: Dataset,
+    pub val: Dataset,
+    pub test: Dataset,
+}
+
+impl Dataset {
+    /// A dataset from rows of features; checks lengths and class labels.
+    pub fn new(x: Tensor, y: Vec<f32>, classes: usize) -> Result<Self> {
+        let (n, _) = x.shape().rows_cols();
+        if x.shape().rank() != 2 || n != y.len() {
+            return Err(EngineError::InvalidConfig(format!(
+                "{} targets for features {:?}",
+                y.len(),
+                x.dims()
+            )));
+        }
+        if classes > 0 {
+            if let Some(bad) = y
+                .iter()
+                .find(|&&c| c < 0.0 || c as usize >= classes || c.fract() != 0.0)
+            {
+                return Err(EngineError::InvalidConfig(format!(
+                    "label {bad} for {classes} classes"
+                )));
+            }
+        }
+        Ok(Self { x, y, classes })
+    }
+    pub fn len(&self) -> usize {
+        self.y.len()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.y.is_empty()
+    }
+    pub fn features(&self) -> usize {
+        self.x.shape().rows_cols().1
+    }
+    pub fn is_regression(&self) -> bool {
+        self.classes == 0
+    }
+    /// The rows at `idx`, in that order.
+    pub fn subset(&self, idx: &[usize]) -> Result<Self> {
+        let d = self.features();
+        let src = self.x.data();
+        let mut x = Vec::with_capacity(idx.len() * d);
+        let mut y = Vec::with_capacity(idx.len());
+        for &i in idx {
+            if i >= self.len() {
+                return Err(EngineError::OutOfRange {
+                    what: "dataset row",
+                    index: i,
+                    limit: self.len(),
+                });
+            }
+            x.extend_from_slice(&src[i * d..(i + 1) * d]);
+            y.push(self.y[i]);
+        }
+        Self::new(Tensor::new(x, &[idx.len(), d])?, y, self.classes)
+    }
+    /// Targets as a dense matrix for a model with `outputs` outputs: one-hot rows when
+    /// `outputs > 1` for classification, the label itself (0/1) with one output, the value
+    /// for regression.
+    /// # Shapes
+    /// result `[n, outputs]`.
+    pub fn target_matrix(&self, outputs: usize) -> Result<Tensor> {
+        let n = self.len();
+        if self.classes > 1 && outputs > 1 {
+            if outputs != self.classes {
+                return Err(EngineError::InvalidConfig(format!(
+                    "{outputs} outputs for {} classes",
+                    self.classes
+                )));
+            }
+            let mut t = vec![0.0; n * outputs];
+            for (r, &c) in self.y.iter().enumerate() {
+                t[r * outputs + c as usize] = 1.0;
+            }
+            return Tensor::new(t, &[n, outputs]);
+        }
+        if outputs != 1 {
+            return Err(EngineError::InvalidConfig(format!(
+                "{outputs} outputs for one target per row"
+            )));
+        }
+        Tensor::new(self.y.clone(), &[n, 1])
+    }
+    /// Shuffle (seeded), then take `test_pct` % for test and `val_pct` % of the rest for
+    /// validation, as the course does (test 10 %, then validation 20 % of the remainder).
+    pub fn split(&self, val_pct: f32, test_pct: f32, seed: u64) -> Result<Splits> {
+        if !(0.0..100.0).contains(&val_pct) || !(0.0..100.0).contains(&test_pct) {
+            return Err(EngineError::InvalidConfig(
+                "split percentages must be in [0, 100)".into(),
+            ));
+        }
+        let mut idx: Vec<usize> = (0..self.len()).collect();
+        Rng::new(seed).shuffle(&mut idx);
+        let n_test = (self.len() as f32 * test_pct / 100.0).round() as usize;
+        let rest = self.len() - n_test;
+        let n_val = (rest as f32 * val_pct / 100.0).round() as usize;
+        Ok(Splits {
+            test: self.subset(&idx[..n_test])?,
+            val: self.subset(&idx[n_test..n_test + n_val])?,
+            train: self.subset(&idx[n_test + n_val..])?,
+        })
+    }
+}

@@ -1,0 +1,138 @@
+//! Looking inside a trainer: single weights, per-layer values and gradients, activations.
+
+use super::trainer::Trainer;
+use crate::error::{EngineError, Result};
+use crate::nn::{release_all, Dense};
+use crate::tensor::Tensor;
+use serde::{Deserialize, Serialize};
+
+/// One layer's activations for a batch of inputs.
+/// # Shapes
+/// `pre, post: [rows, units]`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LayerActivations {
+    pub pre: Tensor,
+    pub post: Tensor,
+}
+
+/// Per-layer gradient norms (L2) after the last step.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct GradNorms {
+    pub weights: f32,
+    pub bias: f32,
+}
+
+fn l2(v: &[f32]) -> f32 {
+    v.iter().map(|x| x * x).sum::<f32>().sqrt()
+}
+
+impl Trainer {
+    fn layer(&self, layer: usize) -> Result<&Dense> {
+        let n = self.model.layers.len();
+        self.model.layers.get(layer).ok_or(EngineError::OutOfRange {
+            what: "layer",
+            index: layer,
+            limit: n,
+        })
+    }
+    fn weight_index(
+        &self,
+        layer: usize,
+        from: usize,
+        to: usize,
+    ) -> Result<(crate::autodiff::VarId, usize)> {
+        let l = self.layer(layer)?;
+        if from >= l.fan_in || to >= l.units {
+            return Err(EngineError::OutOfRange {
+                what: "weight (from, to)",
+                index: from.max(to),
+                limit: l.fan_in.max(l.units),
+            });
+        }
+        Ok((l.w, from * l.units + to))
+    }
+    /// The weight from unit `from` of the previous layer to unit `to` of `layer` (0 = first
+    /// dense layer, whose `from` is an input feature).
+    pub fn weight(&self, layer: usize, from: usize, to: usize) -> Result<f32> {
+        let (v, i) = self.weight_index(layer, from, to)?;
+        Ok(self.graph.var_value(v)?.data()[i])
+    }
+    /// Set one weight (the app's "click an edge and type a value").
+    pub fn set_weight(&mut self, layer: usize, from: usize, to: usize, value: f32) -> Result<()> {
+        let (v, i) = self.weight_index(layer, from, to)?;
+        let mut data = self.graph.var_value(v)?.to_vec();
+        data[i] = value;
+        let dims = self.graph.var_info(v)?.shape;
+        self.graph.set_var(v, &Tensor::from_shape(data, dims)?)
+    }
+    /// The bias of unit `unit` of `layer`.
+    pub fn bias(&self, layer: usize, unit: usize) -> Result<f32> {
+        let l = self.layer(layer)?;
+        let b = self.graph.var_value(l.b)?;
+        b.data().get(unit).copied().ok_or(EngineError::OutOfRange {
+            what: "unit",
+            index: unit,
+            limit: l.units,
+        })
+    }
+    pub fn set_bias(&mut self, layer: usize, unit: usize, value: f32) -> Result<()> {
+        let l = self.layer(layer)?.clone();
+        let mut data = self.graph.var_value(l.b)?.to_vec();
+        *data.get_mut(unit).ok_or(EngineError::OutOfRange {
+            what: "unit",
+            index: unit,
+            limit: l.units,
+        })? = value;
+        self.graph.set_var(l.b, &Tensor::vector(data))
+    }
+    /// A layer's weights `[fan_in, units]` and bias `[units]` (histograms, weight images).
+    pub fn layer_params(&self, layer: usize) -> Result<(Tensor, Tensor)> {
+        let l = self.layer(layer)?;
+        Ok((self.graph.var_value(l.w)?, self.graph.var_value(l.b)?))
+    }
+    /// A layer's gradients from the last step (zero before the first).
+    pub fn layer_grads(&self, layer: usize) -> Result<(Tensor, Tensor)> {
+        let l = self.layer(layer)?;
+        Ok((self.graph.var_grad(l.w)?, self.graph.var_grad(l.b)?))
+    }
+    /// Gradient norms of every layer from the last step.
+    pub fn grad_norms(&self) -> Result<Vec<GradNorms>> {
+        (0..self.model.layers.len())
+            .map(|i| {
+                let (w, b) = self.layer_grads(i)?;
+                Ok(GradNorms {
+                    weights: l2(w.data()),
+                    bias: l2(b.data()),
+                })
+            })
+            .collect()
+    }
+    /// Pre- and post-activations of every layer for a batch of inputs (hidden-layer views,
+    /// neuron thumbnails). No dropout; the last layer's `post` is the output unit's value.
+    /// # Shapes
+    /// `x: [rows, inputs]`.
+    pub fn activations(&mut self, x: &Tensor) -> Result<Vec<LayerActivations>> {
+        let (rows, d) = x.shape().rows_cols();
+        if d != self.cfg.model.inputs {
+            return Err(EngineError::ShapeMismatch {
+                op: "activations",
+                left: x.dims().to_vec(),
+                right: vec![rows, self.cfg.model.inputs],
+            });
+        }
+        let xb = self.graph.backend_mut().upload(x.data())?;
+        let pairs = self.model.infer(&mut self.graph, xb, rows, true)?;
+        let be = self.graph.backend();
+        let mut out = Vec::new();
+        for (&(pre, post), l) in pairs.iter().zip(&self.model.layers) {
+            out.push(LayerActivations {
+                pre: Tensor::new(be.read_blocking(pre)?, &[rows, l.units])?,
+                post: Tensor::new(be.read_blocking(post)?, &[rows, l.units])?,
+            });
+        }
+        let be = self.graph.backend_mut();
+        release_all(be, &pairs);
+        be.release(xb);
+        Ok(out)
+    }
+}

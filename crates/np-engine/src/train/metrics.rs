@@ -1,0 +1,162 @@
+//! Metrics computed on the host from predictions: loss, accuracy, ROC AUC, confusion matrix, R2.
+
+use crate::nn::{Loss, OutputUnit};
+use serde::{Deserialize, Serialize};
+
+/// Metrics of one split. Classification fills `accuracy` (and `auc` for two classes);
+/// regression fills `r2`.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct EvalMetrics {
+    pub loss: f32,
+    pub accuracy: Option<f32>,
+    pub auc: Option<f32>,
+    pub r2: Option<f32>,
+    pub samples: usize,
+}
+
+/// Predicted class per row from output-unit values `[n, outputs]`: argmax with several outputs,
+/// threshold 0.5 (sigmoid/linear) or 0 (tanh) with one.
+pub fn predicted_classes(pred: &[f32], outputs: usize, unit: OutputUnit) -> Vec<usize> {
+    if outputs == 1 {
+        let cut = if unit == OutputUnit::Tanh { 0.0 } else { 0.5 };
+        return pred.iter().map(|&p| usize::from(p > cut)).collect();
+    }
+    pred.chunks_exact(outputs.max(1))
+        .map(|r| {
+            r.iter()
+                .enumerate()
+                .fold(0, |b, (j, &v)| if v > r[b] { j } else { b })
+        })
+        .collect()
+}
+
+/// Fraction of rows whose predicted class equals the label.
+pub fn accuracy(pred_classes: &[usize], labels: &[f32]) -> f32 {
+    if labels.is_empty() {
+        return 0.0;
+    }
+    let hits = pred_classes
+        .iter()
+        .zip(labels)
+        .filter(|(&p, &l)| p as f32 == l)
+        .count();
+    hits as f32 / labels.len() as f32
+}
+
+/// `m[true][predicted]` counts.
+pub fn confusion_matrix(pred_classes: &[usize], labels: &[f32], classes: usize) -> Vec<Vec<usize>> {
+    let mut m = vec![vec![0; classes]; classes];
+    for (&p, &l) in pred_classes.iter().zip(labels) {
+        if let Some(row) = m.get_mut(l as usize) {
+            if let Some(c) = row.get_mut(p) {
+                *c += 1;
+            }
+        }
+    }
+    m
+}
+
+/// Area under the ROC curve for scores of the positive class and 0/1 labels: the probability
+/// that a random positive scores above a random negative (ties count half), by ranking.
+pub fn roc_auc(scores: &[f32], labels: &[f32]) -> Option<f32> {
+    let mut idx: Vec<usize> = (0..scores.len()).collect();
+    idx.sort_by(|&a, &b| scores[a].total_cmp(&scores[b]));
+    let pos = labels.iter().filter(|&&l| l > 0.5).count() as f64;
+    let neg = labels.len() as f64 - pos;
+    if pos == 0.0 || neg == 0.0 {
+        return None;
+    }
+    // Sum of the positives' average ranks (1-based), ties sharing their mean rank.
+    let mut rank_sum = 0.0;
+    let mut i = 0;
+    while i < idx.len() {
+        let mut j = i;
+        while j + 1 < idx.len() && scores[idx[j + 1]] == scores[idx[i]] {
+            j += 1;
+        }
+        let mean_rank = (i + j) as f64 / 2.0 + 1.0;
+        rank_sum += (i..=j).filter(|&k| labels[idx[k]] > 0.5).count() as f64 * mean_rank;
+        i = j + 1;
+    }
+    Some(((rank_sum - pos * (pos + 1.0) / 2.0) / (pos * neg)) as f32)
+}
+
+/// Coefficient of determination `1 - SS_res / SS_tot`.
+pub fn r2(pred: &[f32], y: &[f32]) -> f32 {
+    let n = y.len().max(1) as f64;
+    let mean = y.iter().map(|&v| f64::from(v)).sum::<f64>() / n;
+    let ss_tot: f64 = y.iter().map(|&v| (f64::from(v) - mean).powi(2)).sum();
+    let ss_res: f64 = pred
+        .iter()
+        .zip(y)
+        .map(|(&p, &v)| f64::from(p - v).powi(2))
+        .sum();
+    if ss_tot == 0.0 {
+        return 0.0;
+    }
+    (1.0 - ss_res / ss_tot) as f32
+}
+
+/// The data loss (no penalty) from output-unit values and dense targets, both `[n, outputs]`.
+/// Cross-entropies clip probabilities to `[1e-7, 1 - 1e-7]` as Keras does.
+pub fn loss_from_predictions(loss: Loss, pred: &[f32], targets: &[f32], outputs: usize) -> f32 {
+    let rows = (pred.len() / outputs.max(1)).max(1) as f64;
+    let clip = |p: f32| f64::from(p).clamp(1e-7, 1.0 - 1e-7);
+    let total: f64 = match loss {
+        Loss::Mse | Loss::SumSquares => {
+            let s: f64 = pred
+                .iter()
+                .zip(targets)
+                .map(|(&p, &t)| f64::from(p - t).powi(2))
+                .sum();
+            return if loss == Loss::Mse {
+                (s / pred.len().max(1) as f64) as f32
+            } else {
+                s as f32
+            };
+        }
+        Loss::BinaryCrossEntropy => pred
+            .iter()
+            .zip(targets)
+            .map(|(&p, &t)| {
+                -(f64::from(t) * clip(p).ln() + (1.0 - f64::from(t)) * (1.0 - clip(p)).ln())
+            })
+            .sum(),
+        Loss::CategoricalCrossEntropy => pred
+            .iter()
+            .zip(targets)
+            .map(|(&p, &t)| -f64::from(t) * clip(p).ln())
+            .sum(),
+    };
+    (total / rows) as f32
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    #[test]
+    fn metrics_on_literal_cases() {
+        assert_eq!(
+            roc_auc(&[0.1, 0.4, 0.35, 0.8], &[0.0, 0.0, 1.0, 1.0]),
+            Some(0.75)
+        );
+        assert_eq!(roc_auc(&[0.5, 0.5], &[0.0, 1.0]), Some(0.5));
+        assert_eq!(
+            confusion_matrix(&[0, 1, 1], &[0.0, 1.0, 0.0], 2),
+            vec![vec![1, 1], vec![0, 1]]
+        );
+        assert!((r2(&[1.0, 2.0, 3.0], &[1.0, 2.0, 3.0]) - 1.0).abs() < 1e-6);
+        assert_eq!(
+            predicted_classes(&[0.1, 0.7, 0.2], 3, OutputUnit::Softmax),
+            vec![1]
+        );
+        // The course's worked example in nats: -ln(0.775) = 0.2549 (0.3677 in bits).
+        let l = loss_from_predictions(
+            Loss::CategoricalCrossEntropy,
+            &[0.775, 0.225],
+            &[1.0, 0.0],
+            2,
+        );
+        assert!((l - 0.2549).abs() < 1e-3);
+    }
+}

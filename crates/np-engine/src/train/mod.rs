@@ -1,0 +1,13 @@
+//! Training: the run's configuration, a frame-by-frame trainer, metrics, state export.
+
+mod config;
+mod inspect;
+pub mod metrics;
+mod state;
+mod trainer;
+
+pub use config::{EarlyStopping, TrainConfig};
+pub use inspect::{GradNorms, LayerActivations};
+pub use metrics::EvalMetrics;
+pub use state::TrainerState;
+pub use trainer::{EpochRecord, Split, Status, StepReport, Trainer};

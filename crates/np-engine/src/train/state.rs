@@ -1,0 +1,124 @@
+//! Saving, restoring, resetting and moving a trainer between backends.
+
+use super::trainer::{EpochRecord, Status, Trainer};
+use crate::backend::Backend;
+use crate::error::{EngineError, Result};
+use crate::optim::OptimizerState;
+use crate::rng::Rng;
+use crate::tensor::{Tensor, TensorData};
+use serde::{Deserialize, Serialize};
+
+/// Everything needed to continue a run exactly: parameters, optimizer state, counters, the
+/// shuffling generator and the history. Plain data (serde).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TrainerState {
+    /// `w1, b1, w2, b2, ...`
+    pub params: Vec<TensorData>,
+    pub optimizer: OptimizerState,
+    pub epoch: usize,
+    pub step: u64,
+    pub rng: Rng,
+    pub order: Vec<u32>,
+    pub cursor: usize,
+    pub history: Vec<EpochRecord>,
+}
+
+impl Trainer {
+    /// All parameters as plain data, `w1, b1, w2, b2, ...`.
+    pub fn export_params(&self) -> Result<Vec<TensorData>> {
+        self.model
+            .params()
+            .into_iter()
+            .map(|v| Ok(self.graph.var_value(v)?.to_data()))
+            .collect()
+    }
+    /// Load parameters exported from a model of the same spec.
+    pub fn import_params(&mut self, params: &[TensorData]) -> Result<()> {
+        let vars = self.model.params();
+        if vars.len() != params.len() {
+            return Err(EngineError::StateMismatch(format!(
+                "{} tensors for {} parameters",
+                params.len(),
+                vars.len()
+            )));
+        }
+        for (v, p) in vars.into_iter().zip(params) {
+            let t = Tensor::try_from(p.clone())?;
+            if t.shape() != self.graph.var_info(v)?.shape {
+                return Err(EngineError::StateMismatch(format!(
+                    "shape {:?} for parameter {}",
+                    p.dims,
+                    self.graph.var_info(v)?.name
+                )));
+            }
+            self.graph.set_var(v, &t)?;
+        }
+        Ok(())
+    }
+    /// Export the whole state (synchronous reads).
+    pub fn export(&self) -> Result<TrainerState> {
+        Ok(TrainerState {
+            params: self.export_params()?,
+            optimizer: self.opt.export(&self.graph)?,
+            epoch: self.epoch,
+            step: self.step,
+            rng: self.rng.clone(),
+            order: self.order.clone(),
+            cursor: self.cursor,
+            history: self.history.clone(),
+        })
+    }
+    /// Continue from an exported state (same model spec and data).
+    pub fn import(&mut self, s: &TrainerState) -> Result<()> {
+        self.import_params(&s.params)?;
+        self.opt.import(&mut self.graph, &s.optimizer)?;
+        self.cfg.optimizer = s.optimizer.rule;
+        self.epoch = s.epoch;
+        self.step = s.step;
+        self.rng = s.rng.clone();
+        self.order = s.order.clone();
+        self.cursor = s.cursor;
+        self.history = s.history.clone();
+        self.status = Status::Running;
+        Ok(())
+    }
+    /// Start over: the initial weights of `init_seed` again, fresh optimizer, counters, history.
+    pub fn reset(&mut self) -> Result<()> {
+        self.graph.clear();
+        self.model.reinit(&mut self.graph, self.cfg.init_seed)?;
+        self.graph.zero_grad()?;
+        self.opt.reset(&mut self.graph);
+        self.rng = Rng::new(self.cfg.shuffle_seed);
+        self.order.clear();
+        self.cursor = 0;
+        self.epoch = 0;
+        self.step = 0;
+        self.history.clear();
+        self.status = Status::Running;
+        self.best = None;
+        self.bad_epochs = 0;
+        self.last_loss = None;
+        Ok(())
+    }
+    /// Change the optimizer rule (another kind starts with fresh state).
+    pub fn set_optimizer(&mut self, rule: crate::backend::UpdateRule) {
+        self.opt.set_rule(&mut self.graph, rule);
+        self.cfg.optimizer = rule;
+    }
+    /// Move the run to another backend mid-training (parameters, gradients, optimizer state
+    /// and the uploaded training data go across). Returns the old backend.
+    pub fn replace_backend(&mut self, backend: Box<dyn Backend>) -> Result<Box<dyn Backend>> {
+        let opt = self.opt.export(&self.graph)?;
+        self.opt.reset(&mut self.graph);
+        let be = self.graph.backend_mut();
+        be.release(self.train_x);
+        be.release(self.train_t);
+        let old = self.graph.replace_backend(backend)?;
+        self.opt.import(&mut self.graph, &opt)?;
+        let t = self.data.train.target_matrix(self.cfg.model.outputs)?;
+        self.train_x = self.graph.backend_mut().upload(self.data.train.x.data())?;
+        self.train_t = self.graph.backend_mut().upload(t.data())?;
+        self.last_loss = None;
+        Ok(old)
+    }
+}

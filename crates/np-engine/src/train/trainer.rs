@@ -1,0 +1,415 @@
+//! The trainer the app drives frame by frame: one batch or one epoch per call.
+
+use super::config::TrainConfig;
+use super::metrics::{self, EvalMetrics};
+use crate::autodiff::{Graph, NodeId};
+use crate::backend::{poll_once, Backend, BufferId, ReadFuture};
+use crate::data::{Dataset, Splits};
+use crate::error::{EngineError, Result};
+use crate::nn::{release_all, Sequential};
+use crate::optim::Optimizer;
+use crate::rng::{pcg_hash, Rng};
+use crate::shape::Shape;
+use crate::tensor::{Tensor, TensorData};
+use serde::{Deserialize, Serialize};
+
+/// Which part of the data.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Split {
+    Train,
+    Val,
+    Test,
+}
+
+/// Why training cannot go on, reported as a value.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Status {
+    Running,
+    /// The loss or a parameter became NaN or infinite.
+    Diverged {
+        epoch: usize,
+        step: u64,
+        what: String,
+    },
+    /// Early stopping ended the run.
+    Stopped {
+        epoch: usize,
+        best_epoch: usize,
+    },
+}
+
+/// What one batch step reports.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct StepReport {
+    /// Training loss of the batch including penalties; `None` when the backend cannot read it
+    /// synchronously (await [`Trainer::read_last_loss`] instead).
+    pub loss: Option<f32>,
+    pub rows: usize,
+    /// This step finished an epoch.
+    pub epoch_done: bool,
+    pub status: Status,
+}
+
+/// One epoch of history.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct EpochRecord {
+    pub epoch: usize,
+    pub train: EvalMetrics,
+    pub val: Option<EvalMetrics>,
+}
+
+/// Owns the graph (and so the backend), the model, the optimizer and the data.
+#[derive(Debug)]
+pub struct Trainer {
+    pub(super) graph: Graph,
+    pub(super) model: Sequential,
+    pub(super) opt: Optimizer,
+    pub(super) cfg: TrainConfig,
+    pub(super) data: Splits,
+    /// Training features and dense targets on the backend, uploaded once.
+    pub(super) train_x: BufferId,
+    pub(super) train_t: BufferId,
+    pub(super) order: Vec<u32>,
+    pub(super) cursor: usize,
+    pub(super) epoch: usize,
+    pub(super) step: u64,
+    pub(super) rng: Rng,
+    pub(super) history: Vec<EpochRecord>,
+    pub(super) status: Status,
+    pub(super) best: Option<(f32, usize, Vec<TensorData>)>,
+    pub(super) bad_epochs: usize,
+    pub(super) last_loss: Option<NodeId>,
+}
+
+impl Trainer {
+    /// A trainer on the CPU backend.
+    pub fn new(cfg: TrainConfig, data: Splits) -> Result<Self> {
+        Self::with_backend(cfg, data, Box::new(crate::backend::cpu::CpuBackend::new()))
+    }
+    /// A trainer on any backend.
+    pub fn with_backend(cfg: TrainConfig, data: Splits, backend: Box<dyn Backend>) -> Result<Self> {
+        if data.train.is_empty() {
+            return Err(EngineError::InvalidConfig(
+                "the training set is empty".into(),
+            ));
+        }
+        if data.train.features() != cfg.model.inputs {
+            return Err(EngineError::InvalidConfig(format!(
+                "model takes {} inputs, data has {} features",
+                cfg.model.inputs,
+                data.train.features()
+            )));
+        }
+        let mut graph = Graph::new(backend);
+        let model = Sequential::new(&mut graph, &cfg.model, cfg.init_seed)?;
+        let opt = Optimizer::new(cfg.optimizer, model.params());
+        let t = data.train.target_matrix(cfg.model.outputs)?;
+        let train_x = graph.backend_mut().upload(data.train.x.data())?;
+        let train_t = graph.backend_mut().upload(t.data())?;
+        let rng = Rng::new(cfg.shuffle_seed);
+        Ok(Self {
+            graph,
+            model,
+            opt,
+            cfg,
+            data,
+            train_x,
+            train_t,
+            order: Vec::new(),
+            cursor: 0,
+            epoch: 0,
+            step: 0,
+            rng,
+            history: Vec::new(),
+            status: Status::Running,
+            best: None,
+            bad_epochs: 0,
+            last_loss: None,
+        })
+    }
+    pub fn config(&self) -> &TrainConfig {
+        &self.cfg
+    }
+    pub fn graph(&self) -> &Graph {
+        &self.graph
+    }
+    pub fn model(&self) -> &Sequential {
+        &self.model
+    }
+    pub fn data(&self) -> &Splits {
+        &self.data
+    }
+    pub fn split(&self, s: Split) -> &Dataset {
+        match s {
+            Split::Train => &self.data.train,
+            Split::Val => &self.data.val,
+            Split::Test => &self.data.test,
+        }
+    }
+    /// Completed epochs.
+    pub fn epoch(&self) -> usize {
+        self.epoch
+    }
+    /// Batch steps taken.
+    pub fn steps(&self) -> u64 {
+        self.step
+    }
+    pub fn history(&self) -> &[EpochRecord] {
+        &self.history
+    }
+    pub fn status(&self) -> &Status {
+        &self.status
+    }
+    fn batch_size(&self) -> usize {
+        match self.cfg.batch_size {
+            0 => self.data.train.len(),
+            b => b.min(self.data.train.len()),
+        }
+    }
+    /// Change the learning rate now; weights and optimizer state are kept.
+    pub fn set_lr(&mut self, lr: f32) {
+        self.opt.set_lr(lr);
+        self.cfg.optimizer = self.cfg.optimizer.with_lr(lr);
+    }
+
+    /// One mini-batch: forward, backward, optimizer step. The recorded graph of this step
+    /// stays readable ([`Trainer::graph`]) until the next step.
+    pub fn step_batch(&mut self) -> Result<StepReport> {
+        if self.status != Status::Running {
+            return Ok(StepReport {
+                loss: None,
+                rows: 0,
+                epoch_done: false,
+                status: self.status.clone(),
+            });
+        }
+        let n = self.data.train.len();
+        if self.cursor == 0 || self.order.len() != n {
+            // Reshuffle at every epoch start.
+            self.order = (0..n as u32).collect();
+            self.rng.shuffle(&mut self.order);
+            self.cursor = 0;
+        }
+        let end = (self.cursor + self.batch_size()).min(n);
+        let idx = &self.order[self.cursor..end];
+        let rows = idx.len();
+        let (d, o) = (self.cfg.model.inputs, self.cfg.model.outputs);
+        let g = &mut self.graph;
+        g.clear();
+        g.zero_grad()?;
+        g.set_recording(true);
+        let be = g.backend_mut();
+        let xb = be.alloc(rows * d)?;
+        be.gather_rows(self.train_x, d, idx, xb)?;
+        let tb = be.alloc(rows * o)?;
+        be.gather_rows(self.train_t, o, idx, tb)?;
+        let x = g.input_buffer("x", xb, Shape::matrix(rows, d))?;
+        let t = g.input_buffer("y", tb, Shape::matrix(rows, o))?;
+        let dropout_seed = pcg_hash((self.cfg.shuffle_seed as u32) ^ pcg_hash(self.step as u32));
+        let logits = self.model.forward(g, x, Some(dropout_seed))?;
+        let head = if self.cfg.loss.from_logits() {
+            logits
+        } else {
+            self.model.output(g, logits)?
+        };
+        g.push_scope("loss");
+        let mut loss = self.cfg.loss.build(g, head, t)?;
+        for l in &self.model.layers {
+            let w = g.var(l.w)?;
+            if let Some(p) = self.cfg.regularization.build(g, w)? {
+                loss = g.add(loss, p)?;
+            }
+        }
+        g.pop_scope();
+        g.name(loss, "loss")?;
+        g.backward(loss)?;
+        self.opt.step(g)?;
+        self.last_loss = Some(loss);
+        self.step += 1;
+        self.cursor = end;
+        let value = poll_once(g.read_value(loss)?)
+            .transpose()?
+            .and_then(|v| v.first().copied());
+        if let Some(v) = value.filter(|v| !v.is_finite()) {
+            self.status = Status::Diverged {
+                epoch: self.epoch,
+                step: self.step,
+                what: format!("training loss is {v}"),
+            };
+        }
+        let epoch_done = self.cursor >= n;
+        if epoch_done {
+            self.cursor = 0;
+            self.epoch += 1;
+        }
+        Ok(StepReport {
+            loss: value,
+            rows,
+            epoch_done,
+            status: self.status.clone(),
+        })
+    }
+    /// The last step's loss, read asynchronously (for backends that cannot block).
+    pub fn read_last_loss(&self) -> Result<ReadFuture> {
+        match self.last_loss {
+            Some(id) => self.graph.read_value(id),
+            None => Err(EngineError::InvalidConfig("no step taken yet".into())),
+        }
+    }
+    /// Finish the current epoch (all its remaining batches), then evaluate, record history,
+    /// check divergence and early stopping. Needs synchronous reads.
+    pub fn step_epoch(&mut self) -> Result<EpochRecord> {
+        loop {
+            let r = self.step_batch()?;
+            if r.epoch_done || r.status != Status::Running {
+                break;
+            }
+        }
+        self.end_epoch()
+    }
+    fn end_epoch(&mut self) -> Result<EpochRecord> {
+        let train = self.evaluate(Split::Train)?;
+        let val = if self.data.val.is_empty() {
+            None
+        } else {
+            Some(self.evaluate(Split::Val)?)
+        };
+        let rec = EpochRecord {
+            epoch: self.epoch,
+            train,
+            val,
+        };
+        self.history.push(rec.clone());
+        if self.status == Status::Running {
+            self.check_parameters()?;
+        }
+        if let (Some(es), Status::Running) = (self.cfg.early_stopping, &self.status) {
+            let monitored = rec.val.as_ref().map_or(rec.train.loss, |v| v.loss);
+            let improved = self
+                .best
+                .as_ref()
+                .is_none_or(|(b, _, _)| monitored < b - es.min_delta);
+            if improved {
+                self.best = Some((monitored, self.epoch, self.export_params()?));
+                self.bad_epochs = 0;
+            } else {
+                self.bad_epochs += 1;
+                if self.bad_epochs >= es.patience {
+                    let best_epoch = self.best.as_ref().map_or(self.epoch, |b| b.1);
+                    if es.restore_best {
+                        if let Some((_, _, p)) = self.best.clone() {
+                            self.import_params(&p)?;
+                        }
+                    }
+                    self.status = Status::Stopped {
+                        epoch: self.epoch,
+                        best_epoch,
+                    };
+                }
+            }
+        }
+        Ok(rec)
+    }
+    fn check_parameters(&mut self) -> Result<()> {
+        for v in self.graph.vars() {
+            let vals = self.graph.backend().read_blocking(v.value_buffer())?;
+            if vals.iter().any(|x| !x.is_finite()) {
+                self.status = Status::Diverged {
+                    epoch: self.epoch,
+                    step: self.step,
+                    what: format!("parameter {} is not finite", v.name),
+                };
+                break;
+            }
+        }
+        Ok(())
+    }
+
+    /// Output-unit values for many rows at once (graph-free, e.g. the decision grid).
+    /// # Shapes
+    /// `x: [rows, inputs]`; result `[rows, outputs]`.
+    pub fn predict(&mut self, x: &Tensor) -> Result<Tensor> {
+        let fut = self.predict_async(x)?;
+        let rows = x.shape().rows_cols().0;
+        let v = poll_once(fut).unwrap_or(Err(EngineError::NotReady))?;
+        Tensor::new(v, &[rows, self.cfg.model.outputs])
+    }
+    /// [`Trainer::predict`] with an asynchronous read (GPU in the browser).
+    pub fn predict_async(&mut self, x: &Tensor) -> Result<ReadFuture> {
+        let (rows, d) = x.shape().rows_cols();
+        if d != self.cfg.model.inputs {
+            return Err(EngineError::ShapeMismatch {
+                op: "predict",
+                left: x.dims().to_vec(),
+                right: vec![rows, self.cfg.model.inputs],
+            });
+        }
+        let xb = self.graph.backend_mut().upload(x.data())?;
+        let pairs = self.model.infer(&mut self.graph, xb, rows, false)?;
+        let be = self.graph.backend_mut();
+        let fut = match pairs.last() {
+            Some(&(_, post)) => be.read(post),
+            None => Box::pin(std::future::ready(Ok(Vec::new()))),
+        };
+        release_all(be, &pairs);
+        be.release(xb);
+        Ok(fut)
+    }
+    /// Loss and metrics of a split from predictions (synchronous).
+    pub fn evaluate(&mut self, s: Split) -> Result<EvalMetrics> {
+        let set = self.split(s).clone();
+        if set.is_empty() {
+            return Ok(EvalMetrics::default());
+        }
+        let pred = self.predict(&set.x)?;
+        self.metrics_from_predictions(&set, pred.data())
+    }
+    /// Loss and metrics of `set` given predictions `[n, outputs]` (after an async predict).
+    pub fn metrics_from_predictions(&self, set: &Dataset, pred: &[f32]) -> Result<EvalMetrics> {
+        let o = self.cfg.model.outputs;
+        let t = set.target_matrix(o)?;
+        let mut m = EvalMetrics {
+            loss: metrics::loss_from_predictions(self.cfg.loss, pred, t.data(), o),
+            samples: set.len(),
+            ..EvalMetrics::default()
+        };
+        if set.is_regression() {
+            m.r2 = Some(metrics::r2(pred, &set.y));
+        } else {
+            let classes = metrics::predicted_classes(pred, o, self.cfg.model.output);
+            m.accuracy = Some(metrics::accuracy(&classes, &set.y));
+            if set.classes == 2 {
+                let scores: Vec<f32> = if o == 1 {
+                    pred.to_vec()
+                } else {
+                    pred.chunks_exact(o).map(|r| r[1]).collect()
+                };
+                m.auc = metrics::roc_auc(&scores, &set.y);
+            }
+        }
+        Ok(m)
+    }
+    /// `m[true][predicted]` on a split.
+    pub fn confusion(&mut self, s: Split) -> Result<Vec<Vec<usize>>> {
+        let set = self.split(s).clone();
+        let pred = self.predict(&set.x)?;
+        let classes =
+            metrics::predicted_classes(pred.data(), self.cfg.model.outputs, self.cfg.model.output);
+        Ok(metrics::confusion_matrix(
+            &classes,
+            &set.y,
+            set.classes.max(1),
+        ))
+    }
+}
+
+impl Drop for Trainer {
+    fn drop(&mut self) {
+        self.opt.reset(&mut self.graph);
+        let be = self.graph.backend_mut();
+        be.release(self.train_x);
+        be.release(self.train_t);
+    }
+}
