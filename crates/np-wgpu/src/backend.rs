@@ -421,6 +421,11 @@ impl Backend for WgpuBackend {
             k: k as u32,
             flags,
         };
+        if k <= 16 || n <= 16 {
+            // Thin shapes: a thread per output (see matmul.wgsl's matmul_thin).
+            let groups = groups_1d(m * n, WG_1D);
+            return self.record(&self.ctx.kernels.matmul_thin, &p, &[&ab, &bb, &ob], groups);
+        }
         // One workgroup per 64x64 block of the output (see matmul.wgsl).
         let groups = [n.div_ceil(64) as u32, m.div_ceil(64) as u32, 1];
         self.record(&self.ctx.kernels.matmul, &p, &[&ab, &bb, &ob], groups)

@@ -22,6 +22,11 @@ fn matmul_all_transposes_and_odd_sizes() {
         (65, 17, 129),
         (130, 300, 70),
         (2, 0, 3),
+        // Thin shapes take matmul_thin (k <= 16 or n <= 16); the others the 64x64 tiles.
+        (100, 8, 8),
+        (33, 40, 10),
+        (17, 16, 200),
+        (0, 5, 5),
     ];
     for &(m, k, n) in &sizes {
         for flags in 0..8u8 {

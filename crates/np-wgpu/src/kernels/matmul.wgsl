@@ -103,3 +103,34 @@ fn matmul(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) l
         }
     }
 }
+
+// The same product for thin shapes (k <= 16 or n <= 16: a playground layer of 8 units, a
+// 10-class output, a 2-feature input): one thread per output element, no shared memory. A
+// 64x64 tile would leave most of its threads without a valid column and pay two barriers per
+// step for a single step; here every thread is busy. 256 threads per group, 2D-folded.
+@compute @workgroup_size(256)
+fn matmul_thin(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
+               @builtin(local_invocation_index) tid: u32) {
+    let o = (wid.x + wid.y * nwg.x) * 256u + tid;
+    let m = params.m;
+    let n = params.n;
+    let k = params.k;
+    if (o >= m * n) { return; }
+    let r = o / n;
+    let c = o % n;
+    let trans_a = (params.flags & 1u) != 0u;
+    let trans_b = (params.flags & 2u) != 0u;
+    // Strides of op(a)[r, p] and op(b)[p, c] along p.
+    var a_base = r * k;
+    var a_step = 1u;
+    if (trans_a) { a_base = r; a_step = m; }
+    var b_base = c;
+    var b_step = n;
+    if (trans_b) { b_base = c * k; b_step = 1u; }
+    var acc = 0.0;
+    for (var p = 0u; p < k; p++) {
+        acc = fma(a[a_base + p * a_step], b[b_base + p * b_step], acc);
+    }
+    if ((params.flags & 4u) != 0u) { acc = acc + out[o]; }
+    out[o] = acc;
+}

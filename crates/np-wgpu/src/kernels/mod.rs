@@ -90,6 +90,7 @@ fn module(device: &wgpu::Device, label: &'static str, source: &'static str) -> w
 #[derive(Debug)]
 pub(crate) struct Kernels {
     pub(crate) matmul: Kernel,
+    pub(crate) matmul_thin: Kernel,
     pub(crate) unary: Kernel,
     pub(crate) unary_backward: Kernel,
     pub(crate) bias_act: Kernel,
@@ -127,6 +128,7 @@ impl Kernels {
         let k = |m, entry, storage: &[(u32, Access)]| Kernel::new(device, m, entry, storage);
         Self {
             matmul: k(&matmul, "matmul", &[(1, Read), (2, Read), (3, ReadWrite)]),
+            matmul_thin: k(&matmul, "matmul_thin", &[(1, Read), (2, Read), (3, ReadWrite)]),
             unary: k(&elementwise, "unary", &[(1, Read), (4, ReadWrite)]),
             unary_backward: k(
                 &elementwise,
