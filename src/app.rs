@@ -1,34 +1,289 @@
-//! The page shell: header and the four working areas (data, network, output, charts).
+//! The page: header, notices, the control bar and the four working areas (data, network,
+//! output, charts). The App owns the state (a reducer over `AppState`), the training session
+//! and the animation loop; components get props and dispatch actions.
 
+use std::rc::Rc;
+
+use gloo::events::{EventListener, EventListenerOptions};
+use gloo::render::{request_animation_frame, AnimationFrame};
+use wasm_bindgen::{JsCast, JsValue};
 use yew::prelude::*;
 
 use crate::components::activation_chart::ActivationChart;
 use crate::components::backend_badge::BackendBadge;
+use crate::components::controls::{Controls, SPEEDS};
+use crate::components::data_panel::DataPanel;
+use crate::components::loss_chart::LossChart;
+use crate::components::network::Network;
+use crate::components::notices::Notices;
+use crate::components::output_panel::OutputPanel;
+use crate::components::weight_editor::Target;
+use crate::config::hash;
+use crate::session::{Session, Snapshot, GRID};
+use crate::state::{Action, AppState, Impact};
 
-#[function_component(App)]
-pub fn app() -> Html {
-    html! {
-        <div class="app" data-testid="app">
-            <header class="app-header">
-                <h1 class="app-title">{ "Neural Playground" }</h1>
-                <span class="app-subtitle">{ "Build, train and look inside neural networks" }</span>
-                <BackendBadge />
-            </header>
-            <main class="workspace">
-                <section class="area area-data" data-testid="area-data" aria-label="Data">
-                    <h2>{ "Data" }</h2>
-                </section>
-                <section class="area area-network" data-testid="area-network" aria-label="Network">
-                    <h2>{ "Network" }</h2>
-                </section>
-                <section class="area area-output" data-testid="area-output" aria-label="Output">
-                    <h2>{ "Output" }</h2>
-                </section>
-                <section class="area area-charts" data-testid="area-charts" aria-label="Charts">
-                    <h2>{ "Charts" }</h2>
-                    <ActivationChart />
-                </section>
-            </main>
-        </div>
+/// Training time per animation frame, in ms: leaves the rest of a 60 Hz frame for drawing.
+const TRAIN_BUDGET_MS: f64 = 10.0;
+/// Least time between two redraws while playing, in ms: drawing runs slower than training.
+const DRAW_INTERVAL_MS: f64 = 80.0;
+
+pub enum Msg {
+    Act(Action),
+    TogglePlay,
+    StepEpoch,
+    StepBatch,
+    Reset,
+    Frame,
+    Speed(usize),
+    Edit(Target, f64),
+    /// Back/forward or an edited URL: reload the state from the hash.
+    HashChanged,
+}
+
+pub struct App {
+    state: AppState,
+    session: Session,
+    snapshot: Rc<Snapshot>,
+    playing: bool,
+    speed: usize,
+    frame: Option<AnimationFrame>,
+    last_draw: f64,
+    _listeners: Vec<EventListener>,
+}
+
+fn now() -> f64 {
+    web_sys::window()
+        .and_then(|w| w.performance())
+        .map_or(0.0, |p| p.now())
+}
+
+fn location_hash() -> String {
+    web_sys::window()
+        .and_then(|w| w.location().hash().ok())
+        .unwrap_or_default()
+}
+
+/// Writes the config into the URL; `push` adds a history entry (back/forward restores it).
+fn write_hash(text: &str, push: bool) {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    if location_hash().trim_start_matches('#') == text {
+        return;
+    }
+    let url = format!("#{text}");
+    if let Ok(history) = window.history() {
+        let done = if push {
+            history.push_state_with_url(&JsValue::NULL, "", Some(&url))
+        } else {
+            history.replace_state_with_url(&JsValue::NULL, "", Some(&url))
+        };
+        if let Err(e) = done {
+            web_sys::console::warn_1(&e);
+        }
+    }
+}
+
+impl App {
+    fn refresh(&mut self) {
+        self.snapshot = Rc::new(self.session.snapshot(GRID));
+        self.last_draw = now();
+    }
+
+    fn schedule(&mut self, ctx: &Context<Self>) {
+        if self.playing && self.frame.is_none() {
+            let link = ctx.link().clone();
+            self.frame = Some(request_animation_frame(move |_| {
+                link.send_message(Msg::Frame)
+            }));
+        }
+    }
+
+    /// Applies an action to the state and the session (the backend is chosen inside
+    /// `Session::new`, the one place that turns a Config into an engine).
+    fn act(&mut self, action: Action, push: bool) {
+        self.state = self.state.apply(action);
+        self.session.update(&self.state.config, self.state.impact);
+        if self.state.impact >= Impact::Reset {
+            self.playing &= self.session.diverged().is_none();
+        }
+        write_hash(&hash::print(&self.state.config), push);
+        self.refresh();
+    }
+}
+
+impl Component for App {
+    type Message = Msg;
+    type Properties = ();
+
+    fn create(ctx: &Context<Self>) -> Self {
+        let state = AppState::from_hash(&location_hash());
+        let session = Session::new(&state.config);
+        write_hash(&hash::print(&state.config), false);
+        let mut listeners = Vec::new();
+        if let Some(window) = web_sys::window() {
+            for event in ["popstate", "hashchange"] {
+                let link = ctx.link().clone();
+                listeners.push(EventListener::new(&window, event, move |_| {
+                    link.send_message(Msg::HashChanged)
+                }));
+            }
+            let link = ctx.link().clone();
+            let options = EventListenerOptions::enable_prevent_default();
+            listeners.push(EventListener::new_with_options(
+                &window,
+                "keydown",
+                options,
+                move |e| {
+                    if let Some(msg) = e.dyn_ref::<web_sys::KeyboardEvent>().and_then(shortcut) {
+                        e.prevent_default();
+                        link.send_message(msg);
+                    }
+                },
+            ));
+        }
+        let snapshot = Rc::new(session.snapshot(GRID));
+        Self {
+            state,
+            session,
+            snapshot,
+            playing: false,
+            speed: 1,
+            frame: None,
+            last_draw: 0.0,
+            _listeners: listeners,
+        }
+    }
+
+    fn update(&mut self, ctx: &Context<Self>, msg: Msg) -> bool {
+        match msg {
+            Msg::Act(action) => self.act(action, true),
+            Msg::HashChanged => {
+                let (config, notices) = hash::parse(&location_hash());
+                if config != self.state.config || !notices.is_empty() {
+                    self.act(Action::LoadHash(config, notices), false);
+                }
+            }
+            Msg::TogglePlay => {
+                self.playing = !self.playing && self.session.diverged().is_none();
+            }
+            Msg::StepEpoch => {
+                self.playing = false;
+                self.session.step_epoch();
+                self.refresh();
+            }
+            Msg::StepBatch => {
+                self.playing = false;
+                self.session.step_batch();
+                self.refresh();
+            }
+            Msg::Reset => {
+                self.playing = false;
+                self.act(Action::Reset, false);
+            }
+            Msg::Speed(i) => self.speed = i.min(SPEEDS.len() - 1),
+            Msg::Edit(target, value) => {
+                match target {
+                    Target::Weight { layer, to, from } => {
+                        self.session.set_weight(layer, to, from, value)
+                    }
+                    Target::Bias { layer, to } | Target::Node { layer, neuron: to } => {
+                        self.session.set_bias(layer, to, value)
+                    }
+                }
+                self.refresh();
+            }
+            Msg::Frame => {
+                self.frame = None;
+                if !self.playing {
+                    return false;
+                }
+                let start = now();
+                self.session
+                    .train_for(SPEEDS[self.speed], TRAIN_BUDGET_MS, || now() - start);
+                if self.session.diverged().is_some() {
+                    self.playing = false;
+                }
+                let redraw = !self.playing || now() - self.last_draw >= DRAW_INTERVAL_MS;
+                if redraw {
+                    self.refresh();
+                }
+                self.schedule(ctx);
+                return redraw;
+            }
+        }
+        self.schedule(ctx);
+        true
+    }
+
+    fn view(&self, ctx: &Context<Self>) -> Html {
+        let link = ctx.link();
+        let c = &self.state.config;
+        let on_action = link.callback(Msg::Act);
+        html! {
+            <div class={classes!("app", c.hide_text.then_some("hide-text"))} data-testid="app">
+                <header class="app-header">
+                    <h1 class="app-title">{ "Neural Playground" }</h1>
+                    <span class="app-subtitle">{ "Build, train and look inside neural networks" }</span>
+                    <BackendBadge />
+                </header>
+                <Notices notices={self.state.notices.clone()} diverged={self.session.diverged().map(str::to_string)}
+                    on_dismiss={link.callback(|_| Msg::Act(Action::DismissNotices))} />
+                <Controls config={c.clone()} playing={self.playing} epoch={self.snapshot.epoch} speed={self.speed}
+                    on_action={on_action.clone()}
+                    on_toggle_play={link.callback(|_| Msg::TogglePlay)} on_step={link.callback(|_| Msg::StepEpoch)}
+                    on_step_batch={link.callback(|_| Msg::StepBatch)} on_reset={link.callback(|_| Msg::Reset)}
+                    on_speed={link.callback(Msg::Speed)} />
+                <main class="workspace">
+                    <section class="area area-data" data-testid="area-data" aria-label="Data">
+                        <h2>{ "Data" }</h2>
+                        <DataPanel config={c.clone()} on_action={on_action.clone()} />
+                    </section>
+                    <section class="area area-network" data-testid="area-network" aria-label="Network">
+                        <h2>{ "Network" }</h2>
+                        <Network config={c.clone()} snapshot={self.snapshot.clone()} on_action={on_action.clone()}
+                            on_edit={link.callback(|(t, v)| Msg::Edit(t, v))} />
+                    </section>
+                    <section class="area area-output" data-testid="area-output" aria-label="Output">
+                        <h2>{ "Output" }</h2>
+                        <OutputPanel config={c.clone()} snapshot={self.snapshot.clone()} on_action={on_action} />
+                    </section>
+                    <section class="area area-charts" data-testid="area-charts" aria-label="Charts">
+                        <h2>{ "Training curves" }</h2>
+                        <div class="charts-row">
+                            <LossChart snapshot={self.snapshot.clone()} />
+                            <ActivationChart />
+                        </div>
+                    </section>
+                </main>
+            </div>
+        }
+    }
+}
+
+/// The message a key press asks for: space plays/pauses, S steps an epoch, B a batch, R resets.
+/// Typing into a field is left alone.
+fn shortcut(e: &web_sys::KeyboardEvent) -> Option<Msg> {
+    if e.ctrl_key() || e.meta_key() || e.alt_key() {
+        return None;
+    }
+    let typing = e
+        .target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        .is_some_and(|el| {
+            matches!(
+                el.tag_name().to_ascii_lowercase().as_str(),
+                "input" | "select" | "textarea"
+            )
+        });
+    if typing {
+        return None;
+    }
+    match e.key().as_str() {
+        " " => Some(Msg::TogglePlay),
+        "s" | "S" => Some(Msg::StepEpoch),
+        "b" | "B" => Some(Msg::StepBatch),
+        "r" | "R" => Some(Msg::Reset),
+        _ => None,
     }
 }

@@ -5,6 +5,7 @@ mod analysis; // issue 6: pure math of the inspection panels
 mod app;
 mod components;
 mod config;
+mod draw;
 mod gpu_probe;
 mod session;
 mod state;

@@ -2,3 +2,12 @@
 
 pub mod activation_chart;
 pub mod backend_badge;
+pub mod controls;
+pub mod data_panel;
+pub mod fields;
+pub mod loss_chart;
+pub mod network;
+pub mod notices;
+pub mod output_panel;
+pub mod pixel_canvas;
+pub mod weight_editor;

@@ -1,0 +1,126 @@
+//! Training controls: play/pause, step (epoch and batch), reset, the epoch counter, and the
+//! hyper-parameters.
+
+use yew::prelude::*;
+
+use super::fields::{enum_options, select};
+use crate::config::{
+    Activation, BackendChoice, Config, Init, Loss, Optimizer, Problem, Regularization,
+};
+use crate::state::Action;
+
+/// Learning rates offered (TensorFlow Playground's list).
+const RATES: [f64; 11] = [
+    0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0,
+];
+/// Regularization rates offered.
+const REG_RATES: [f64; 10] = [0.0, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0];
+/// Most epochs trained per animation frame, by speed setting.
+pub const SPEEDS: [u32; 6] = [1, 2, 5, 10, 25, 100];
+
+#[derive(Properties, PartialEq)]
+pub struct ControlsProps {
+    pub config: Config,
+    pub playing: bool,
+    pub epoch: u64,
+    /// Index into `SPEEDS`.
+    pub speed: usize,
+    pub on_action: Callback<Action>,
+    pub on_toggle_play: Callback<()>,
+    pub on_step: Callback<()>,
+    pub on_step_batch: Callback<()>,
+    pub on_reset: Callback<()>,
+    pub on_speed: Callback<usize>,
+}
+
+fn numbers(list: &[f64]) -> Vec<(String, String)> {
+    list.iter()
+        .map(|v| (v.to_string(), v.to_string()))
+        .collect()
+}
+
+#[function_component(Controls)]
+pub fn controls(props: &ControlsProps) -> Html {
+    let c = &props.config;
+    let act = |f: fn(String) -> Option<Action>| {
+        let on_action = props.on_action.clone();
+        Callback::from(move |v: String| {
+            if let Some(a) = f(v) {
+                on_action.emit(a);
+            }
+        })
+    };
+    let click = |cb: &Callback<()>| {
+        let cb = cb.clone();
+        Callback::from(move |_: MouseEvent| cb.emit(()))
+    };
+    let on_speed = {
+        let cb = props.on_speed.clone();
+        Callback::from(move |v: String| cb.emit(v.parse().unwrap_or(2)))
+    };
+    let momentum_used = matches!(c.optimizer, Optimizer::Momentum | Optimizer::Nesterov);
+    let show = |name: &str, h: Html| {
+        if c.shows(name) {
+            h
+        } else {
+            html! {}
+        }
+    };
+    html! {
+        <div class="controls" data-testid="controls">
+            <div class="transport">
+                { show("resetButton", html! {
+                    <button data-testid="reset" class="btn" title="Reset (R)" aria-keyshortcuts="r"
+                        onclick={click(&props.on_reset)}>{ "⟲ Reset" }</button>
+                }) }
+                { show("playButton", html! {
+                    <button data-testid="play" class={classes!("btn", "btn-play", props.playing.then_some("playing"))}
+                        title="Play / pause (Space)" aria-keyshortcuts="Space" aria-pressed={props.playing.to_string()}
+                        onclick={click(&props.on_toggle_play)}>
+                        { if props.playing { "❚❚ Pause" } else { "▶ Play" } }
+                    </button>
+                }) }
+                { show("stepButton", html! {
+                    <>
+                    <button data-testid="step" class="btn" title="One epoch (S)" aria-keyshortcuts="s"
+                        onclick={click(&props.on_step)}>{ "Step epoch" }</button>
+                    <button data-testid="step-batch" class="btn" title="One mini-batch (B)" aria-keyshortcuts="b"
+                        onclick={click(&props.on_step_batch)}>{ "Step batch" }</button>
+                    </>
+                }) }
+                <div class="epoch-box">
+                    <span class="field-label">{ "Epoch" }</span>
+                    <output data-testid="epoch" class="epoch">{ props.epoch }</output>
+                </div>
+                { show("speed", select("speed", "Speed (epochs per frame)",
+                    SPEEDS.iter().enumerate().map(|(i, s)| (i.to_string(), format!("up to {s}"))).collect(),
+                    &props.speed.to_string(), on_speed)) }
+            </div>
+            <div class="hyper">
+                { show("learningRate", select("learning-rate", "Learning rate", numbers(&RATES), &c.learning_rate.to_string(),
+                    act(|v| v.parse().ok().map(Action::SetLearningRate)))) }
+                { show("activation", select("activation", "Activation", enum_options(Activation::ALL, Activation::as_str),
+                    c.activation.as_str(), act(|v| Activation::parse(&v).map(Action::SetActivation)))) }
+                { show("regularization", select("regularization", "Regularization",
+                    Regularization::ALL.iter().map(|r| (r.as_str().to_string(), r.hash_name().to_string())).collect(),
+                    c.regularization.as_str(), act(|v| Regularization::parse(&v).map(Action::SetRegularization)))) }
+                { show("regularizationRate", select("regularization-rate", "Regularization rate", numbers(&REG_RATES),
+                    &c.regularization_rate.to_string(), act(|v| v.parse().ok().map(Action::SetRegularizationRate)))) }
+                { show("problem", select("problem", "Problem type", enum_options(Problem::ALL, Problem::as_str),
+                    c.problem.as_str(), act(|v| Problem::parse(&v).map(Action::SetProblem)))) }
+                { show("optimizer", select("optimizer", "Optimizer", enum_options(Optimizer::ALL, Optimizer::as_str),
+                    c.optimizer.as_str(), act(|v| Optimizer::parse(&v).map(Action::SetOptimizer)))) }
+                { if momentum_used { show("momentum", select("momentum", "Momentum", numbers(&[0.0, 0.5, 0.9, 0.95, 0.99]),
+                    &c.momentum.to_string(), act(|v| v.parse().ok().map(Action::SetMomentum)))) } else { html! {} } }
+                { show("loss", select("loss", "Loss", enum_options(Loss::ALL, Loss::as_str),
+                    c.effective_loss().as_str(), act(|v| Loss::parse(&v).map(Action::SetLoss)))) }
+                { show("init", select("init", "Initialization", enum_options(Init::ALL, Init::as_str),
+                    c.init.as_str(), act(|v| Init::parse(&v).map(Action::SetInit)))) }
+                { show("dropout", select("dropout", "Dropout", numbers(&[0.0, 0.1, 0.25, 0.5, 0.75]),
+                    &c.dropout.to_string(), act(|v| v.parse().ok().map(Action::SetDropout)))) }
+                { show("backend", select("backend-choice", "Backend", enum_options(BackendChoice::ALL, BackendChoice::as_str),
+                    c.backend.as_str(), act(|v| BackendChoice::parse(&v).map(Action::SetBackend)))) }
+            </div>
+        </div>
+    }
+}

@@ -1,0 +1,246 @@
+//! Loss (train, test, validation) and accuracy per epoch, with axes, a log-scale toggle and a
+//! hover read-out. The history is already bounded (decimated), so drawing cost stays flat.
+
+use std::rc::Rc;
+
+use plotters::coord::types::RangedCoordf64;
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use plotters_canvas::CanvasBackend;
+use yew::prelude::*;
+
+use super::fields::checkbox;
+use super::output_panel::number;
+use crate::session::{Record, Snapshot};
+
+const WIDTH: u32 = 460;
+const HEIGHT: u32 = 200;
+/// Plot-area insets; the hover read-out maps mouse x through them.
+const MARGIN: u32 = 8;
+const Y_AXIS: u32 = 52;
+
+const TRAIN: RGBColor = RGBColor(0x1f, 0x6f, 0xeb);
+const TEST: RGBColor = RGBColor(0xd9, 0x5f, 0x02);
+const VAL: RGBColor = RGBColor(0x6f, 0x42, 0xc1);
+
+/// Which curves a chart shows.
+#[derive(Clone, Copy, PartialEq)]
+enum Kind {
+    Loss { log: bool },
+    Accuracy,
+}
+
+type Series = (&'static str, RGBColor, fn(&Record) -> Option<f64>);
+
+fn series(kind: Kind) -> Vec<Series> {
+    match kind {
+        Kind::Loss { .. } => vec![
+            ("train", TRAIN, |r| Some(r.loss_train)),
+            ("test", TEST, |r| r.loss_test),
+            ("validation", VAL, |r| r.loss_val),
+        ],
+        Kind::Accuracy => vec![
+            ("train", TRAIN, |r| r.acc_train),
+            ("test", TEST, |r| r.acc_test),
+        ],
+    }
+}
+
+/// Draws the series of `kind` on a built chart, with a legend.
+fn lines<'a, DB: DrawingBackend + 'a, Y: Ranged<ValueType = f64>>(
+    c: &mut ChartContext<'a, DB, Cartesian2d<RangedCoordf64, Y>>,
+    records: &[Record],
+    kind: Kind,
+) -> Result<(), String> {
+    let err = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
+    for (name, color, f) in series(kind) {
+        let pts: Vec<(f64, f64)> = records
+            .iter()
+            .filter_map(|r| f(r).filter(|v| v.is_finite()).map(|v| (r.epoch as f64, v)))
+            .collect();
+        if pts.is_empty() {
+            continue;
+        }
+        c.draw_series(LineSeries::new(pts, color.stroke_width(2)))
+            .map_err(err)?
+            .label(name)
+            .legend(move |(x, y)| {
+                PathElement::new(vec![(x, y), (x + 14, y)], color.stroke_width(2))
+            });
+    }
+    c.configure_series_labels()
+        .position(SeriesLabelPosition::UpperRight)
+        .background_style(WHITE.mix(0.85))
+        .border_style(RGBColor(0xcc, 0xcc, 0xcc))
+        .draw()
+        .map_err(err)
+}
+
+/// Draws a chart of `records` on any plotters backend (pure with respect to the DOM).
+fn draw<DB: DrawingBackend>(
+    root: DrawingArea<DB, Shift>,
+    records: &[Record],
+    kind: Kind,
+) -> Result<(), String> {
+    let err = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
+    root.fill(&WHITE).map_err(err)?;
+    let last = records.last().map_or(1, |r| r.epoch.max(1)) as f64;
+    let values: Vec<f64> = records
+        .iter()
+        .flat_map(|r| series(kind).into_iter().filter_map(move |(_, _, f)| f(r)))
+        .filter(|v| v.is_finite())
+        .collect();
+    let hi = values.iter().copied().fold(f64::MIN_POSITIVE, f64::max);
+    let lo = values
+        .iter()
+        .copied()
+        .filter(|v| *v > 0.0)
+        .fold(hi, f64::min);
+    let mut chart = ChartBuilder::on(&root);
+    chart
+        .margin(MARGIN)
+        .x_label_area_size(28)
+        .y_label_area_size(Y_AXIS);
+    match kind {
+        Kind::Loss { log: true } => {
+            let lo = (lo * 0.8).max(1e-6);
+            let mut c = chart
+                .build_cartesian_2d(0.0..last, (lo..hi * 1.25).log_scale())
+                .map_err(err)?;
+            c.configure_mesh()
+                .x_desc("epoch")
+                .y_desc("loss (log)")
+                .light_line_style(RGBColor(0xee, 0xee, 0xee))
+                .draw()
+                .map_err(err)?;
+            lines(&mut c, records, kind)?;
+        }
+        Kind::Loss { log: false } => {
+            let mut c = chart
+                .build_cartesian_2d(0.0..last, 0.0..hi * 1.05)
+                .map_err(err)?;
+            c.configure_mesh()
+                .x_desc("epoch")
+                .y_desc("loss")
+                .light_line_style(RGBColor(0xee, 0xee, 0xee))
+                .draw()
+                .map_err(err)?;
+            lines(&mut c, records, kind)?;
+        }
+        Kind::Accuracy => {
+            let mut c = chart.build_cartesian_2d(0.0..last, 0.0..1.0).map_err(err)?;
+            c.configure_mesh()
+                .x_desc("epoch")
+                .y_desc("accuracy")
+                .light_line_style(RGBColor(0xee, 0xee, 0xee))
+                .draw()
+                .map_err(err)?;
+            lines(&mut c, records, kind)?;
+        }
+    }
+    root.present().map_err(err)
+}
+
+#[derive(Properties, PartialEq)]
+struct ChartProps {
+    snapshot: Rc<Snapshot>,
+    kind: Kind,
+    testid: &'static str,
+    label: &'static str,
+}
+
+#[function_component(Chart)]
+fn chart(props: &ChartProps) -> Html {
+    let canvas = use_node_ref();
+    let hover = use_state(|| None::<f64>);
+    {
+        let canvas = canvas.clone();
+        let snapshot = props.snapshot.clone();
+        use_effect_with((props.snapshot.version, props.kind), move |(_, kind)| {
+            let drawn = canvas
+                .cast::<web_sys::HtmlCanvasElement>()
+                .and_then(CanvasBackend::with_canvas_object)
+                .map(|b| draw(b.into_drawing_area(), &snapshot.history, *kind));
+            if let Some(Err(e)) = drawn {
+                web_sys::console::warn_1(&format!("chart: {e}").into());
+            }
+        });
+    }
+    let onmousemove = {
+        let hover = hover.clone();
+        Callback::from(move |e: MouseEvent| {
+            let Some(el) = e
+                .target()
+                .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok())
+            else {
+                return;
+            };
+            let rect = el.get_bounding_client_rect();
+            let scale = f64::from(WIDTH) / rect.width().max(1.0);
+            let x = (f64::from(e.client_x()) - rect.left()) * scale;
+            let plot = f64::from(WIDTH - 2 * MARGIN - Y_AXIS);
+            hover.set(Some(
+                ((x - f64::from(MARGIN + Y_AXIS)) / plot).clamp(0.0, 1.0),
+            ));
+        })
+    };
+    let onmouseleave = {
+        let hover = hover.clone();
+        Callback::from(move |_: MouseEvent| hover.set(None))
+    };
+    // The read-out is computed from the current history on every render, so it never goes stale.
+    let readout = hover.and_then(|f| {
+        let records = &props.snapshot.history;
+        let last = records.last()?.epoch.max(1) as f64;
+        let target = f * last;
+        records
+            .iter()
+            .min_by(|a, b| {
+                (a.epoch as f64 - target)
+                    .abs()
+                    .total_cmp(&(b.epoch as f64 - target).abs())
+            })
+            .copied()
+    });
+    html! {
+        <div class="chart-box">
+            <canvas ref={canvas} data-testid={props.testid} width={WIDTH.to_string()} height={HEIGHT.to_string()}
+                role="img" aria-label={props.label} {onmousemove} {onmouseleave}></canvas>
+            <div class="hover-readout" data-testid={format!("{}-hover", props.testid)}>
+                { match readout {
+                    Some(r) => html! { <>
+                        <span>{ format!("epoch {}", r.epoch) }</span>
+                        { for series(props.kind).into_iter().filter_map(|(name, color, f)| f(&r).map(|v| html! {
+                            <span style={format!("color: rgb({},{},{})", color.0, color.1, color.2)}>{ format!("{name} {}", number(Some(v))) }</span>
+                        })) }
+                    </> },
+                    None => html! { <span class="muted">{ "Hover the chart to read values." }</span> },
+                } }
+            </div>
+        </div>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct LossChartProps {
+    pub snapshot: Rc<Snapshot>,
+}
+
+#[function_component(LossChart)]
+pub fn loss_chart(props: &LossChartProps) -> Html {
+    let log = use_state(|| false);
+    let on_log = {
+        let log = log.clone();
+        Callback::from(move |v: bool| log.set(v))
+    };
+    let classification = props.snapshot.data.classes > 1;
+    html! {
+        <div class="loss-panel" data-testid="panel-loss">
+            <Chart snapshot={props.snapshot.clone()} kind={Kind::Loss { log: *log }} testid="chart-loss" label="Loss per epoch" />
+            { checkbox("log-scale", "Log scale", *log, on_log) }
+            { if classification { html! {
+                <Chart snapshot={props.snapshot.clone()} kind={Kind::Accuracy} testid="chart-accuracy" label="Accuracy per epoch" />
+            } } else { html! {} } }
+        </div>
+    }
+}

@@ -1,0 +1,253 @@
+//! The network diagram: input features as clickable nodes, hidden layers with add/remove,
+//! every neuron a live thumbnail of its output over the input plane, links coloured and sized by
+//! weight with a hover card, and click-to-edit for any weight or bias (the output bias too).
+
+use std::rc::Rc;
+
+use yew::prelude::*;
+
+use super::pixel_canvas::PixelCanvas;
+use super::weight_editor::{Target, WeightEditor};
+use crate::config::{Config, Feature, MAX_LAYERS, MAX_NEURONS};
+use crate::draw::colors;
+use crate::draw::plane::thumbnail;
+use crate::session::{cell_xy, Snapshot};
+use crate::state::Action;
+
+/// Horizontal distance between columns, in pixels.
+const GAP: f64 = 96.0;
+const PAD: f64 = 8.0;
+const TOP: f64 = 8.0;
+
+/// Node side for a column of `n` nodes: big thumbnails for small layers.
+fn node_size(tallest: usize) -> f64 {
+    match tallest {
+        0..=8 => 34.0,
+        9..=16 => 24.0,
+        _ => 14.0,
+    }
+}
+
+/// The features offered as input nodes (cos only when a link asked for it, as TensorFlow
+/// Playground hides them).
+fn offered(config: &Config) -> Vec<Feature> {
+    Feature::ALL
+        .iter()
+        .copied()
+        .filter(|f| !matches!(f, Feature::CosX | Feature::CosY) || config.features.contains(f))
+        .collect()
+}
+
+#[derive(Properties, PartialEq)]
+pub struct NetworkProps {
+    pub config: Config,
+    pub snapshot: Rc<Snapshot>,
+    pub on_action: Callback<Action>,
+    pub on_edit: Callback<(Target, f64)>,
+}
+
+#[function_component(Network)]
+pub fn network(props: &NetworkProps) -> Html {
+    let hover = use_state(|| None::<Target>);
+    let editing = use_state(|| None::<Target>);
+    let c = &props.config;
+    let s = &props.snapshot;
+    let inputs = offered(c);
+    // Column sizes: inputs, hidden layers (from the snapshot, which matches the config), outputs.
+    let mut columns = vec![inputs.len()];
+    columns.extend(s.layers.iter().map(|l| l.b.len()));
+    let tallest = columns.iter().copied().max().unwrap_or(1);
+    let size = node_size(tallest);
+    let step = size + 8.0;
+    let height = TOP * 2.0 + tallest as f64 * step + 24.0;
+    let width = PAD * 2.0 + (columns.len() - 1) as f64 * GAP + size + 40.0;
+    let pos = |col: usize, n: usize| {
+        let offset = (tallest - columns[col]) as f64 * step / 2.0;
+        (
+            PAD + col as f64 * GAP,
+            TOP + 24.0 + offset + n as f64 * step,
+        )
+    };
+    // Position of each network input (enabled features only) in the input column.
+    let input_rows: Vec<usize> = s
+        .features
+        .iter()
+        .filter_map(|f| inputs.iter().position(|g| g == f))
+        .collect();
+    let set_hover = |t: Option<Target>| {
+        let hover = hover.clone();
+        Callback::from(move |_: MouseEvent| hover.set(t))
+    };
+    let start_edit = |t: Target| {
+        let editing = editing.clone();
+        Callback::from(move |_: MouseEvent| editing.set(Some(t)))
+    };
+
+    let mut links = Vec::new();
+    for (l, layer) in s.layers.iter().enumerate() {
+        for (to, row) in layer.w.iter().enumerate() {
+            for (from, &w) in row.iter().enumerate() {
+                let from_row = if l == 0 {
+                    input_rows.get(from).copied().unwrap_or(from)
+                } else {
+                    from
+                };
+                let (x1, y1) = pos(l, from_row);
+                let (x2, y2) = pos(l + 1, to);
+                let (x1, y1, x2, y2) = (x1 + size, y1 + size / 2.0, x2, y2 + size / 2.0);
+                let mid = (x1 + x2) / 2.0;
+                let d =
+                    format!("M{x1:.1},{y1:.1} C{mid:.1},{y1:.1} {mid:.1},{y2:.1} {x2:.1},{y2:.1}");
+                let t = Target::Weight { layer: l, to, from };
+                let color = colors::hex(if w < 0.0 {
+                    colors::ORANGE
+                } else {
+                    colors::BLUE
+                });
+                let stroke = (0.5 + w.abs() * 2.0).min(7.0);
+                let highlighted = *hover == Some(t);
+                links.push(html! {
+                    <g class={classes!("link", highlighted.then_some("hover"))} data-testid={format!("link-{l}-{to}-{from}")}
+                        onmouseenter={set_hover(Some(t))} onmouseleave={set_hover(None)} onclick={start_edit(t)}>
+                        <path d={d.clone()} stroke={color} stroke-width={format!("{stroke:.2}")} fill="none" />
+                        <path d={d} class="link-hit" stroke="transparent" stroke-width="9" fill="none" />
+                    </g>
+                });
+            }
+        }
+    }
+
+    let mut nodes = Vec::new();
+    for (i, f) in inputs.iter().enumerate() {
+        let (x, y) = pos(0, i);
+        let on = c.features.contains(f);
+        let values: Vec<f64> = (0..s.grid * s.grid)
+            .map(|cell| {
+                let (px, py) = cell_xy(s.grid, cell / s.grid, cell % s.grid);
+                // Scaled into [-1, 1] so every feature uses the colour range.
+                let scale = match f {
+                    Feature::X | Feature::Y => 6.0,
+                    Feature::XSquared | Feature::YSquared | Feature::XTimesY => 36.0,
+                    _ => 1.0,
+                };
+                f.eval(px, py) / scale
+            })
+            .collect();
+        let on_action = props.on_action.clone();
+        let f = *f;
+        nodes.push(html! {
+            <button class={classes!("node", "input-node", (!on).then_some("off"))}
+                style={format!("left:{x}px;top:{y}px;width:{size}px;height:{size}px")}
+                data-testid={format!("feature-{}", f.as_str())} aria-pressed={on.to_string()}
+                title={format!("{} ({})", f.label(), if on { "on: click to remove" } else { "off: click to use" })}
+                onclick={Callback::from(move |_: MouseEvent| on_action.emit(Action::ToggleFeature(f)))}>
+                <PixelCanvas pixels={thumbnail(&values, s.grid)} label={format!("feature {}", f.label())} />
+                <span class="node-label">{ f.label() }</span>
+            </button>
+        });
+    }
+    let last = s.layers.len().saturating_sub(1);
+    for (l, layer) in s.layers.iter().enumerate() {
+        let col = l + 1;
+        for n in 0..layer.b.len() {
+            let (x, y) = pos(col, n);
+            let values: Vec<f64> = if l < last {
+                s.neurons
+                    .get(l)
+                    .and_then(|v| v.get(n))
+                    .cloned()
+                    .unwrap_or_default()
+            } else {
+                // Output units: probabilities become [-1, 1]; a regression value is used as is.
+                s.output
+                    .iter()
+                    .map(|o| {
+                        let v = o.get(n).copied().unwrap_or(0.0);
+                        if s.data.classes > 1 {
+                            2.0 * v - 1.0
+                        } else {
+                            v
+                        }
+                    })
+                    .collect()
+            };
+            let node = Target::Node {
+                layer: l,
+                neuron: n,
+            };
+            let bias = Target::Bias { layer: l, to: n };
+            let what = if l == last {
+                format!("output {n}")
+            } else {
+                format!("layer {} neuron {}", l + 1, n + 1)
+            };
+            nodes.push(html! {
+                <div class={classes!("node", (l == last).then_some("output-node"))}
+                    style={format!("left:{x}px;top:{y}px;width:{size}px;height:{size}px")}
+                    data-testid={format!("node-{l}-{n}")}
+                    onmouseenter={set_hover(Some(node))} onmouseleave={set_hover(None)}>
+                    <PixelCanvas pixels={thumbnail(&values, s.grid)} label={format!("{what}: output over the input plane")} />
+                    <button class="bias" data-testid={format!("bias-{l}-{n}")} title={format!("Bias of {what} (click to edit)")}
+                        onmouseenter={set_hover(Some(bias))} onclick={start_edit(bias)}>{ "b" }</button>
+                </div>
+            });
+        }
+    }
+
+    let layer_controls = html! {
+        <div class="layer-controls">
+            <button class="btn btn-small" data-testid="add-layer" disabled={c.network_shape.len() >= MAX_LAYERS}
+                onclick={emit(&props.on_action, Action::AddLayer)} title="Add a hidden layer">{ "+ layer" }</button>
+            <button class="btn btn-small" data-testid="remove-layer" disabled={c.network_shape.is_empty()}
+                onclick={emit(&props.on_action, Action::RemoveLayer)} title="Remove the last hidden layer">{ "− layer" }</button>
+            <span data-testid="layer-count">{ format!("{} hidden layer{}", c.network_shape.len(), if c.network_shape.len() == 1 { "" } else { "s" }) }</span>
+        </div>
+    };
+    let neuron_controls = c.network_shape.iter().enumerate().map(|(l, &n)| {
+        let (x, _) = pos(l + 1, 0);
+        html! {
+            <div class="neuron-controls" style={format!("left:{}px;top:0px", x - 12.0)}>
+                <button class="btn btn-tiny" data-testid={format!("add-neuron-{l}")} disabled={n >= MAX_NEURONS}
+                    aria-label={format!("Add a neuron to layer {}", l + 1)} onclick={emit(&props.on_action, Action::AddNeuron(l))}>{ "+" }</button>
+                <button class="btn btn-tiny" data-testid={format!("remove-neuron-{l}")} disabled={n <= 1}
+                    aria-label={format!("Remove a neuron from layer {}", l + 1)} onclick={emit(&props.on_action, Action::RemoveNeuron(l))}>{ "−" }</button>
+            </div>
+        }
+    });
+
+    let card = hover.map(
+        |t| html! { <div class="hover-card" data-testid="hover-card">{ t.describe(s, c) }</div> },
+    );
+    let editor = editing.map(|t| {
+        let close = {
+            let editing = editing.clone();
+            Callback::from(move |_| editing.set(None))
+        };
+        let on_edit = props.on_edit.clone();
+        let editing2 = editing.clone();
+        html! {
+            <WeightEditor target={t} current={t.value(s)} title={t.title(c)}
+                on_apply={Callback::from(move |v: f64| { on_edit.emit((t, v)); editing2.set(None); })}
+                on_cancel={close} />
+        }
+    });
+    html! {
+        <div class="network-panel" data-testid="network">
+            { if c.shows("numHiddenLayers") { layer_controls } else { html! {} } }
+            <div class="diagram-scroll">
+                <div class="diagram" style={format!("width:{width}px;height:{height}px")}>
+                    <svg class="links" width={width.to_string()} height={height.to_string()}>{ for links }</svg>
+                    { for neuron_controls }
+                    { for nodes }
+                </div>
+            </div>
+            <div class="card-slot">{ card.unwrap_or_else(|| html! { <div class="hover-card muted">{ "Hover a link, node or bias to see its value; click a link or a b to edit it." }</div> }) }</div>
+            { editor.unwrap_or_default() }
+        </div>
+    }
+}
+
+fn emit(cb: &Callback<Action>, a: Action) -> Callback<MouseEvent> {
+    let cb = cb.clone();
+    Callback::from(move |_: MouseEvent| cb.emit(a.clone()))
+}

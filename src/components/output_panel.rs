@@ -1,0 +1,97 @@
+//! Output: the decision boundary (or regression surface, or 1-D fit) with the data, and the
+//! current losses and accuracies as plain numbers.
+
+use std::rc::Rc;
+
+use yew::prelude::*;
+
+use super::fields::checkbox;
+use super::pixel_canvas::PixelCanvas;
+use crate::config::Config;
+use crate::draw::plane::{curve_image, output_image, Palette};
+use crate::session::Snapshot;
+use crate::state::Action;
+
+/// Side of the output image in pixels.
+const SIZE: u32 = 320;
+
+#[derive(Properties, PartialEq)]
+pub struct OutputPanelProps {
+    pub config: Config,
+    pub snapshot: Rc<Snapshot>,
+    pub on_action: Callback<Action>,
+}
+
+/// A metric as the DOM contract wants it: a plain number, empty when not defined.
+pub fn number(v: Option<f64>) -> String {
+    v.map(|v| format!("{v:.4}")).unwrap_or_default()
+}
+
+#[function_component(OutputPanel)]
+pub fn output_panel(props: &OutputPanelProps) -> Html {
+    let c = &props.config;
+    let s = &props.snapshot;
+    let palette = Palette {
+        classes: s.data.classes,
+        discretize: c.discretize,
+    };
+    let deps = (s.version, c.discretize, c.show_test_data);
+    let pixels = {
+        let s = s.clone();
+        let one_d = c.active_dataset().is_one_dimensional();
+        let show_test = c.show_test_data;
+        use_memo(deps, move |_| {
+            let test = show_test.then_some(s.data.test.as_slice());
+            if one_d {
+                // Row 0 of the grid runs along x at the plane's top; with one input every row
+                // is the same curve.
+                let curve: Vec<f64> = s
+                    .output
+                    .iter()
+                    .take(s.grid)
+                    .map(|o| o.first().copied().unwrap_or(0.0))
+                    .collect();
+                curve_image(&curve, &s.data.train, test, SIZE)
+            } else {
+                output_image(&s.output, s.grid, palette, &s.data.train, test, SIZE)
+            }
+        })
+    };
+    let emit = |f: fn(bool) -> Action| {
+        let on_action = props.on_action.clone();
+        Callback::from(move |v: bool| on_action.emit(f(v)))
+    };
+    let r = &s.latest;
+    let classification = s.data.classes > 1;
+    let show = |name: &str, h: Html| {
+        if c.shows(name) {
+            h
+        } else {
+            html! {}
+        }
+    };
+    html! {
+        <div class="output-panel" data-testid="panel-boundary">
+            <div class="plane">
+                <PixelCanvas pixels={(*pixels).clone()} class="plane-canvas" testid="boundary"
+                    label="The network's output over the input plane, with the data points" />
+                <span class="axis axis-x">{ if c.active_dataset().is_one_dimensional() { "X1 →, target ↑" } else { "X1 →" } }</span>
+            </div>
+            <dl class="metrics">
+                <dt>{ "Training loss" }</dt><dd><output data-testid="loss-train">{ number(Some(r.loss_train)) }</output></dd>
+                <dt>{ "Test loss" }</dt><dd><output data-testid="loss-test">{ number(r.loss_test) }</output></dd>
+                { if r.loss_val.is_some() { html! { <>
+                    <dt>{ "Validation loss" }</dt><dd><output data-testid="loss-val">{ number(r.loss_val) }</output></dd>
+                </> } } else { html! {} } }
+                { if classification { html! { <>
+                    <dt>{ "Training accuracy" }</dt><dd><output data-testid="accuracy-train">{ number(r.acc_train) }</output></dd>
+                    <dt>{ "Test accuracy" }</dt><dd><output data-testid="accuracy-test">{ number(r.acc_test) }</output></dd>
+                </> } } else { html! {} } }
+            </dl>
+            <div class="output-options">
+                { show("showTestData", checkbox("show-test-data", "Show test data", c.show_test_data, emit(Action::SetShowTestData))) }
+                { show("discretize", checkbox("discretize", "Discretize output", c.discretize, emit(Action::SetDiscretize))) }
+            </div>
+        </div>
+    }
+}

@@ -1,0 +1,32 @@
+//! Pure drawing: functions from data to RGBA pixels, tested without a DOM. Components only copy
+//! the pixels onto canvases.
+
+pub mod colors;
+pub mod plane;
+
+use std::rc::Rc;
+
+/// An RGBA image. Equality is identity, so canvases redraw only for a new image.
+#[derive(Debug, Clone)]
+pub struct Pixels {
+    pub width: u32,
+    pub height: u32,
+    pub rgba: Rc<Vec<u8>>,
+}
+
+impl PartialEq for Pixels {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.rgba, &other.rgba)
+    }
+}
+
+impl Pixels {
+    /// A blank (white) image.
+    pub fn blank(width: u32, height: u32) -> Self {
+        Self {
+            width,
+            height,
+            rgba: Rc::new(vec![255; (width * height * 4) as usize]),
+        }
+    }
+}

@@ -1,0 +1,329 @@
+//! Images of the input plane: the output heatmap with data points, neuron thumbnails, the 1-D
+//! fit, dataset previews. Row 0 of every image is the top of the plane (largest X2).
+
+use std::rc::Rc;
+
+use super::colors::{self, Rgb};
+use super::Pixels;
+use crate::session::{Point, DOMAIN};
+
+/// How a cell's output becomes a colour.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Palette {
+    /// 1 for regression, else the class count.
+    pub classes: usize,
+    /// Show the winning class only.
+    pub discretize: bool,
+}
+
+/// The background colour of one output: two classes on the orange-blue scale, more classes as a
+/// probability-weighted blend of class colours, regression on the scale directly.
+pub fn output_color(out: &[f64], p: Palette) -> Rgb {
+    match (p.classes, out) {
+        (1, [v, ..]) => colors::diverging(if p.discretize { v.signum() } else { *v }),
+        (2, [prob, ..]) => {
+            let t = 2.0 * prob - 1.0;
+            colors::diverging(if p.discretize { t.signum() } else { t })
+        }
+        (_, probs) if !probs.is_empty() => {
+            if p.discretize {
+                let k = crate::session::predicted_class(probs);
+                return colors::mix(colors::WHITE, colors::class(k), 0.75);
+            }
+            let mut acc = [0.0f64; 3];
+            for (k, &q) in probs.iter().enumerate() {
+                let c = colors::class(k);
+                for i in 0..3 {
+                    acc[i] += q * f64::from(c[i]);
+                }
+            }
+            // Confident cells show the full class colour, uncertain ones fade to white.
+            let top = probs.iter().copied().fold(0.0, f64::max);
+            let k = probs.len() as f64;
+            let confidence = ((top - 1.0 / k) / (1.0 - 1.0 / k)).clamp(0.0, 1.0);
+            let blend = [
+                acc[0].round() as u8,
+                acc[1].round() as u8,
+                acc[2].round() as u8,
+            ];
+            colors::mix(colors::WHITE, blend, 0.25 + 0.6 * confidence)
+        }
+        _ => colors::NEUTRAL,
+    }
+}
+
+/// The output heatmap at `size` x `size` pixels, bilinearly interpolated from the grid.
+pub fn heatmap(output: &[Vec<f64>], grid: usize, palette: Palette, size: u32) -> Vec<u8> {
+    let n = size as usize;
+    let mut rgba = vec![255u8; n * n * 4];
+    if grid == 0 || output.len() < grid * grid {
+        return rgba;
+    }
+    let width = output[0].len();
+    let mut sample = vec![0.0; width];
+    for py in 0..n {
+        let fy = ((py as f64 + 0.5) / n as f64 * grid as f64 - 0.5).clamp(0.0, (grid - 1) as f64);
+        let (r0, ty) = (fy.floor() as usize, fy.fract());
+        let r1 = (r0 + 1).min(grid - 1);
+        for px in 0..n {
+            let fx =
+                ((px as f64 + 0.5) / n as f64 * grid as f64 - 0.5).clamp(0.0, (grid - 1) as f64);
+            let (c0, tx) = (fx.floor() as usize, fx.fract());
+            let c1 = (c0 + 1).min(grid - 1);
+            for (i, s) in sample.iter_mut().enumerate() {
+                let at = |r: usize, c: usize| output[r * grid + c].get(i).copied().unwrap_or(0.0);
+                let top = at(r0, c0) * (1.0 - tx) + at(r0, c1) * tx;
+                let bottom = at(r1, c0) * (1.0 - tx) + at(r1, c1) * tx;
+                *s = top * (1.0 - ty) + bottom * ty;
+            }
+            let c = output_color(&sample, palette);
+            let o = (py * n + px) * 4;
+            rgba[o..o + 3].copy_from_slice(&c);
+        }
+    }
+    rgba
+}
+
+/// A pixel position of a plane coordinate in an image of `size` pixels.
+pub fn to_pixel(x: f64, y: f64, size: u32) -> (f64, f64) {
+    let s = f64::from(size);
+    (
+        (x + DOMAIN) / (2.0 * DOMAIN) * s,
+        (DOMAIN - y) / (2.0 * DOMAIN) * s,
+    )
+}
+
+/// Draws filled discs for `points`, with a white ring (training) or a dark one (test).
+pub fn draw_points(rgba: &mut [u8], size: u32, points: &[Point], palette: Palette, test: bool) {
+    let radius = (f64::from(size) / 110.0).max(2.0);
+    let ring: Rgb = if test {
+        [0x20, 0x20, 0x20]
+    } else {
+        colors::WHITE
+    };
+    for p in points {
+        let fill = if palette.classes == 1 {
+            colors::diverging(p.label)
+        } else {
+            colors::class(p.label as usize)
+        };
+        let (cx, cy) = to_pixel(p.x, p.y, size);
+        disc(rgba, size, cx, cy, radius + 1.0, ring);
+        disc(rgba, size, cx, cy, radius, fill);
+    }
+}
+
+fn disc(rgba: &mut [u8], size: u32, cx: f64, cy: f64, r: f64, color: Rgb) {
+    let n = size as i64;
+    let (x0, x1) = ((cx - r).floor() as i64, (cx + r).ceil() as i64);
+    let (y0, y1) = ((cy - r).floor() as i64, (cy + r).ceil() as i64);
+    for py in y0.max(0)..=y1.min(n - 1) {
+        for px in x0.max(0)..=x1.min(n - 1) {
+            let (dx, dy) = (px as f64 + 0.5 - cx, py as f64 + 0.5 - cy);
+            if dx * dx + dy * dy <= r * r {
+                let o = ((py * n + px) * 4) as usize;
+                rgba[o..o + 3].copy_from_slice(&color);
+            }
+        }
+    }
+}
+
+/// The output panel's image for two-input data: heatmap plus training (and test) points.
+pub fn output_image(
+    output: &[Vec<f64>],
+    grid: usize,
+    palette: Palette,
+    train: &[Point],
+    test: Option<&[Point]>,
+    size: u32,
+) -> Pixels {
+    let mut rgba = heatmap(output, grid, palette, size);
+    draw_points(&mut rgba, size, train, palette, false);
+    if let Some(test) = test {
+        draw_points(&mut rgba, size, test, palette, true);
+    }
+    Pixels {
+        width: size,
+        height: size,
+        rgba: Rc::new(rgba),
+    }
+}
+
+/// The fit for one-input data: points (x, target) and the predicted curve, on a white plane.
+/// `curve` holds the prediction at `curve.len()` evenly spaced x across the plane.
+pub fn curve_image(curve: &[f64], train: &[Point], test: Option<&[Point]>, size: u32) -> Pixels {
+    let n = size as usize;
+    let mut rgba = vec![255u8; n * n * 4];
+    // Targets live in about [-1, 1]; show [-1.5, 1.5] on the vertical axis.
+    let to_py = |v: f64| (1.5 - v) / 3.0 * f64::from(size);
+    // Axis at value 0.
+    let zero = to_py(0.0).round() as usize;
+    if zero < n {
+        for px in 0..n {
+            let o = (zero * n + px) * 4;
+            rgba[o..o + 3].copy_from_slice(&[0xcc, 0xcc, 0xcc]);
+        }
+    }
+    let as_points = |pts: &[Point]| {
+        pts.iter()
+            .map(|p| Point {
+                x: p.x,
+                y: 0.0,
+                label: p.label,
+            })
+            .collect::<Vec<_>>()
+    };
+    for (pts, is_test) in [(Some(train), false), (test, true)] {
+        for p in as_points(pts.unwrap_or(&[])) {
+            let (cx, _) = to_pixel(p.x, 0.0, size);
+            let ring = if is_test {
+                [0x20, 0x20, 0x20]
+            } else {
+                colors::ORANGE
+            };
+            disc(&mut rgba, size, cx, to_py(p.label), 2.5, ring);
+        }
+    }
+    if curve.len() >= 2 {
+        let mut prev: Option<(f64, f64)> = None;
+        for px in 0..n {
+            let f = (px as f64 + 0.5) / n as f64 * (curve.len() - 1) as f64;
+            let i = (f.floor() as usize).min(curve.len() - 2);
+            let v = curve[i] + (curve[i + 1] - curve[i]) * (f - i as f64);
+            let py = to_py(v);
+            let (lo, hi) = match prev {
+                Some((_, q)) => (q.min(py), q.max(py)),
+                None => (py, py),
+            };
+            let mut y = lo;
+            while y <= hi + 0.5 {
+                disc(&mut rgba, size, px as f64 + 0.5, y, 1.5, colors::BLUE);
+                y += 1.0;
+            }
+            prev = Some((px as f64, py));
+        }
+    }
+    Pixels {
+        width: size,
+        height: size,
+        rgba: Rc::new(rgba),
+    }
+}
+
+/// A neuron's (or feature's) output over the plane, one pixel per grid cell.
+pub fn thumbnail(values: &[f64], grid: usize) -> Pixels {
+    let mut rgba = vec![255u8; grid * grid * 4];
+    for (i, v) in values.iter().take(grid * grid).enumerate() {
+        rgba[i * 4..i * 4 + 3].copy_from_slice(&colors::diverging(*v));
+    }
+    Pixels {
+        width: grid as u32,
+        height: grid as u32,
+        rgba: Rc::new(rgba),
+    }
+}
+
+/// A dataset preview: its points on white.
+pub fn preview(points: &[Point], palette: Palette, size: u32) -> Pixels {
+    let mut rgba = vec![255u8; (size * size * 4) as usize];
+    for p in points {
+        let fill = if palette.classes == 1 {
+            colors::diverging(p.label)
+        } else {
+            colors::class(p.label as usize)
+        };
+        let (cx, cy) = if p.y == 0.0 && palette.classes == 1 && points.iter().all(|q| q.y == 0.0) {
+            // One-input data: plot the target against x.
+            (
+                to_pixel(p.x, 0.0, size).0,
+                (1.5 - p.label) / 3.0 * f64::from(size),
+            )
+        } else {
+            to_pixel(p.x, p.y, size)
+        };
+        disc(&mut rgba, size, cx, cy, 1.2, fill);
+    }
+    Pixels {
+        width: size,
+        height: size,
+        rgba: Rc::new(rgba),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(p: &[u8], size: u32, x: u32, y: u32) -> [u8; 3] {
+        let o = ((y * size + x) * 4) as usize;
+        [p[o], p[o + 1], p[o + 2]]
+    }
+
+    #[test]
+    fn heatmap_is_the_right_way_up() {
+        // A 2x2 grid whose top row is class 1 (blue) and bottom row class 0 (orange).
+        let out = vec![vec![1.0], vec![1.0], vec![0.0], vec![0.0]];
+        let p = Palette {
+            classes: 2,
+            discretize: false,
+        };
+        let img = heatmap(&out, 2, p, 10);
+        assert_eq!(at(&img, 10, 5, 0), colors::BLUE);
+        assert_eq!(at(&img, 10, 5, 9), colors::ORANGE);
+    }
+
+    #[test]
+    fn three_classes_blend_and_discretize() {
+        let p = Palette {
+            classes: 3,
+            discretize: false,
+        };
+        let sure = output_color(&[0.0, 0.0, 1.0], p);
+        let unsure = output_color(&[0.34, 0.33, 0.33], p);
+        assert_ne!(sure, unsure);
+        assert!(
+            unsure.iter().map(|&c| u32::from(c)).sum::<u32>()
+                > sure.iter().map(|&c| u32::from(c)).sum::<u32>()
+        );
+        let d = output_color(
+            &[0.2, 0.5, 0.3],
+            Palette {
+                classes: 3,
+                discretize: true,
+            },
+        );
+        assert_eq!(d, colors::mix(colors::WHITE, colors::BLUE, 0.75));
+    }
+
+    #[test]
+    fn points_land_where_they_belong() {
+        let mut img = vec![255u8; 100 * 100 * 4];
+        let p = Palette {
+            classes: 2,
+            discretize: false,
+        };
+        draw_points(
+            &mut img,
+            100,
+            &[Point {
+                x: 3.0,
+                y: 3.0,
+                label: 0.0,
+            }],
+            p,
+            false,
+        );
+        assert_eq!(
+            at(&img, 100, 75, 25),
+            colors::ORANGE,
+            "upper right for x > 0, y > 0"
+        );
+    }
+
+    #[test]
+    fn thumbnail_colours_every_cell() {
+        let t = thumbnail(&[-1.0, 1.0, 0.0, 0.5], 2);
+        assert_eq!(at(&t.rgba, 2, 0, 0), colors::ORANGE);
+        assert_eq!(at(&t.rgba, 2, 1, 0), colors::BLUE);
+    }
+}
