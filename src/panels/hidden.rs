@@ -1,0 +1,264 @@
+//! The hidden-layer representation panel: every training point at its activation vector in a
+//! chosen hidden layer (2-D, rotatable 3-D, or PCA of wider layers), the input grid carried
+//! through the layer, the output boundary in that space, and an epoch scrubber.
+
+use std::rc::Rc;
+
+use serde_json::json;
+use web_sys::HtmlSelectElement;
+use yew::prelude::*;
+
+use super::hidden_draw::{scene_2d, scene_3d, HiddenView};
+use super::inspection::Inspection;
+use super::scene_canvas::SceneCanvas;
+use crate::analysis::grid::{flatten, input_grid, split_like};
+use crate::analysis::pca::Pca;
+use crate::analysis::rotation::Rotation;
+use crate::analysis::separator::Hyperplane;
+use crate::session::DOMAIN;
+
+#[derive(Properties, PartialEq)]
+pub struct HiddenPanelProps {
+    pub inspection: Rc<Inspection>,
+}
+
+const WIDTH: f64 = 360.0;
+const HEIGHT: f64 = 300.0;
+
+/// Reads a `<select>`'s value from its change event.
+pub fn select_value(e: &Event) -> Option<String> {
+    e.target_dyn_into::<HtmlSelectElement>().map(|s| s.value())
+}
+
+/// Reads an `<input>`'s value from its input event.
+pub fn input_value(e: &InputEvent) -> Option<String> {
+    e.target_dyn_into::<web_sys::HtmlInputElement>()
+        .map(|s| s.value())
+}
+
+#[function_component(HiddenPanel)]
+pub fn hidden_panel(props: &HiddenPanelProps) -> Html {
+    let ins = &props.inspection;
+    let layer_choice = use_state(|| None::<usize>);
+    let dims_choice = use_state(|| 3usize);
+    let scrub = use_state(|| None::<usize>);
+    let rotation = use_state(Rotation::default);
+    let last_pca = use_mut_ref(|| None::<Pca>);
+
+    let hidden = ins.hidden_layers();
+    if hidden == 0 {
+        return html! {
+            <section class="np-panel" data-testid="panel-hidden" aria-label="Hidden layer representation">
+                <h3>{ "Hidden layer representation" }</h3>
+                <p class="np-note">{ "This network has no hidden layer: add one to see how it re-represents the data." }</p>
+            </section>
+        };
+    }
+    let layer = layer_choice.unwrap_or(hidden - 1).min(hidden - 1);
+    let frames = &ins.frames;
+    // None, or an index past the end, means "live".
+    let frame = scrub.and_then(|i| frames.get(i));
+    let net = match frame {
+        Some(f) => ins.net.with_layers(&f.layers),
+        None => ins.net.clone(),
+    };
+    let epoch = frame.map_or(ins.epoch, |f| f.epoch);
+    let acts = if frame.is_some() {
+        net.forward(&ins.train.inputs).post.swap_remove(layer)
+    } else {
+        ins.forward.post[layer].clone()
+    };
+    let units = net.layers[layer].b.len();
+    let grid_lines = input_grid(DOMAIN, 11, 41);
+    let grid_rows: Vec<Vec<f64>> = flatten(&grid_lines)
+        .iter()
+        .map(|&(x, y)| super::probe::input_row(&ins.features, x, y))
+        .collect();
+    let grid_acts = net.forward(&grid_rows).post.swap_remove(layer);
+    let grid_acts = split_like(&grid_lines, &grid_acts);
+    let raw_plane = if layer + 1 == hidden {
+        net.layers
+            .last()
+            .and_then(|o| Hyperplane::of_output(&o.w, &o.b))
+            .filter(|_| ins.is_classification())
+    } else {
+        None
+    };
+
+    let dims = if units <= 3 {
+        units.max(2)
+    } else {
+        *dims_choice
+    };
+    let (coords, grid, plane, axes, explained) = if units <= 3 {
+        // One unit is drawn on a line: pad a zero second coordinate.
+        let pad = |v: &Vec<f64>| {
+            let mut v = v.clone();
+            v.resize(dims, 0.0);
+            v
+        };
+        let plane = raw_plane.clone().map(|mut p| {
+            p.w.resize(dims, 0.0);
+            p
+        });
+        (
+            acts.iter().map(pad).collect::<Vec<_>>(),
+            grid_acts
+                .iter()
+                .map(|l| l.iter().map(pad).collect())
+                .collect::<Vec<_>>(),
+            plane,
+            (1..=dims).map(|d| format!("h{d}")).collect::<Vec<_>>(),
+            None,
+        )
+    } else {
+        match Pca::fit(&acts, dims) {
+            Some(mut pca) => {
+                if let Some(prev) = last_pca.borrow().as_ref() {
+                    if prev.mean.len() == pca.mean.len()
+                        && prev.components.len() == pca.components.len()
+                    {
+                        pca.align_to(prev);
+                    }
+                }
+                *last_pca.borrow_mut() = Some(pca.clone());
+                // The boundary's slice through the shown subspace: h = mean + C^T y.
+                let plane = raw_plane.clone().map(|p| Hyperplane {
+                    w: pca
+                        .components
+                        .iter()
+                        .map(|c| c.iter().zip(&p.w).map(|(a, b)| a * b).sum())
+                        .collect(),
+                    b: p.eval(&pca.mean),
+                });
+                (
+                    acts.iter().map(|a| pca.project(a)).collect(),
+                    grid_acts
+                        .iter()
+                        .map(|l| l.iter().map(|a| pca.project(a)).collect())
+                        .collect(),
+                    plane,
+                    (1..=dims).map(|d| format!("PC{d}")).collect(),
+                    Some(pca.explained()),
+                )
+            }
+            None => (Vec::new(), Vec::new(), None, Vec::new(), None),
+        }
+    };
+    let classes: Option<Vec<usize>> = ins
+        .is_classification()
+        .then(|| ins.train.labels.iter().map(|&l| l as usize).collect());
+    let view = HiddenView {
+        coords,
+        classes: classes.clone(),
+        values: ins.train.labels.clone(),
+        grid,
+        plane,
+        axes,
+    };
+    let scene = if dims == 3 {
+        scene_3d(&view, *rotation, WIDTH, HEIGHT)
+    } else {
+        scene_2d(&view, WIDTH, HEIGHT)
+    };
+    let plane_accuracy = match (&raw_plane, &classes) {
+        (Some(p), Some(c)) => Some(p.accuracy(&acts, c)),
+        _ => None,
+    };
+    let export = json!({
+        "epoch": epoch,
+        "layer": layer,
+        "units": units,
+        "activation": net.curves.get(layer).map(|c| c.name()),
+        "activations": acts,
+        "labels": ins.train.labels,
+        "plane": raw_plane.as_ref().map(|p| json!({"w": p.w, "b": p.b})),
+        "planeAccuracy": plane_accuracy,
+    })
+    .to_string();
+
+    let on_layer = {
+        let layer_choice = layer_choice.clone();
+        let last_pca = last_pca.clone();
+        Callback::from(move |e: Event| {
+            if let Some(l) = select_value(&e).and_then(|v| v.parse().ok()) {
+                *last_pca.borrow_mut() = None;
+                layer_choice.set(Some(l));
+            }
+        })
+    };
+    let on_dims = {
+        let dims_choice = dims_choice.clone();
+        let last_pca = last_pca.clone();
+        Callback::from(move |e: Event| {
+            if let Some(d) = select_value(&e).and_then(|v| v.parse().ok()) {
+                *last_pca.borrow_mut() = None;
+                dims_choice.set(d);
+            }
+        })
+    };
+    let live_index = frames.len();
+    let on_scrub = {
+        let scrub = scrub.clone();
+        Callback::from(move |e: InputEvent| {
+            if let Some(i) = input_value(&e).and_then(|v| v.parse::<usize>().ok()) {
+                scrub.set((i < live_index).then_some(i));
+            }
+        })
+    };
+    let on_drag = {
+        let rotation = rotation.clone();
+        Callback::from(move |(dx, dy): (f64, f64)| rotation.set(rotation.dragged(dx, dy)))
+    };
+    let scrub_value = scrub.filter(|&i| i < live_index).unwrap_or(live_index);
+    let caption = match (units, explained) {
+        (u, Some(e)) => format!(
+            "{u} units, projected on {dims} principal components ({:.0} % of the variance)",
+            e * 100.0
+        ),
+        (1, None) => "1 unit: the points lie on a line".to_string(),
+        (u, None) => format!("{u} units, drawn as they are"),
+    };
+    let hint = if dims == 3 {
+        "Drag (or focus and use the arrow keys) to rotate."
+    } else {
+        ""
+    };
+    html! {
+        <section class="np-panel" data-testid="panel-hidden" aria-label="Hidden layer representation">
+            <h3>{ "Hidden layer representation" }</h3>
+            <div class="np-controls">
+                <label>{ "Layer " }
+                    <select data-testid="hidden-layer" onchange={on_layer} aria-label="Hidden layer to show">
+                        { for (0..hidden).map(|l| html! {
+                            <option value={l.to_string()} selected={l == layer}>
+                                { format!("hidden {} ({} units)", l + 1, ins.net.layers[l].b.len()) }
+                            </option>
+                        }) }
+                    </select>
+                </label>
+                if units > 3 {
+                    <label>{ "View " }
+                        <select data-testid="hidden-dims" onchange={on_dims} aria-label="Dimensions of the PCA view">
+                            <option value="2" selected={dims == 2}>{ "PCA 2-D" }</option>
+                            <option value="3" selected={dims == 3}>{ "PCA 3-D" }</option>
+                        </select>
+                    </label>
+                }
+                <label class="np-scrub">{ format!("Epoch {epoch} ") }
+                    <input type="range" data-testid="hidden-epoch" min="0" max={live_index.to_string()}
+                        value={scrub_value.to_string()} oninput={on_scrub}
+                        aria-label="Scrub through recorded epochs (rightmost is live)" />
+                    <span data-testid="hidden-epoch-value">{ if scrub_value == live_index { "live".to_string() } else { format!("{epoch}") } }</span>
+                </label>
+            </div>
+            <SceneCanvas scene={scene} label={format!("Training points in hidden layer {} at epoch {epoch}", layer + 1)}
+                testid={Some(AttrValue::from("hidden-canvas"))}
+                on_drag={(dims == 3).then_some(on_drag)} />
+            <p class="np-note">{ caption }{ " " }{ hint }
+                { plane_accuracy.map(|a| format!(" The output boundary separates {:.1} % of the training points in this space.", a * 100.0)).unwrap_or_default() }
+            </p>
+            <pre hidden=true data-testid="hidden-activations">{ export }</pre>
+        </section>
+    }
+}

@@ -1,0 +1,235 @@
+//! Pure drawing of a hidden layer's representation: a 2-D scatter, or a rotated 3-D one, with
+//! the warped input grid and the output layer's boundary in that space.
+
+use super::scene::{class_color, Align, Color, Plot, Scene, GRID, INK, MUTED};
+use crate::analysis::rotation::{normalize, Rotation, Viewport};
+use crate::analysis::separator::{line_in_box, plane_mesh, Hyperplane};
+
+/// What the representation panel shows, already in display coordinates (2 or 3 per point).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct HiddenView {
+    pub coords: Vec<Vec<f64>>,
+    /// Class index per point; `None` for regression, where `values` colour the points.
+    pub classes: Option<Vec<usize>>,
+    pub values: Vec<f64>,
+    /// The input grid's lines carried into the same coordinates.
+    pub grid: Vec<Vec<Vec<f64>>>,
+    /// The output boundary in these coordinates, when there is one.
+    pub plane: Option<Hyperplane>,
+    /// Axis names, e.g. `h1`, `h2` or `PC1`, `PC2`.
+    pub axes: Vec<String>,
+}
+
+/// Per-axis ranges of the points, padded by 15 %, so the grid's far corners do not shrink the
+/// cloud to a dot (lines leaving the box are cut).
+pub fn ranges(coords: &[Vec<f64>], dims: usize) -> Vec<(f64, f64)> {
+    (0..dims)
+        .map(|d| {
+            let vals: Vec<f64> = coords.iter().filter_map(|c| c.get(d).copied()).collect();
+            let (lo, hi) = crate::analysis::histogram::finite_range(&vals).unwrap_or((-1.0, 1.0));
+            let (lo, hi) = crate::analysis::histogram::sane_range(lo, hi);
+            let pad = 0.15 * (hi - lo);
+            (lo - pad, hi + pad)
+        })
+        .collect()
+}
+
+fn point_color(view: &HiddenView, i: usize) -> Color {
+    match &view.classes {
+        Some(c) => class_color(c.get(i).copied().unwrap_or(0)),
+        None => {
+            let v = view.values.get(i).copied().unwrap_or(0.0);
+            let t = (v.clamp(-1.0, 1.0) + 1.0) / 2.0;
+            class_color(0).mix(class_color(1), t)
+        }
+    }
+}
+
+/// Cuts a line where it leaves the box, by making outside points non-finite.
+fn clip(line: &[Vec<f64>], ranges: &[(f64, f64)]) -> Vec<Vec<f64>> {
+    line.iter()
+        .map(|p| {
+            let inside = p
+                .iter()
+                .zip(ranges)
+                .all(|(v, (lo, hi))| *v >= *lo && *v <= *hi);
+            if inside {
+                p.clone()
+            } else {
+                vec![f64::NAN; p.len()]
+            }
+        })
+        .collect()
+}
+
+/// The 2-D scatter.
+pub fn scene_2d(view: &HiddenView, width: f64, height: f64) -> Scene {
+    let mut scene = Scene::new(width, height);
+    let r = ranges(&view.coords, 2);
+    let plot = Plot::inside(&scene, r[0], r[1]);
+    let name = |i: usize| view.axes.get(i).cloned().unwrap_or_default();
+    plot.axes(&mut scene, &name(0), &name(1));
+    for line in &view.grid {
+        let pts = clip(line, &r).iter().map(|p| plot.at(p[0], p[1])).collect();
+        scene.polyline(pts, GRID.mix(MUTED, 0.35), 1.0);
+    }
+    if let Some(plane) = &view.plane {
+        if let Some([a, b]) = line_in_box(plane, r[0], r[1]) {
+            scene.line(plot.at(a.0, a.1), plot.at(b.0, b.1), INK, 2.0);
+        }
+    }
+    for (i, c) in view.coords.iter().enumerate() {
+        if let [x, y, ..] = c.as_slice() {
+            let (px, py) = plot.at(*x, *y);
+            scene.circle(
+                px,
+                py,
+                3.0,
+                point_color(view, i),
+                Some(Color::rgb(255, 255, 255)),
+            );
+        }
+    }
+    scene
+}
+
+/// The rotated 3-D scatter: the data box's edges, grid, boundary plane, then points far to
+/// near so nearer ones cover farther ones.
+pub fn scene_3d(view: &HiddenView, rotation: Rotation, width: f64, height: f64) -> Scene {
+    let mut scene = Scene::new(width, height);
+    let r = ranges(&view.coords, 3);
+    let box3 = [r[0], r[1], r[2]];
+    let vp = Viewport { width, height };
+    let to_screen = |p: &[f64]| {
+        let q = normalize([p[0], p[1], p[2]], &box3);
+        vp.to_screen(rotation.apply(q))
+    };
+    // The cube's 12 edges.
+    for a in 0..8u8 {
+        for bit in [1u8, 2, 4] {
+            let b = a | bit;
+            if b != a {
+                let corner = |c: u8| -> Vec<f64> {
+                    (0..3)
+                        .map(|d| {
+                            if c >> d & 1 == 1 {
+                                box3[d].1
+                            } else {
+                                box3[d].0
+                            }
+                        })
+                        .collect()
+                };
+                let (p, q) = (to_screen(&corner(a)), to_screen(&corner(b)));
+                scene.line((p.0, p.1), (q.0, q.1), GRID, 1.0);
+            }
+        }
+    }
+    for (d, name) in view.axes.iter().enumerate().take(3) {
+        let mut end = vec![box3[0].0, box3[1].0, box3[2].0];
+        end[d] = box3[d].1;
+        let (x, y, _) = to_screen(&end);
+        scene.text(x, y, name.clone(), 11.0, Align::Center);
+    }
+    for line in &view.grid {
+        let pts = clip(line, &r)
+            .iter()
+            .map(|p| {
+                if p.len() >= 3 && p.iter().all(|v| v.is_finite()) {
+                    let (x, y, _) = to_screen(p);
+                    (x, y)
+                } else {
+                    (f64::NAN, f64::NAN)
+                }
+            })
+            .collect();
+        scene.polyline(pts, GRID.mix(MUTED, 0.3), 1.0);
+    }
+    if let Some(plane) = &view.plane {
+        for [a, b] in plane_mesh(plane, &box3, 9) {
+            let (p, q) = (to_screen(&a), to_screen(&b));
+            scene.line((p.0, p.1), (q.0, q.1), INK.alpha(0.45), 1.2);
+        }
+    }
+    let mut order: Vec<(usize, (f64, f64, f64))> = view
+        .coords
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| c.len() >= 3)
+        .map(|(i, c)| (i, to_screen(c)))
+        .collect();
+    order.sort_by(|a, b| a.1 .2.total_cmp(&b.1 .2));
+    for (i, (x, y, depth)) in order {
+        let radius = 2.0 + 2.0 * depth;
+        scene.circle(
+            x,
+            y,
+            radius,
+            point_color(view, i),
+            Some(Color::rgb(255, 255, 255)),
+        );
+    }
+    scene
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn view(dims: usize) -> HiddenView {
+        HiddenView {
+            coords: (0..20)
+                .map(|i| {
+                    (0..dims)
+                        .map(|d| f64::from(i * (d as i32 + 1)) / 20.0)
+                        .collect()
+                })
+                .collect(),
+            classes: Some((0..20).map(|i| i % 2).collect()),
+            values: Vec::new(),
+            grid: vec![(0..5).map(|i| vec![f64::from(i) / 5.0; dims]).collect()],
+            plane: Some(Hyperplane {
+                w: vec![1.0; dims],
+                b: -0.5 * dims as f64,
+            }),
+            axes: (1..=dims).map(|d| format!("h{d}")).collect(),
+        }
+    }
+
+    #[test]
+    fn scatter_2d_draws_every_point_inside_the_canvas() {
+        let s = scene_2d(&view(2), 300.0, 240.0);
+        let circles: Vec<_> = s
+            .shapes
+            .iter()
+            .filter_map(|sh| match sh {
+                super::super::scene::Shape::Circle { x, y, .. } => Some((*x, *y)),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(circles.len(), 20);
+        assert!(circles
+            .iter()
+            .all(|(x, y)| (0.0..=300.0).contains(x) && (0.0..=240.0).contains(y)));
+    }
+
+    #[test]
+    fn scatter_3d_has_points_box_and_plane() {
+        let s = scene_3d(&view(3), Rotation::default(), 300.0, 240.0);
+        // 20 points + 12 edges + grid + plane mesh.
+        assert!(s.marks() > 20 + 12 + 1, "{}", s.marks());
+        let empty = scene_3d(&HiddenView::default(), Rotation::default(), 100.0, 100.0);
+        assert_eq!(
+            empty.marks(),
+            12,
+            "an empty layer still draws its box, and no panic"
+        );
+    }
+
+    #[test]
+    fn ranges_are_padded_and_survive_nan() {
+        let r = ranges(&[vec![0.0, f64::NAN], vec![1.0, f64::NAN]], 2);
+        assert!(r[0].0 < 0.0 && r[0].1 > 1.0);
+        assert!(r[1].0.is_finite());
+    }
+}

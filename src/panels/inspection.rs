@@ -1,0 +1,88 @@
+//! Everything the panels show, computed once per session snapshot: the network, a sample of
+//! training and test points with their activations, and the recorded timeline.
+
+use std::rc::Rc;
+
+use super::probe::{batch, Forward, Net};
+use super::timeline::Frame;
+use crate::config::{Config, Feature};
+use crate::session::Snapshot;
+
+/// Most points the panels push through the network per frame: enough for a readable scatter,
+/// few enough to stay well inside a frame.
+pub const SAMPLE_LIMIT: usize = 300;
+
+/// A batch of input rows and their labels (class index or target value).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Batch {
+    pub inputs: Vec<Vec<f64>>,
+    pub labels: Vec<f64>,
+}
+
+/// The panels' shared input. Equality is by session version and timeline length, so panels
+/// re-render once per new snapshot, not on every parent render.
+#[derive(Debug, Clone)]
+pub struct Inspection {
+    pub version: u64,
+    pub epoch: u64,
+    pub net: Net,
+    pub features: Vec<Feature>,
+    /// 1 for regression.
+    pub classes: usize,
+    pub train: Batch,
+    pub test: Batch,
+    /// Activations of `train` under the current weights.
+    pub forward: Forward,
+    pub frames: Rc<Vec<Frame>>,
+}
+
+impl PartialEq for Inspection {
+    fn eq(&self, other: &Self) -> bool {
+        self.version == other.version
+            && self.frames.len() == other.frames.len()
+            && self.net.curves == other.net.curves
+    }
+}
+
+impl Inspection {
+    pub fn new(snapshot: &Snapshot, config: &Config, frames: Rc<Vec<Frame>>) -> Self {
+        let net = Net::of(snapshot, config);
+        let (inputs, labels) = batch(&snapshot.features, &snapshot.data.train, SAMPLE_LIMIT);
+        let train = Batch { inputs, labels };
+        let (inputs, labels) = batch(&snapshot.features, &snapshot.data.test, SAMPLE_LIMIT);
+        let test = Batch { inputs, labels };
+        let forward = net.forward(&train.inputs);
+        Self {
+            version: snapshot.version,
+            epoch: snapshot.epoch,
+            features: snapshot.features.clone(),
+            classes: snapshot.data.classes,
+            train,
+            test,
+            forward,
+            net,
+            frames,
+        }
+    }
+
+    /// Number of hidden layers.
+    pub fn hidden_layers(&self) -> usize {
+        self.net.layers.len().saturating_sub(1)
+    }
+
+    /// Whether labels are classes.
+    pub fn is_classification(&self) -> bool {
+        self.classes > 1
+    }
+}
+
+/// The frame to record for the snapshot's epoch: its weights and full-batch gradient.
+pub fn frame_of(snapshot: &Snapshot, config: &Config) -> Frame {
+    let net = Net::of(snapshot, config);
+    let (inputs, labels) = batch(&snapshot.features, &snapshot.data.train, SAMPLE_LIMIT);
+    Frame {
+        epoch: snapshot.epoch,
+        grads: net.gradients(&inputs, &labels),
+        layers: snapshot.layers.clone(),
+    }
+}

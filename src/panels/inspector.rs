@@ -1,0 +1,82 @@
+//! The container of the inspection panels: turns each session snapshot into one shared
+//! `Inspection`, records the timeline of weights and gradients, and lays the panels out.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use yew::prelude::*;
+
+use super::activation::ActivationPanel;
+use super::confusion::ConfusionPanel;
+use super::health::HealthPanel;
+use super::hidden::HiddenPanel;
+use super::inspection::{frame_of, Inspection};
+use super::summary::SummaryPanel;
+use super::timeline::{Frame, Timeline};
+use crate::config::Config;
+use crate::session::Snapshot;
+
+#[derive(Properties, PartialEq)]
+pub struct InspectorProps {
+    pub snapshot: Rc<Snapshot>,
+    pub config: Rc<Config>,
+}
+
+/// The recorded frames and the Rc the panels share, rebuilt only when a frame is added.
+#[derive(Default)]
+struct Memory {
+    timeline: Timeline,
+    shared: Rc<Vec<Frame>>,
+    seen: Option<u64>,
+}
+
+#[function_component(Inspector)]
+pub fn inspector(props: &InspectorProps) -> Html {
+    let memory = use_mut_ref(Memory::default);
+    let frames = record(&memory, &props.snapshot, &props.config);
+    let inspection = {
+        let snapshot = props.snapshot.clone();
+        let config = props.config.clone();
+        // Rebuilt per snapshot version, per change of activations (which the snapshot does
+        // not carry), and per new frame.
+        let key = (
+            snapshot.version,
+            (0..snapshot.layers.len())
+                .map(|l| config.layer_activation(l))
+                .collect::<Vec<_>>(),
+            frames.len(),
+            Rc::as_ptr(&frames) as usize,
+        );
+        use_memo(key, move |_| Inspection::new(&snapshot, &config, frames))
+    };
+    html! {
+        <div class="np-panels" data-testid="inspector">
+            <HiddenPanel inspection={inspection.clone()} />
+            <ActivationPanel inspection={inspection.clone()} />
+            <HealthPanel inspection={inspection.clone()} />
+            <ConfusionPanel inspection={inspection.clone()} />
+            <SummaryPanel inspection={inspection} />
+        </div>
+    }
+}
+
+/// Offers the snapshot to the timeline once per session version.
+fn record(memory: &Rc<RefCell<Memory>>, snapshot: &Snapshot, config: &Config) -> Rc<Vec<Frame>> {
+    let mut m = memory.borrow_mut();
+    if m.seen != Some(snapshot.version) {
+        m.seen = Some(snapshot.version);
+        let before = m.timeline.frames().len();
+        let last = m.timeline.frames().last().map(|f| f.epoch);
+        m.timeline.observe(snapshot.epoch, &snapshot.layers, || {
+            frame_of(snapshot, config)
+        });
+        let changed = m.timeline.frames().len() != before
+            || m.timeline.frames().last().map(|f| f.epoch) != last
+            || m.timeline.frames().last().map(|f| &f.layers)
+                != Some(&snapshot.layers).filter(|_| false);
+        if changed || m.shared.len() != m.timeline.frames().len() {
+            m.shared = Rc::new(m.timeline.frames().to_vec());
+        }
+    }
+    m.shared.clone()
+}

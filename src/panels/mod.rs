@@ -1,0 +1,20 @@
+//! The inspection panels of issue 6: hidden-layer representations, activation functions,
+//! network health, confusion matrix and model summary. Each panel is one component; what they
+//! draw is built by pure functions into a `Scene` that `SceneCanvas` paints. `Inspector` holds
+//! them and is what the app mounts.
+
+pub mod activation;
+pub mod activation_draw;
+pub mod confusion;
+pub mod confusion_draw;
+pub mod health;
+pub mod health_draw;
+pub mod hidden;
+pub mod hidden_draw;
+pub mod inspection;
+pub mod inspector;
+pub mod probe;
+pub mod scene;
+pub mod scene_canvas;
+pub mod summary;
+pub mod timeline;
