@@ -1,0 +1,270 @@
+//! The trainer's contract: batches, reproducibility, state, early stopping, divergence.
+
+use np_engine::backend::cpu::CpuBackend;
+use np_engine::backend::UpdateRule;
+use np_engine::data::{feature_matrix, generate, Feature};
+use np_engine::nn::{Activation, Init, LayerSpec, Loss, ModelSpec, OutputUnit, Regularization};
+use np_engine::train::{EarlyStopping, Split, Status, TrainConfig, Trainer};
+use np_engine::Tensor;
+
+fn xor_trainer(batch: usize, rule: UpdateRule) -> Trainer {
+    let data = generate("xor", 250, 0.1, 7)
+        .unwrap()
+        .split(20.0, 10.0, 8)
+        .unwrap();
+    let mut model = ModelSpec::mlp(
+        2,
+        &[8, 8],
+        Activation::Tanh,
+        1,
+        OutputUnit::Sigmoid,
+        Init::GlorotUniform,
+    );
+    model.hidden[0].dropout = 0.2;
+    let cfg = TrainConfig {
+        model,
+        optimizer: rule,
+        loss: Loss::BinaryCrossEntropy,
+        regularization: Regularization { l1: 1e-4, l2: 1e-3 },
+        batch_size: batch,
+        init_seed: 11,
+        shuffle_seed: 12,
+        early_stopping: None,
+    };
+    Trainer::new(cfg, data).unwrap()
+}
+
+#[test]
+fn partial_last_batch_and_epoch_accounting() {
+    let mut t = xor_trainer(64, UpdateRule::adam(0.01));
+    let n = t.split(Split::Train).len();
+    assert_eq!(n, 180); // 250 - 25 test - 45 validation
+    let mut rows = vec![];
+    loop {
+        let r = t.step_batch().unwrap();
+        rows.push(r.rows);
+        if r.epoch_done {
+            break;
+        }
+    }
+    assert_eq!(rows, vec![64, 64, 52]);
+    assert_eq!((t.epoch(), t.steps()), (1, 3));
+    let rec = t.step_epoch().unwrap();
+    assert_eq!(rec.epoch, 2);
+    assert!(rec.val.is_some() && rec.train.auc.is_some());
+}
+
+#[test]
+fn same_seeds_same_run_and_reset_restores_initial_weights() {
+    let run = || {
+        let mut t = xor_trainer(32, UpdateRule::adam(0.01));
+        let init = t.export_params().unwrap();
+        for _ in 0..3 {
+            t.step_epoch().unwrap();
+        }
+        (t, init)
+    };
+    let (mut a, init) = run();
+    let (b, _) = run();
+    assert_eq!(a.export_params().unwrap(), b.export_params().unwrap());
+    assert_ne!(a.export_params().unwrap(), init);
+    a.reset().unwrap();
+    assert_eq!(a.export_params().unwrap(), init);
+    assert_eq!((a.epoch(), a.history().len()), (0, 0));
+}
+
+#[test]
+fn export_import_continues_identically_and_survives_json() {
+    for rule in [
+        UpdateRule::sgd(0.1),
+        UpdateRule::nesterov(0.05, 0.9),
+        UpdateRule::adagrad(0.05),
+        UpdateRule::rmsprop(0.01),
+        UpdateRule::adam(0.01),
+    ] {
+        let mut a = xor_trainer(32, rule);
+        a.step_epoch().unwrap();
+        a.step_batch().unwrap();
+        let saved = serde_json::to_string(&a.export().unwrap()).unwrap();
+        for _ in 0..5 {
+            a.step_batch().unwrap();
+        }
+        let mut b = xor_trainer(32, rule);
+        b.import(&serde_json::from_str(&saved).unwrap()).unwrap();
+        for _ in 0..5 {
+            b.step_batch().unwrap();
+        }
+        assert_eq!(
+            a.export_params().unwrap(),
+            b.export_params().unwrap(),
+            "{rule:?}"
+        );
+    }
+}
+
+#[test]
+fn switching_backend_mid_training_changes_nothing() {
+    let mut a = xor_trainer(32, UpdateRule::adam(0.01));
+    let mut b = xor_trainer(32, UpdateRule::adam(0.01));
+    for _ in 0..4 {
+        a.step_batch().unwrap();
+        b.step_batch().unwrap();
+    }
+    b.replace_backend(Box::new(CpuBackend::new())).unwrap();
+    for _ in 0..6 {
+        a.step_batch().unwrap();
+        b.step_batch().unwrap();
+    }
+    assert_eq!(a.export_params().unwrap(), b.export_params().unwrap());
+}
+
+#[test]
+fn learning_rate_changes_live_without_reset() {
+    let mut t = xor_trainer(0, UpdateRule::sgd(0.1));
+    t.step_batch().unwrap();
+    let w = t.weight(0, 0, 0).unwrap();
+    t.set_lr(0.0);
+    t.step_batch().unwrap();
+    assert_eq!(t.weight(0, 0, 0).unwrap(), w);
+    assert_eq!(t.steps(), 2);
+}
+
+#[test]
+fn divergence_is_a_value_not_a_panic() {
+    let data = generate("reg-plane", 100, 0.0, 1)
+        .unwrap()
+        .split(0.0, 0.0, 1)
+        .unwrap();
+    let model = ModelSpec::mlp(
+        2,
+        &[8],
+        Activation::Relu,
+        1,
+        OutputUnit::Linear,
+        Init::HeNormal,
+    );
+    let cfg = TrainConfig {
+        model,
+        optimizer: UpdateRule::sgd(1e3),
+        loss: Loss::Mse,
+        regularization: Regularization::default(),
+        batch_size: 10,
+        init_seed: 1,
+        shuffle_seed: 1,
+        early_stopping: None,
+    };
+    let mut t = Trainer::new(cfg, data).unwrap();
+    for _ in 0..50 {
+        let _ = t.step_epoch().unwrap();
+    }
+    assert!(
+        matches!(t.status(), Status::Diverged { .. }),
+        "{:?}",
+        t.status()
+    );
+    let r = t.step_batch().unwrap();
+    assert_eq!(r.rows, 0);
+}
+
+#[test]
+fn early_stopping_restores_the_best_epoch() {
+    let data = generate("moons", 200, 0.3, 2)
+        .unwrap()
+        .split(30.0, 0.0, 3)
+        .unwrap();
+    let model = ModelSpec::mlp(
+        2,
+        &[64, 64],
+        Activation::Relu,
+        1,
+        OutputUnit::Sigmoid,
+        Init::HeNormal,
+    );
+    let cfg = TrainConfig {
+        model,
+        optimizer: UpdateRule::adam(0.05),
+        loss: Loss::BinaryCrossEntropy,
+        regularization: Regularization::default(),
+        batch_size: 16,
+        init_seed: 1,
+        shuffle_seed: 1,
+        early_stopping: Some(EarlyStopping {
+            patience: 3,
+            min_delta: 0.0,
+            restore_best: true,
+        }),
+    };
+    let mut t = Trainer::new(cfg, data).unwrap();
+    for _ in 0..200 {
+        t.step_epoch().unwrap();
+        if *t.status() != Status::Running {
+            break;
+        }
+    }
+    let Status::Stopped { best_epoch, epoch } = t.status().clone() else {
+        panic!("{:?}", t.status())
+    };
+    assert_eq!(epoch - best_epoch, 3);
+    let best_val = t.history()[best_epoch - 1].val.clone().unwrap().loss;
+    let now = t.evaluate(Split::Val).unwrap().loss;
+    assert!((now - best_val).abs() < 1e-5, "{now} vs best {best_val}");
+}
+
+#[test]
+fn predictions_activations_grid_and_features() {
+    let mut t = xor_trainer(32, UpdateRule::adam(0.01));
+    t.step_epoch().unwrap();
+    // A 100 x 100 decision-boundary grid in one call.
+    let grid: Vec<f32> = (0..100 * 100)
+        .flat_map(|i| [(i % 100) as f32 / 10.0 - 5.0, (i / 100) as f32 / 10.0 - 5.0])
+        .collect();
+    let grid = Tensor::new(grid, &[10_000, 2]).unwrap();
+    let start = std::time::Instant::now();
+    let p = t.predict(&grid).unwrap();
+    let took = start.elapsed();
+    assert_eq!(p.dims(), &[10_000, 1]);
+    assert!(p.data().iter().all(|v| (0.0..=1.0).contains(v)));
+    assert!(took.as_millis() < 200, "grid prediction took {took:?}");
+    let acts = t.activations(&grid).unwrap();
+    assert_eq!(acts.len(), 3);
+    assert_eq!(acts[0].pre.dims(), &[10_000, 8]);
+    assert!(acts[1].post.data().iter().all(|v| v.abs() <= 1.0));
+    assert_eq!(acts[2].post, p);
+    // Per-layer gradients and norms exist after a step.
+    assert!(t.grad_norms().unwrap().iter().all(|n| n.weights > 0.0));
+    assert_eq!(
+        t.confusion(Split::Train)
+            .unwrap()
+            .iter()
+            .flatten()
+            .sum::<usize>(),
+        180
+    );
+    // TensorFlow Playground's feature transforms.
+    let pts = Tensor::new(vec![1.0, 2.0], &[1, 2]).unwrap();
+    let f = feature_matrix(&pts, &Feature::ALL).unwrap();
+    assert_eq!(f.data()[..5], [1.0, 2.0, 1.0, 4.0, 2.0]);
+    assert!((f.data()[5] - 1f32.sin()).abs() < 1e-6);
+}
+
+#[test]
+fn specs_configs_and_states_are_plain_serde_data() {
+    let spec = ModelSpec {
+        inputs: 2,
+        hidden: vec![LayerSpec {
+            units: 4,
+            activation: Activation::LeakyRelu { alpha: 0.1 },
+            dropout: 0.5,
+        }],
+        outputs: 3,
+        output: OutputUnit::Softmax,
+        init: Init::Constant { value: 0.5 },
+        bias_init: 0.0,
+    };
+    let json = serde_json::to_string(&spec).unwrap();
+    assert_eq!(serde_json::from_str::<ModelSpec>(&json).unwrap(), spec);
+    let rule: UpdateRule =
+        serde_json::from_str(r#"{"kind":"adam","lr":0.001,"beta1":0.9,"beta2":0.999,"eps":1e-8}"#)
+            .unwrap();
+    assert_eq!(rule, UpdateRule::adam(0.001));
+}
