@@ -255,6 +255,12 @@ impl Component for App {
                             <ActivationChart />
                         </div>
                     </section>
+                    // issue 6 (inspection panels): mounted here by the panels' engineer.
+                    <section class="area area-inspect" data-testid="area-inspect" aria-label="Inside the network">
+                        <h2>{ "Inside the network" }</h2>
+                        <crate::panels::inspector::Inspector snapshot={self.snapshot.clone()} config={c.clone()}
+                            on_action={link.callback(Msg::Act)} />
+                    </section>
                 </main>
             </div>
         }

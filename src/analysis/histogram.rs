@@ -30,6 +30,7 @@ impl Histogram {
     }
 
     /// A histogram over the finite range of `values` (or [-1, 1] when none is finite).
+    #[cfg(test)]
     pub fn of(values: &[f64], bins: usize) -> Self {
         let (lo, hi) = finite_range(values).unwrap_or((-1.0, 1.0));
         let mut h = Self::new(lo, hi, bins);
@@ -69,6 +70,7 @@ impl Histogram {
     }
 
     /// Values counted, in or out of the bins.
+    #[cfg(test)]
     pub fn total(&self) -> u32 {
         self.counts.iter().sum::<u32>() + self.below + self.above + self.nan
     }
@@ -79,6 +81,7 @@ impl Histogram {
     }
 
     /// Centre of bin `i`.
+    #[cfg(test)]
     pub fn center(&self, i: usize) -> f64 {
         self.lo + (self.hi - self.lo) * (i as f64 + 0.5) / self.counts.len() as f64
     }

@@ -18,16 +18,13 @@ pub struct ActivationPanelProps {
     pub inspection: Rc<Inspection>,
 }
 
-const NAMES: [&str; 8] = [
-    "sigmoid",
-    "tanh",
-    "relu",
-    "leakyrelu",
-    "elu",
-    "linear",
-    "step",
-    "softmax",
-];
+/// The picker's entries: every curve, then softmax (which is not a curve of one variable).
+fn names() -> impl Iterator<Item = &'static str> {
+    Curve::ALL
+        .iter()
+        .map(|c| c.name())
+        .chain(std::iter::once("softmax"))
+}
 
 fn label(name: &str) -> &'static str {
     match name {
@@ -203,7 +200,7 @@ pub fn activation_panel(props: &ActivationPanelProps) -> Html {
             <div class="np-controls">
                 <label>{ "Function " }
                     <select data-testid="activation-curve" onchange={on_curve} aria-label="Activation function to plot">
-                        { for NAMES.iter().map(|n| html! { <option value={*n} selected={*n == name}>{ label(n) }</option> }) }
+                        { for names().map(|n| html! { <option value={n} selected={n == name}>{ label(n) }</option> }) }
                     </select>
                 </label>
                 if hidden > 0 {

@@ -11,15 +11,18 @@ use super::confusion::ConfusionPanel;
 use super::health::HealthPanel;
 use super::hidden::HiddenPanel;
 use super::inspection::{frame_of, Inspection};
+use super::layer_choices::LayerChoices;
 use super::summary::SummaryPanel;
 use super::timeline::{Frame, Timeline};
 use crate::config::Config;
 use crate::session::Snapshot;
+use crate::state::Action;
 
 #[derive(Properties, PartialEq)]
 pub struct InspectorProps {
     pub snapshot: Rc<Snapshot>,
-    pub config: Rc<Config>,
+    pub config: Config,
+    pub on_action: Callback<Action>,
 }
 
 /// The recorded frames and the Rc the panels share, rebuilt only when a frame is added.
@@ -36,7 +39,7 @@ pub fn inspector(props: &InspectorProps) -> Html {
     let frames = record(&memory, &props.snapshot, &props.config);
     let inspection = {
         let snapshot = props.snapshot.clone();
-        let config = props.config.clone();
+        let config = Rc::new(props.config.clone());
         // Rebuilt per snapshot version, per change of activations (which the snapshot does
         // not carry), and per new frame.
         let key = (
@@ -51,6 +54,7 @@ pub fn inspector(props: &InspectorProps) -> Html {
     };
     html! {
         <div class="np-panels" data-testid="inspector">
+            <LayerChoices config={props.config.clone()} on_action={props.on_action.clone()} />
             <HiddenPanel inspection={inspection.clone()} />
             <ActivationPanel inspection={inspection.clone()} />
             <HealthPanel inspection={inspection.clone()} />
@@ -65,16 +69,9 @@ fn record(memory: &Rc<RefCell<Memory>>, snapshot: &Snapshot, config: &Config) ->
     let mut m = memory.borrow_mut();
     if m.seen != Some(snapshot.version) {
         m.seen = Some(snapshot.version);
-        let before = m.timeline.frames().len();
-        let last = m.timeline.frames().last().map(|f| f.epoch);
-        m.timeline.observe(snapshot.epoch, &snapshot.layers, || {
+        if m.timeline.observe(snapshot.epoch, &snapshot.layers, || {
             frame_of(snapshot, config)
-        });
-        let changed = m.timeline.frames().len() != before
-            || m.timeline.frames().last().map(|f| f.epoch) != last
-            || m.timeline.frames().last().map(|f| &f.layers)
-                != Some(&snapshot.layers).filter(|_| false);
-        if changed || m.shared.len() != m.timeline.frames().len() {
+        }) {
             m.shared = Rc::new(m.timeline.frames().to_vec());
         }
     }

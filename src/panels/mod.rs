@@ -13,6 +13,7 @@ pub mod hidden;
 pub mod hidden_draw;
 pub mod inspection;
 pub mod inspector;
+pub mod layer_choices;
 pub mod probe;
 pub mod scene;
 pub mod scene_canvas;

@@ -174,6 +174,7 @@ impl Scene {
     }
 
     /// Count of shapes that put ink on the canvas (everything but text), for tests.
+    #[cfg(test)]
     pub fn marks(&self) -> usize {
         self.shapes
             .iter()

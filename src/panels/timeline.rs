@@ -69,31 +69,42 @@ impl Timeline {
 
     /// Offers the state at `epoch`. A new run (epoch going back, or other layer shapes) starts
     /// over; the same epoch again (an edited weight) replaces the last frame. `make` is called
-    /// only when the frame is kept, so the gradient is not computed for nothing.
-    pub fn observe(&mut self, epoch: u64, layers: &[LayerView], make: impl FnOnce() -> Frame) {
+    /// only when the frame is kept, so the gradient is not computed for nothing. Returns whether
+    /// the frames changed.
+    pub fn observe(
+        &mut self,
+        epoch: u64,
+        layers: &[LayerView],
+        make: impl FnOnce() -> Frame,
+    ) -> bool {
         if let Some(last) = self.frames.last() {
             if epoch < last.epoch || shape(&last.layers) != shape(layers) {
                 self.frames.clear();
                 self.stride = 1;
             } else if epoch == last.epoch {
-                if last.layers != layers {
-                    self.frames.pop();
-                    self.frames.push(make());
+                if last.layers == layers {
+                    return false;
                 }
-                return;
-            } else if epoch % self.stride != 0 {
-                return;
+                self.frames.pop();
+                self.frames.push(make());
+                return true;
+            } else if epoch < last.epoch + self.stride {
+                // Snapshots arrive at the drawing rate, several epochs apart: spacing by
+                // distance rather than by `epoch % stride` never skips a whole stretch.
+                return false;
             }
         }
         self.frames.push(make());
         if self.frames.len() >= self.capacity {
             self.stride *= 2;
-            let stride = self.stride;
-            // Keep the first frame (the initial weights) whatever the stride.
-            let first = self.frames.first().map(|f| f.epoch);
-            self.frames
-                .retain(|f| f.epoch % stride == 0 || Some(f.epoch) == first);
+            // Every other frame goes; the first (the initial weights) always stays.
+            let mut index = 0;
+            self.frames.retain(|_| {
+                index += 1;
+                index % 2 == 1
+            });
         }
+        true
     }
 
     pub fn frames(&self) -> &[Frame] {
@@ -134,6 +145,13 @@ mod tests {
         assert!(t.frames().last().map_or(0, |f| f.epoch) >= 64);
         t.observe(0, &layers(0.0), || frame(0, 0.0));
         assert_eq!(t.frames().len(), 1, "a reset starts a new timeline");
+        // Epochs seen only at odd numbers (several per drawn frame) are still recorded.
+        let mut t = Timeline::with_capacity(8);
+        for e in (1..200).step_by(3) {
+            t.observe(e, &layers(1.0), || frame(e, 1.0));
+        }
+        assert!(t.frames().len() >= 4, "{}", t.frames().len());
+        assert!(t.frames().last().map_or(0, |f| f.epoch) > 150);
     }
 
     #[test]
