@@ -253,6 +253,19 @@ fn main() {
         "{:<28} {:>14} {:>14} {:>10}",
         "workload", "gpu", "cpu", "gpu/cpu"
     );
+    // The fixed cost of one step on the GPU: a dispatch, a submission and a readback.
+    let (lat_g, _) = time(50, || {
+        let t = gpu.alloc(1).unwrap();
+        gpu.fill(t, 1.0).unwrap();
+        let v = pollster::block_on(gpu.read(t)).unwrap();
+        gpu.release(t);
+        v
+    });
+    println!(
+        "{:<28} {:>11.3} ms",
+        "round trip (fill + read 1)",
+        lat_g * 1e3
+    );
     let sizes: &[(usize, usize)] = if quick {
         &[(256, 20), (1024, 3)]
     } else {

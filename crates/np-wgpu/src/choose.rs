@@ -1,7 +1,10 @@
 //! The automatic backend choice: WebGPU when an adapter exists and the work per step is large
 //! enough to pay for dispatch and readback latency; the CPU for the course's tiny networks.
 
+use crate::fallback::CpuFactory;
 use crate::probe::AdapterSummary;
+use crate::{FallbackBackend, GpuContext, WgpuBackend};
+use std::sync::Arc;
 
 /// Which backend runs the training.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -48,6 +51,36 @@ pub fn choose(pref: Preference, adapter: Option<&AdapterSummary>, step_flops: f6
             } else {
                 Choice::Cpu
             }
+        }
+    }
+}
+
+/// Opens the backend the rule picks; the app's single entry point. Never blocks: await it (in
+/// the browser from `wasm_bindgen_futures::spawn_local`). Without an adapter, or when the rule
+/// or the user picks the CPU, the result runs on the CPU from the start and
+/// [`FallbackBackend::fell_back`] says why; with a GPU it falls back by itself later if the
+/// device is lost.
+pub async fn open_backend(
+    pref: Preference,
+    step_flops: f64,
+    make_cpu: CpuFactory,
+) -> FallbackBackend {
+    if pref == Preference::Cpu {
+        return FallbackBackend::cpu_only(make_cpu, "cpu: chosen");
+    }
+    let ctx = match GpuContext::new().await {
+        Ok(ctx) => ctx,
+        Err(e) => return FallbackBackend::cpu_only(make_cpu, &format!("cpu: {e}")),
+    };
+    match choose(pref, Some(ctx.adapter()), step_flops) {
+        Choice::WebGpu => FallbackBackend::new(WgpuBackend::new(Arc::new(ctx)), make_cpu),
+        Choice::Cpu => {
+            let why = if ctx.adapter().is_software {
+                format!("cpu: faster than the software adapter {}", ctx.adapter())
+            } else {
+                "cpu: network too small to gain from the GPU".to_string()
+            };
+            FallbackBackend::cpu_only(make_cpu, &why)
         }
     }
 }

@@ -178,9 +178,10 @@ impl FallbackBackend {
     }
 
     /// Reads every live buffer back and makes that the restart point, so a later fallback only
-    /// replays what came after. A failure here falls back at once.
+    /// replays what came after. Calls made while the reads are pending stay in the journal. If a
+    /// read fails, the old checkpoint and the whole journal are still there, and it falls back.
     pub async fn checkpoint(&self) -> Result<()> {
-        let reads = {
+        let (reads, covered) = {
             let mut st = self.st.borrow_mut();
             let Some(gpu) = st.gpu.as_mut() else {
                 return Ok(());
@@ -189,13 +190,15 @@ impl FallbackBackend {
                 return st.fall_back(&e);
             }
             let mut reads = Vec::new();
-            for (outer, inner) in st.ids.0.iter().enumerate() {
-                if let (Some(inner), Some(g)) = (inner, st.gpu.as_ref()) {
-                    reads.push((outer as u32, g.read(*inner)));
+            if let Some(g) = st.gpu.as_ref() {
+                for (outer, inner) in st.ids.0.iter().enumerate() {
+                    if let Some(inner) = inner {
+                        reads.push((outer as u32, g.read(*inner)));
+                    }
                 }
             }
-            st.journal.clear(); // everything recorded so far is in the reads just started
-            reads
+            // Every call journaled so far is reflected in the reads just started.
+            (reads, st.journal.len())
         };
         let mut snapshot = HashMap::new();
         for (outer, fut) in reads {
@@ -203,16 +206,14 @@ impl FallbackBackend {
                 Ok(v) => {
                     snapshot.insert(outer, v);
                 }
-                Err(e) => {
-                    // The journal was cleared, so the old snapshot is stale; the only safe
-                    // state is the CPU one we can no longer build. Report it.
-                    let mut st = self.st.borrow_mut();
-                    st.fell_back = Some(e.to_string());
-                    return Err(e);
-                }
+                Err(e) => return self.st.borrow_mut().fall_back(&e),
             }
         }
-        self.st.borrow_mut().snapshot = snapshot;
+        let mut st = self.st.borrow_mut();
+        if st.gpu.is_some() {
+            st.snapshot = snapshot;
+            st.journal.drain(..covered);
+        }
         Ok(())
     }
 

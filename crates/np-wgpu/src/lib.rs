@@ -25,5 +25,5 @@ mod recorder;
 pub use backend::WgpuBackend;
 pub use context::GpuContext;
 pub use error::GpuError;
-pub use fallback::FallbackBackend;
+pub use fallback::{CpuFactory, FallbackBackend};
 pub use probe::{probe, AdapterSummary, ProbeError};

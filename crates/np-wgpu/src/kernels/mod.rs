@@ -128,7 +128,11 @@ impl Kernels {
         let k = |m, entry, storage: &[(u32, Access)]| Kernel::new(device, m, entry, storage);
         Self {
             matmul: k(&matmul, "matmul", &[(1, Read), (2, Read), (3, ReadWrite)]),
-            matmul_thin: k(&matmul, "matmul_thin", &[(1, Read), (2, Read), (3, ReadWrite)]),
+            matmul_thin: k(
+                &matmul,
+                "matmul_thin",
+                &[(1, Read), (2, Read), (3, ReadWrite)],
+            ),
             unary: k(&elementwise, "unary", &[(1, Read), (4, ReadWrite)]),
             unary_backward: k(
                 &elementwise,
