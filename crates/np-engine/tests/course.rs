@@ -1,6 +1,9 @@
 //! The course's results reproduced with the engine (COURSE.md sections in brackets).
 //! Tolerances are generous; the outcomes are unmistakable.
 
+// Tests may unwrap: a failure should stop the test at the line that failed.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use np_engine::backend::UpdateRule;
 use np_engine::data::{generate, Dataset, Splits};
 use np_engine::nn::{Activation, Init, Loss, ModelSpec, OutputUnit, Regularization};

@@ -1,6 +1,9 @@
 //! Compare the engine with NumPy references (golden/make_golden.py -> golden/golden.json):
 //! forward values and gradients of small networks, activation values, optimizer trajectories.
 
+// Tests may unwrap: a failure should stop the test at the line that failed.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use np_engine::backend::{UnaryOp, UpdateRule, XentKind};
 use np_engine::nn::Loss;
 use np_engine::optim::Optimizer;

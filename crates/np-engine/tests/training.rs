@@ -1,5 +1,8 @@
 //! The trainer's contract: batches, reproducibility, state, early stopping, divergence.
 
+// Tests may unwrap: a failure should stop the test at the line that failed.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use np_engine::backend::cpu::CpuBackend;
 use np_engine::backend::UpdateRule;
 use np_engine::data::{feature_matrix, generate, Feature};

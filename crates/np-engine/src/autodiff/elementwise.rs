@@ -68,10 +68,9 @@ pub fn binary_backward(
                 let t = be.alloc(ys.numel())?;
                 be.binary(BinaryOp::Mul, full, ys, g, ys, t)?;
                 be.release(full);
-                return sum_to(be, t, ys, me.1).and_then(|r| {
-                    be.release(t);
-                    Ok(Some(r))
-                });
+                let r = sum_to(be, t, ys, me.1);
+                be.release(t);
+                return r.map(Some);
             }
             (BinaryOp::Greater | BinaryOp::Equal, _) => {
                 be.release(full);
@@ -104,8 +103,8 @@ pub fn select_backward(
     let n = y.1.numel();
     let zero = be.alloc(n)?;
     let mut out = vec![None];
-    for which in 1..3 {
-        if needs[which] {
+    for (which, &need) in needs.iter().enumerate().skip(1) {
+        if need {
             let d = be.alloc(n)?;
             if which == 1 {
                 be.select(c.0, g, zero, d)?;

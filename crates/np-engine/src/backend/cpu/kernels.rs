@@ -222,7 +222,9 @@ pub fn optimizer_step(
     s1: &mut [f32],
 ) {
     match rule {
-        UpdateRule::Sgd { lr, momentum, .. } if momentum == 0.0 => {
+        UpdateRule::Sgd {
+            lr, momentum: 0.0, ..
+        } => {
             p.iter_mut().zip(g).for_each(|(p, &g)| *p -= lr * g);
         }
         UpdateRule::Adam {

@@ -358,7 +358,7 @@ impl Backend for CpuBackend {
         out: BufferId,
     ) -> Result<()> {
         let n = self.buffer_len(src)?;
-        let rows = if cols == 0 { 0 } else { n / cols };
+        let rows = n.checked_div(cols).unwrap_or(0);
         if let Some(&bad) = indices.iter().find(|&&i| i as usize >= rows) {
             return Err(EngineError::OutOfRange {
                 what: "gather row",
