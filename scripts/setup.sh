@@ -84,6 +84,9 @@ np_setup() {
   export PATH
   # trunk would otherwise ask the network for its newest version on every run.
   export TRUNK_SKIP_VERSION_CHECK=true
+  # Compiled dependencies are kept with the tools, so a fresh clone on a warm machine builds only
+  # the project's own crates.
+  export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$NP_CACHE/target}"
   export CHROMEDRIVER=/usr/bin/chromedriver
   export XDG_RUNTIME_DIR="${XDG_RUNTIME_DIR:-$NP_CACHE/xdg}"
   mkdir -p "$XDG_RUNTIME_DIR" && chmod 700 "$XDG_RUNTIME_DIR"
