@@ -136,6 +136,12 @@ fn main() -> Result<()> {
         )?;
         Ok(steps_per_sec(&mut t, 3.0)? * 128.0)
     };
+    // `bench tiny` runs only the tiny net, for profiling.
+    if std::env::args().nth(1).as_deref() == Some("tiny") {
+        let mut t = trainer(tiny.clone(), Loss::Mse, 0, random_set(500, 2, 0, 2)?, false)?;
+        println!("tiny: {:.0} steps/s", steps_per_sec(&mut t, 5.0)?);
+        return Ok(());
+    }
     let (fast, slow) = (mlp_rate(false)?, mlp_rate(true)?);
     row(
         "MLP 784-64-10 ReLU, softmax CE, Adam, batch 128",

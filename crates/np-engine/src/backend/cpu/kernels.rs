@@ -1,7 +1,7 @@
 //! CPU kernels over plain slices (no buffer management here). Lengths are checked by the
 //! caller, `CpuBackend`, before these run.
 
-use crate::backend::ops::{adam_corrections, sigmoid};
+use crate::backend::ops::{adam_corrections, sigmoid, tanh};
 use crate::backend::{BinaryOp, ReduceOp, UnaryOp, UpdateRule, XentKind};
 use crate::shape::{Shape, MAX_RANK};
 
@@ -41,14 +41,22 @@ pub fn unary(op: UnaryOp, x: &[f32], out: &mut [f32]) {
     // The match sits outside the loop for the hot activations so each loop vectorizes.
     match op {
         UnaryOp::Relu => out.iter_mut().zip(x).for_each(|(o, &v)| *o = v.max(0.0)),
+        UnaryOp::Tanh => out.iter_mut().zip(x).for_each(|(o, &v)| *o = tanh(v)),
+        UnaryOp::Sigmoid => out.iter_mut().zip(x).for_each(|(o, &v)| *o = sigmoid(v)),
         UnaryOp::Identity => out.copy_from_slice(x),
         _ => out.iter_mut().zip(x).for_each(|(o, &v)| *o = op.apply(v)),
     }
 }
 
 pub fn unary_backward(op: UnaryOp, x: &[f32], y: &[f32], dy: &[f32], dx: &mut [f32]) {
-    for (((d, &xv), &yv), &g) in dx.iter_mut().zip(x).zip(y).zip(dy) {
-        *d = g * op.derivative(xv, yv);
+    let it = dx.iter_mut().zip(x).zip(y).zip(dy);
+    // Hot activations get their own loops (the derivative inlined, so they vectorize).
+    match op {
+        UnaryOp::Tanh => it.for_each(|(((d, _), &yv), &g)| *d = g * (1.0 - yv * yv)),
+        UnaryOp::Sigmoid => it.for_each(|(((d, _), &yv), &g)| *d = g * yv * (1.0 - yv)),
+        UnaryOp::Relu => it.for_each(|(((d, &xv), _), &g)| *d = if xv > 0.0 { g } else { 0.0 }),
+        UnaryOp::Identity => it.for_each(|(((d, _), _), &g)| *d = g),
+        _ => it.for_each(|(((d, &xv), &yv), &g)| *d = g * op.derivative(xv, yv)),
     }
 }
 
@@ -99,24 +107,27 @@ pub fn reduce(op: ReduceOp, x: &[f32], shape: Shape, axis: Option<usize>, out: &
         Some(a) => split_axis(shape, a),
         None => (1, x.len(), 1),
     };
-    for o in 0..outer {
-        for i in 0..inner {
-            let base = o * len * inner + i;
-            let r = match op {
-                ReduceOp::Max => {
-                    (0..len).fold(f32::NEG_INFINITY, |m, l| m.max(x[base + l * inner]))
-                }
-                ReduceOp::Sum | ReduceOp::Mean => {
-                    let s: f32 = (0..len).map(|l| x[base + l * inner]).sum();
-                    if op == ReduceOp::Mean && len > 0 {
-                        s / len as f32
-                    } else {
-                        s
-                    }
-                }
-            };
-            out[o * inner + i] = r;
+    let init = if op == ReduceOp::Max {
+        f32::NEG_INFINITY
+    } else {
+        0.0
+    };
+    out.fill(init);
+    // Walk the input contiguously: each reduced slice adds into the whole output row, which
+    // vectorizes over `inner` (reducing over rows of a [rows, cols] matrix is the common case).
+    for (o, orow) in out.chunks_exact_mut(inner.max(1)).enumerate().take(outer) {
+        let block = &x[o * len * inner..(o + 1) * len * inner];
+        for slice in block.chunks_exact(inner.max(1)) {
+            if op == ReduceOp::Max {
+                orow.iter_mut().zip(slice).for_each(|(a, &v)| *a = a.max(v));
+            } else {
+                orow.iter_mut().zip(slice).for_each(|(a, &v)| *a += v);
+            }
         }
+    }
+    if op == ReduceOp::Mean && len > 0 {
+        let s = 1.0 / len as f32;
+        out.iter_mut().for_each(|v| *v *= s);
     }
 }
 
@@ -155,19 +166,19 @@ pub fn softmax_backward(y: &[f32], dy: &[f32], dx: &mut [f32], cols: usize, log:
 }
 
 pub fn bias_act(x: &[f32], bias: &[f32], out: &mut [f32], cols: usize, act: UnaryOp) {
+    // Two passes over contiguous memory (add the bias row, then the activation over the whole
+    // buffer) vectorize better than one pass over short rows.
     for (xr, or) in x.chunks_exact(cols).zip(out.chunks_exact_mut(cols)) {
-        match act {
-            UnaryOp::Relu => {
-                for ((o, &v), &b) in or.iter_mut().zip(xr).zip(bias) {
-                    *o = (v + b).max(0.0);
-                }
-            }
-            _ => {
-                for ((o, &v), &b) in or.iter_mut().zip(xr).zip(bias) {
-                    *o = act.apply(v + b);
-                }
-            }
+        for ((o, &v), &b) in or.iter_mut().zip(xr).zip(bias) {
+            *o = v + b;
         }
+    }
+    match act {
+        UnaryOp::Identity => {}
+        UnaryOp::Relu => out.iter_mut().for_each(|o| *o = o.max(0.0)),
+        UnaryOp::Tanh => out.iter_mut().for_each(|o| *o = tanh(*o)),
+        UnaryOp::Sigmoid => out.iter_mut().for_each(|o| *o = sigmoid(*o)),
+        _ => out.iter_mut().for_each(|o| *o = act.apply(*o)),
     }
 }
 

@@ -71,6 +71,10 @@ pub fn matmul_blocked(
     d: MatmulDesc,
     scratch: &mut MatmulScratch,
 ) {
+    if d.trans_a && !d.trans_b && d.m * d.n <= SMALL_OUTER {
+        outer_product_tn(a, b, out, d);
+        return;
+    }
     let MatmulScratch { a_t, b_t, packed } = scratch;
     let a = if d.trans_a {
         transpose_into(a, d.k, d.m, a_t);
@@ -122,6 +126,25 @@ pub fn matmul_blocked(
     }
 }
 
+/// Largest `m * n` for which `A^T B` is summed as outer products (C stays in L1).
+const SMALL_OUTER: usize = 4096;
+
+/// `C (+)= A^T B` with `A: [k, m]`, `B: [k, n]` as a sum of `k` outer products of rows: no
+/// transpose copy, one streaming pass over A and B. The weight gradient of a small layer.
+fn outer_product_tn(a: &[f32], b: &[f32], out: &mut [f32], d: MatmulDesc) {
+    if !d.accumulate {
+        out.fill(0.0);
+    }
+    if d.n == 0 || d.m == 0 {
+        return;
+    }
+    for (ar, br) in a.chunks_exact(d.m).zip(b.chunks_exact(d.n)).take(d.k) {
+        for (orow, &x) in out.chunks_exact_mut(d.n).zip(ar) {
+            orow.iter_mut().zip(br).for_each(|(o, &y)| *o += x * y);
+        }
+    }
+}
+
 /// Pack rows `k0..k0+kc` of `b` (`k x n`) into panels `[panel][p][NR]`, zero-padding the last.
 fn pack_b(b: &[f32], n: usize, k0: usize, kc: usize, panels: usize, packed: &mut Vec<f32>) {
     packed.clear();
@@ -161,6 +184,7 @@ mod tests {
             (13, 300, 9),
             (4, 8, 16),
             (33, 517, 21),
+            (70, 40, 80), // m * n above the outer-product threshold
         ] {
             for flags in 0..8u8 {
                 let d = MatmulDesc {
