@@ -1,7 +1,7 @@
 // out[m, n] = op(a)[m, k] @ op(b)[k, n] (+ out when accumulating), op transposing on request.
 //
 // Tiling: a workgroup of 16x16 = 256 threads computes a 64x64 block of out. Each step loads a
-// 64x16 slab of op(a) and a 16x64 slab of op(b) into shared memory (2 x 4 KiB, well inside
+// 64x16 slab of op(a) and a 16x64 slab of op(b) into shared memory (2 x 4.1 KiB, well inside
 // WebGPU's 16 KiB guarantee), then every thread accumulates a 4x4 register block from them:
 // each loaded value is reused 64 times from shared memory and each shared value 4 times from a
 // register. A thread's rows are ly, ly+16, ly+32, ly+48 (and likewise for columns), so
@@ -26,8 +26,12 @@ const TILE: u32 = 64u;   // output block edge
 const DEPTH: u32 = 16u;  // k per step
 const THREADS: u32 = 256u;
 
-var<workgroup> a_tile: array<f32, 1024>; // [DEPTH][TILE]: a_tile[kk * 64 + row]
-var<workgroup> b_tile: array<f32, 1024>; // [DEPTH][TILE]: b_tile[kk * 64 + col]
+// Rows of the shared slabs are padded from 64 to 65 floats: when a slab is loaded along k
+// (a not transposed, b transposed), consecutive threads store 65 apart, which lands in
+// different shared-memory banks instead of all in one (a 64-float stride is 16-way conflicted).
+const STRIDE: u32 = 65u;
+var<workgroup> a_tile: array<f32, 1040>; // [DEPTH][STRIDE]: a_tile[kk * 65 + row]
+var<workgroup> b_tile: array<f32, 1040>; // [DEPTH][STRIDE]: b_tile[kk * 65 + col]
 
 @compute @workgroup_size(16, 16)
 fn matmul(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>,
@@ -61,7 +65,7 @@ fn matmul(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) l
             if (gr < m && gk < k) {
                 if (trans_a) { va = a[gk * m + gr]; } else { va = a[gr * k + gk]; }
             }
-            a_tile[kk * TILE + r] = va;
+            a_tile[kk * STRIDE + r] = va;
             // b slab: depth k0..k0+16, columns col0..col0+64.
             var c: u32;
             var kb: u32;
@@ -72,12 +76,12 @@ fn matmul(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) l
             if (gc < n && gkb < k) {
                 if (trans_b) { vb = b[gc * k + gkb]; } else { vb = b[gkb * n + gc]; }
             }
-            b_tile[kb * TILE + c] = vb;
+            b_tile[kb * STRIDE + c] = vb;
         }
         workgroupBarrier();
         for (var kk = 0u; kk < DEPTH; kk++) {
-            let ao = kk * TILE + lid.y;
-            let bo = kk * TILE + lid.x;
+            let ao = kk * STRIDE + lid.y;
+            let bo = kk * STRIDE + lid.x;
             let rb = vec4<f32>(b_tile[bo], b_tile[bo + 16u], b_tile[bo + 32u], b_tile[bo + 48u]);
             acc0 = fma(vec4<f32>(a_tile[ao]), rb, acc0);
             acc1 = fma(vec4<f32>(a_tile[ao + 16u]), rb, acc1);
