@@ -1,0 +1,23 @@
+//! Same seed, same run: the native half of the check (the browser half is in tests/web.rs).
+#![cfg(not(target_arch = "wasm32"))]
+#![allow(clippy::expect_used)]
+
+mod common;
+
+#[test]
+fn seeded_run_matches_the_recorded_fingerprint() {
+    let got = common::run();
+    println!(
+        "DATA_HASH = {:#x}, INIT_HASH = {:#x}, TRAINED_LOSS = {:?}",
+        got.data_hash, got.init_hash, got.trained_loss
+    );
+    common::check(&got);
+}
+
+#[test]
+fn the_same_seeds_give_the_same_run_twice() {
+    let (a, b) = (common::run(), common::run());
+    assert_eq!(a.data_hash, b.data_hash);
+    assert_eq!(a.init_hash, b.init_hash);
+    assert_eq!(a.trained_loss.to_bits(), b.trained_loss.to_bits());
+}
