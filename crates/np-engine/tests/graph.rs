@@ -1,0 +1,103 @@
+//! The recorded graph's contract: node kinds, names and scopes, gradient accumulation and
+//! zeroing, evaluation mode, and errors as values.
+
+// Tests may unwrap: a failure should stop the test at the line that failed.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use np_engine::autodiff::Op;
+use np_engine::backend::UnaryOp;
+use np_engine::{EngineError, Graph, NodeKind, Tensor};
+
+#[test]
+fn nodes_keep_kind_inputs_shape_name_scope_value_and_grad() {
+    let mut g = Graph::cpu();
+    let w = g
+        .variable("w", &Tensor::vector(vec![1.0, -2.0]), true)
+        .unwrap();
+    let c = g
+        .variable("c", &Tensor::vector(vec![3.0, 3.0]), false)
+        .unwrap();
+    g.push_scope("layer");
+    let x = g.input("x", &Tensor::vector(vec![0.5, 0.25])).unwrap();
+    let wn = g.var(w).unwrap();
+    let cn = g.var(c).unwrap();
+    let p = g.mul(x, wn).unwrap();
+    let q = g.add(p, cn).unwrap();
+    g.pop_scope();
+    let loss = g.sum(q).unwrap();
+    g.name(loss, "loss").unwrap();
+    g.backward(loss).unwrap();
+
+    let n = g.node(q).unwrap();
+    assert_eq!(
+        n.kind,
+        NodeKind::Op {
+            op: Op::Binary {
+                f: np_engine::backend::BinaryOp::Add
+            }
+        }
+    );
+    assert_eq!(
+        (n.inputs.clone(), n.shape.dims().to_vec(), n.scope.as_str()),
+        (vec![p, cn], vec![2], "layer/")
+    );
+    assert_eq!(g.node(x).unwrap().kind, NodeKind::Input);
+    assert_eq!(g.node(loss).unwrap().name.as_deref(), Some("loss"));
+    assert_eq!(g.value(q).unwrap().data(), &[3.5, 2.5]);
+    assert_eq!(g.grad(p).unwrap().unwrap().data(), &[1.0, 1.0]);
+    assert_eq!(g.var_grad(w).unwrap().data(), &[0.5, 0.25]);
+    // A non-trainable variable receives no gradient at all.
+    assert!(g.grad(cn).unwrap().is_none());
+    assert_eq!(g.var_grad(c).unwrap().data(), &[0.0, 0.0]);
+    // Labels for drawings.
+    assert_eq!(Op::Unary { f: UnaryOp::Relu }.label(), "relu");
+}
+
+#[test]
+fn gradients_accumulate_until_zeroed() {
+    let mut g = Graph::cpu();
+    let w = g.variable("w", &Tensor::scalar(2.0), true).unwrap();
+    for _ in 0..3 {
+        g.clear();
+        let wn = g.var(w).unwrap();
+        let sq = g.square(wn).unwrap();
+        g.backward(sq).unwrap();
+    }
+    assert_eq!(g.var_grad(w).unwrap().item().unwrap(), 12.0);
+    g.zero_grad().unwrap();
+    assert_eq!(g.var_grad(w).unwrap().item().unwrap(), 0.0);
+}
+
+#[test]
+fn evaluation_mode_records_nothing() {
+    let mut g = Graph::cpu();
+    let w = g.variable("w", &Tensor::scalar(2.0), true).unwrap();
+    g.set_recording(false);
+    let wn = g.var(w).unwrap();
+    let y = g.tanh(wn).unwrap();
+    assert_eq!(g.node(y).unwrap().kind, NodeKind::Constant);
+    assert!(g.node(y).unwrap().inputs.is_empty());
+    assert!((g.value(y).unwrap().item().unwrap() - 2f32.tanh()).abs() < 1e-6);
+    assert!(matches!(g.backward(y), Err(EngineError::Backward(_))));
+}
+
+#[test]
+fn errors_are_values() {
+    let mut g = Graph::cpu();
+    let a = g.constant(&Tensor::zeros(&[2, 3]).unwrap()).unwrap();
+    let b = g.constant(&Tensor::zeros(&[4, 5]).unwrap()).unwrap();
+    assert!(matches!(
+        g.matmul(a, b),
+        Err(EngineError::ShapeMismatch { .. })
+    ));
+    assert!(matches!(
+        g.add(a, b),
+        Err(EngineError::ShapeMismatch { .. })
+    ));
+    assert!(matches!(
+        g.reduce(np_engine::backend::ReduceOp::Sum, a, Some(5)),
+        Err(EngineError::BadAxis { .. })
+    ));
+    assert!(g.backward(a).is_err());
+    assert!(Tensor::new(vec![1.0], &[2]).is_err());
+}
