@@ -55,7 +55,9 @@ pub struct Viewport {
 impl Viewport {
     /// Pixel position (y down) and a depth in [0, 1] (1 nearest) of a rotated point.
     pub fn to_screen(self, r: [f64; 3]) -> (f64, f64, f64) {
-        let scale = 0.42 * self.width.min(self.height);
+        // The unit cube's half-diagonal is sqrt(3): this scale keeps every corner of the turning
+        // box (and the labels just beyond it) on the canvas.
+        let scale = 0.27 * self.width.min(self.height);
         // Perspective with the eye 4 units away: near points spread a little more than far ones.
         let k = 4.0 / (4.0 - r[2].clamp(-2.0, 2.0));
         let x = self.width / 2.0 + r[0] * scale * k;

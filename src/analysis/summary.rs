@@ -7,8 +7,10 @@
 pub struct SummaryRow {
     /// Keras-like name: `dense`, `dense_1`, ...
     pub name: String,
-    /// What the layer computes, e.g. `Dense (tanh)`.
+    /// The layer type, `Dense`, as Keras prints it.
     pub kind: String,
+    /// The layer's nonlinearity (empty when not given).
+    pub activation: String,
     /// `(None, units)`: None is the batch dimension, as Keras prints it.
     pub output_shape: String,
     /// Weights plus biases.
@@ -42,10 +44,10 @@ pub fn summarize(widths: &[usize], activations: &[&str]) -> Summary {
             } else {
                 format!("dense_{i}")
             },
-            kind: match activations.get(i) {
-                Some(a) => format!("Dense ({a})"),
-                None => "Dense".to_string(),
-            },
+            kind: "Dense".to_string(),
+            activation: activations
+                .get(i)
+                .map_or_else(String::new, |a| a.to_string()),
             output_shape: format!("(None, {})", w[1]),
             params: dense_params(w[0], w[1]),
         })
@@ -85,7 +87,8 @@ mod tests {
         assert_eq!(s.rows[1].params, 8);
         assert_eq!(s.rows[1].output_shape, "(None, 2)");
         assert_eq!(s.rows[1].name, "dense_1");
-        assert_eq!(s.rows[0].kind, "Dense (sigmoid)");
+        assert_eq!(s.rows[0].kind, "Dense");
+        assert_eq!(s.rows[0].activation, "sigmoid");
         // Two moons: Dense(3) tanh + Dense(1) sigmoid, 13 parameters.
         assert_eq!(summarize(&[2, 3, 1], &[]).total, 13);
         // MNIST: Dense(512, relu) + Dense(10, softmax) = 401,920 + 5,130 = 407,050.

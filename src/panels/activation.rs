@@ -123,18 +123,19 @@ pub fn activation_panel(props: &ActivationPanelProps) -> Html {
         .map(|l| {
             let c = ins.net.curves.get(l).copied().unwrap_or(Curve::Linear);
             let s = unit_shares(&ins.forward.pre[l], c);
-            let (what, value) = match concern(c) {
-                Concern::Saturation => ("saturated", Some(s.saturated)),
-                Concern::Dead => ("dead", Some(s.dead)),
-                Concern::None => ("-", None),
+            // The failure mode that matters for this activation is shown in bold.
+            let (dead_class, sat_class) = match concern(c) {
+                Concern::Saturation => (None, Some("np-watch")),
+                Concern::Dead => (Some("np-watch"), None),
+                Concern::None => (None, None),
             };
             html! {
                 <tr data-testid={format!("activation-share-{l}")}>
                     <td>{ format!("hidden {}", l + 1) }</td>
                     <td>{ c.name() }</td>
-                    <td data-testid={format!("activation-dead-{l}")}>{ format!("{:.3}", s.dead) }</td>
-                    <td data-testid={format!("activation-saturated-{l}")}>{ format!("{:.3}", s.saturated) }</td>
-                    <td>{ match value { Some(v) => format!("{:.0} % {what}", v * 100.0), None => "no failure mode to watch".to_string() } }</td>
+                    <td class={classes!(dead_class)} data-testid={format!("activation-dead-{l}")}>{ format!("{:.3}", s.dead) }</td>
+                    <td class={classes!(sat_class)} data-testid={format!("activation-saturated-{l}")}>{ format!("{:.3}", s.saturated) }</td>
+                    <td data-testid={format!("activation-saturated-values-{l}")}>{ format!("{:.3}", s.saturated_values) }</td>
                 </tr>
             }
         })
@@ -155,6 +156,7 @@ pub fn activation_panel(props: &ActivationPanelProps) -> Html {
                         <input type="range" data-testid="activation-z" min="-6" max="6" step="0.1"
                             value={z.to_string()} oninput={on_z} aria-label="Position of the z marker" />
                     </label>
+                    <p class="np-note">{ "Units count as saturated when f' is below 5 % of its peak on at least 90 % of the points, as dead when z <= 0 on every point." }</p>
                     <p class="np-readout">
                         { format!("z = {:.2}: f(z) = ", *z) }<span data-testid="activation-fz">{ format!("{:.4}", c.f(*z)) }</span>
                         { ", f'(z) = " }<span data-testid="activation-dfz">{ format!("{:.4}", c.df(*z)) }</span>
@@ -216,7 +218,7 @@ pub fn activation_panel(props: &ActivationPanelProps) -> Html {
             { body }
             if hidden > 0 {
                 <table class="np-table" data-testid="activation-shares" aria-label="Saturated and dead units per layer">
-                    <thead><tr><th>{ "Layer" }</th><th>{ "f" }</th><th>{ "dead share" }</th><th>{ "saturated share" }</th><th>{ "watch" }</th></tr></thead>
+                    <thead><tr><th>{ "Layer" }</th><th>{ "f" }</th><th>{ "dead share" }</th><th>{ "saturated share" }</th><th>{ "values in saturation" }</th></tr></thead>
                     <tbody>{ for shares }</tbody>
                 </table>
             }

@@ -54,7 +54,7 @@ pub fn curve_scene(curve: Curve, z: f64, pre: &[f64], width: f64, height: f64) -
         if outside > 0 {
             scene.text_colored(
                 plot.left + plot.width - 4.0,
-                plot.top + 24.0,
+                plot.top + plot.height - 6.0,
                 format!("{outside} off the scale"),
                 RED,
                 10.0,

@@ -172,6 +172,8 @@ pub fn hidden_panel(props: &HiddenPanelProps) -> Html {
         "activation": net.curves.get(layer).map(|c| c.name()),
         "activations": acts,
         "labels": ins.train.labels,
+        "inputs": ins.train.inputs,
+        "features": ins.features.iter().map(|f| f.as_str()).collect::<Vec<_>>(),
         "plane": raw_plane.as_ref().map(|p| json!({"w": p.w, "b": p.b})),
         "planeAccuracy": plane_accuracy,
     })
@@ -216,8 +218,8 @@ pub fn hidden_panel(props: &HiddenPanelProps) -> Html {
             "{u} units, projected on {dims} principal components ({:.0} % of the variance)",
             e * 100.0
         ),
-        (1, None) => "1 unit: the points lie on a line".to_string(),
-        (u, None) => format!("{u} units, drawn as they are"),
+        (1, None) => "1 unit: the points lie on a line.".to_string(),
+        (u, None) => format!("{u} units, drawn as they are."),
     };
     let hint = if dims == 3 {
         "Drag (or focus and use the arrow keys) to rotate."

@@ -125,11 +125,12 @@ pub fn scene_3d(view: &HiddenView, rotation: Rotation, width: f64, height: f64) 
             }
         }
     }
+    // Axis names just beyond the far end of each axis drawn from the (lo, lo, lo) corner.
     for (d, name) in view.axes.iter().enumerate().take(3) {
         let mut end = vec![box3[0].0, box3[1].0, box3[2].0];
-        end[d] = box3[d].1;
+        end[d] = box3[d].1 + 0.08 * (box3[d].1 - box3[d].0);
         let (x, y, _) = to_screen(&end);
-        scene.text(x, y, name.clone(), 11.0, Align::Center);
+        scene.text_colored(x, y, name.clone(), INK, 12.0, Align::Center);
     }
     for line in &view.grid {
         let pts = clip(line, &r)

@@ -1,0 +1,233 @@
+// Issue 6's promises: the inspection panels draw for narrow, 3-unit and wide layers in
+// classification and regression; the 2-3 sigmoid network on concentric rings lifts them apart so a
+// plane separates what no line in the input plane can; ReLU units die under a huge learning
+// rate. Checked on the numbers the page exports, with screenshots kept for looking at.
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { serve, launch, openApp, screenshot, canvasInk } from './harness.mjs';
+
+const PANELS = ['panel-hidden', 'panel-activation', 'panel-health', 'panel-confusion', 'panel-summary'];
+
+let server;
+let browser;
+before(async () => {
+  server = await serve();
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+/** A fresh page on `hash`, with the problems it records. */
+async function open(hash) {
+  const { page, problems } = await openApp(browser.context, `${server.url}#${hash}`);
+  await page.getByTestId('inspector').waitFor();
+  return { page, problems };
+}
+
+async function epoch(page) {
+  return Number(await page.getByTestId('epoch').textContent());
+}
+
+async function steps(page, n) {
+  const start = await epoch(page);
+  for (let i = 0; i < n; i++) await page.getByTestId('step').click();
+  await page.waitForFunction((want) => Number(document.querySelector('[data-testid=epoch]').textContent) >= want, start + n);
+}
+
+async function exported(page) {
+  return JSON.parse(await page.getByTestId('hidden-activations').textContent());
+}
+
+/** Sets a range input's value the way a user's drag does (an input event). */
+async function slide(locator, value) {
+  await locator.evaluate((el, v) => {
+    el.value = String(v);
+    el.dispatchEvent(new Event('input', { bubbles: true }));
+  }, value);
+}
+
+/**
+ * Logistic regression by full-batch gradient descent on standardized features: the best a
+ * single hyperplane does on `rows`. Independent of the page's own output layer.
+ */
+function linearAccuracy(rows, labels) {
+  const d = rows[0].length;
+  const mean = Array.from({ length: d }, (_, j) => rows.reduce((s, r) => s + r[j], 0) / rows.length);
+  const sd = Array.from({ length: d }, (_, j) =>
+    Math.sqrt(rows.reduce((s, r) => s + (r[j] - mean[j]) ** 2, 0) / rows.length) || 1);
+  const x = rows.map((r) => r.map((v, j) => (v - mean[j]) / sd[j]));
+  const w = new Array(d).fill(0);
+  let b = 0;
+  for (let it = 0; it < 3000; it++) {
+    const gw = new Array(d).fill(0);
+    let gb = 0;
+    x.forEach((r, i) => {
+      const z = r.reduce((s, v, j) => s + v * w[j], b);
+      const e = 1 / (1 + Math.exp(-z)) - labels[i];
+      r.forEach((v, j) => { gw[j] += e * v; });
+      gb += e;
+    });
+    w.forEach((_, j) => { w[j] -= (1.0 * gw[j]) / x.length; });
+    b -= (1.0 * gb) / x.length;
+  }
+  const right = x.filter((r, i) => (r.reduce((s, v, j) => s + v * w[j], b) > 0 ? 1 : 0) === labels[i]).length;
+  return right / x.length;
+}
+
+function params(widths) {
+  let total = 0;
+  for (let i = 1; i < widths.length; i++) total += widths[i - 1] * widths[i] + widths[i];
+  return total;
+}
+
+for (const problem of ['classification', 'regression']) {
+  for (const units of [2, 3, 8]) {
+    test(`panels draw for a ${units}-unit hidden layer (${problem})`, async () => {
+      const data = problem === 'classification' ? 'dataset=circle' : 'problem=regression&regDataset=reg-plane';
+      const { page, problems } = await open(`${data}&networkShape=${units}&activation=tanh&learningRate=0.03`);
+      try {
+        await steps(page, 3);
+        for (const id of PANELS) assert.ok(await page.getByTestId(id).isVisible(), `${id} is visible`);
+        const views = units > 3 ? ['2', '3'] : [null];
+        for (const dims of views) {
+          if (dims) await page.getByTestId('hidden-dims').selectOption(dims);
+          const canvases = await page.getByTestId('inspector').locator('canvas').all();
+          assert.ok(canvases.length >= 5, `${canvases.length} canvases`);
+          for (const canvas of canvases) {
+            const ink = await canvasInk(canvas);
+            const name = await canvas.getAttribute('data-testid');
+            assert.ok(ink > 0.01, `${name} has drawn something (ink ${ink.toFixed(3)})`);
+          }
+        }
+        const ex = await exported(page);
+        assert.equal(ex.units, units);
+        assert.equal(ex.activations.length, ex.labels.length);
+        assert.ok(ex.activations.every((a) => a.length === units && a.every(Number.isFinite)));
+        // Summary: 2 inputs (x, y), the hidden layer, one output unit.
+        const total = Number(await page.getByTestId('summary-total').textContent());
+        assert.equal(total, params([2, units, 1]));
+        if (problem === 'classification') {
+          const cells = await page.locator('[data-testid^=confusion-cell-]').allTextContents();
+          assert.equal(cells.length, 4);
+          assert.equal(cells.map(Number).reduce((a, b) => a + b, 0), ex.labels.length, 'every training point counted once');
+        }
+        await screenshot(page.getByTestId('area-inspect'), `panels-${problem}-${units}-units`);
+        assert.deepEqual(problems.pageErrors, []);
+        assert.deepEqual(problems.consoleErrors, []);
+      } finally {
+        await page.close();
+      }
+    });
+  }
+}
+
+test('the 2-3 sigmoid network lifts concentric rings apart so a plane separates them', async (t) => {
+  const { page, problems } = await open('dataset=rings&networkShape=3&activation=sigmoid&optimizer=adam&learningRate=0.1&batchSize=10');
+  try {
+    const start = await exported(page);
+    await page.getByTestId('play').click();
+    await page.waitForFunction(() => Number(document.querySelector('[data-testid=epoch]').textContent) >= 60, null, { timeout: 120000 });
+    await page.getByTestId('play').click();
+    await page.waitForTimeout(200);
+    const ex = await exported(page);
+    assert.equal(ex.units, 3);
+    assert.equal(ex.activation, 'sigmoid');
+    const labels = ex.labels.map((l) => (l > 0.5 ? 1 : 0));
+    // In the input plane no line separates the rings...
+    const flat = linearAccuracy(ex.inputs, labels);
+    assert.ok(flat < 0.8, `a line in the input plane gets ${flat.toFixed(3)}`);
+    // ...in the hidden layer's 3-D space a plane does: the network's own output plane and one fitted here.
+    assert.ok(ex.plane && ex.plane.w.length === 3, 'the output plane is exported');
+    const side = (h) => h.reduce((s, v, j) => s + v * ex.plane.w[j], ex.plane.b) > 0 ? 1 : 0;
+    const own = ex.activations.filter((h, i) => side(h) === labels[i]).length / labels.length;
+    assert.ok(own >= 0.97, `the output plane separates ${own.toFixed(3)} of the points`);
+    assert.ok(Math.abs(own - ex.planeAccuracy) < 1e-9, 'the page reports the same share');
+    const fitted = linearAccuracy(ex.activations, labels);
+    assert.ok(fitted >= 0.97, `a fitted plane in the hidden space gets ${fitted.toFixed(3)}`);
+    // Before training the same layer did not separate them.
+    assert.ok(start.planeAccuracy < 0.9, `initial plane share ${start.planeAccuracy}`);
+    t.diagnostic(`epoch ${ex.epoch}: line in input plane ${flat.toFixed(3)}, output plane ${own.toFixed(3)}, fitted plane ${fitted.toFixed(3)}, initial output plane ${start.planeAccuracy.toFixed(3)}`);
+
+    const canvas = page.getByTestId('hidden-canvas');
+    await screenshot(page.getByTestId('panel-hidden'), 'panels-rings-3d-trained');
+    // Rotating: a drag and the arrow keys both turn the view.
+    const before = await canvas.screenshot();
+    const box = await canvas.boundingBox();
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width / 2 + 80, box.y + box.height / 2 + 20, { steps: 5 });
+    await page.mouse.up();
+    const dragged = await canvas.screenshot();
+    assert.ok(!before.equals(dragged), 'dragging rotates the 3-D view');
+    await canvas.focus();
+    await page.keyboard.press('ArrowLeft');
+    assert.ok(!dragged.equals(await canvas.screenshot()), 'arrow keys rotate the 3-D view');
+    await screenshot(page.getByTestId('panel-hidden'), 'panels-rings-3d-rotated');
+
+    // Scrubbing back to the first recorded frame shows the untrained representation.
+    await slide(page.getByTestId('hidden-epoch'), 0);
+    const first = await exported(page);
+    assert.equal(first.epoch, 0);
+    assert.ok(first.planeAccuracy < own, `epoch 0 separates ${first.planeAccuracy}`);
+    await screenshot(page.getByTestId('panel-hidden'), 'panels-rings-3d-epoch0');
+    await screenshot(page.getByTestId('area-inspect'), 'panels-rings-trained');
+    assert.deepEqual(problems.pageErrors, []);
+    assert.deepEqual(problems.consoleErrors, []);
+  } finally {
+    await page.close();
+  }
+});
+
+test('ReLU units die under a huge learning rate and not under a small one', async (t) => {
+  const deadShares = async (page) => Promise.all([0, 1].map(async (l) => Number(await page.getByTestId(`activation-dead-${l}`).textContent())));
+  const run = async (lr) => {
+    const { page, problems } = await open(`dataset=circle&networkShape=8,8&activation=relu&learningRate=${lr}&batchSize=10`);
+    try {
+      const start = await deadShares(page);
+      await steps(page, 3);
+      const end = await deadShares(page);
+      await screenshot(page.getByTestId('panel-activation'), `panels-relu-lr-${lr}`);
+      assert.deepEqual(problems.pageErrors, []);
+      return { start, end };
+    } finally {
+      await page.close();
+    }
+  };
+  const small = await run(0.03);
+  const huge = await run(3);
+  const sum = (v) => v.reduce((a, b) => a + b, 0);
+  t.diagnostic(`dead shares per layer: lr 0.03 ${small.start} -> ${small.end}; lr 3 ${huge.start} -> ${huge.end}`);
+  assert.equal(sum(huge.start), 0, `no dead units at initialization (${huge.start})`);
+  assert.ok(sum(huge.end) >= 0.5, `dead shares after lr 3: ${huge.end}`);
+  assert.ok(sum(small.end) < sum(huge.end), `lr 0.03 leaves ${small.end}, lr 3 ${huge.end}`);
+});
+
+test('the activation panel reads out f and f\' at the marker and explains softmax', async () => {
+  const { page, problems } = await open('dataset=circle&networkShape=4&activation=tanh');
+  try {
+    await page.getByTestId('activation-curve').selectOption('sigmoid');
+    await slide(page.getByTestId('activation-z'), 0);
+    assert.equal(await page.getByTestId('activation-fz').textContent(), '0.5000');
+    assert.equal(await page.getByTestId('activation-dfz').textContent(), '0.2500');
+    await page.getByTestId('activation-curve').selectOption('elu');
+    await slide(page.getByTestId('activation-alpha'), 2);
+    await slide(page.getByTestId('activation-z'), -1);
+    assert.equal(await page.getByTestId('activation-fz').textContent(), (2 * (Math.exp(-1) - 1)).toFixed(4));
+    await screenshot(page.getByTestId('panel-activation'), 'panels-activation-elu');
+    await page.getByTestId('activation-curve').selectOption('softmax');
+    assert.match(await page.getByTestId('softmax-p').textContent(), /sum 1/);
+    assert.ok(await canvasInk(page.getByTestId('activation-canvas')) > 0.01);
+    await screenshot(page.getByTestId('panel-activation'), 'panels-activation-softmax');
+    // Per-layer activation picker: switching hidden layer 1 to ReLU reaches the config and the panels.
+    await page.getByTestId('layer-activation-0').selectOption('relu');
+    await page.waitForFunction(() => location.hash.includes('activations=relu'));
+    assert.equal((await exported(page)).activation, 'relu');
+    assert.deepEqual(problems.pageErrors, []);
+    assert.deepEqual(problems.consoleErrors, []);
+  } finally {
+    await page.close();
+  }
+});
