@@ -95,6 +95,9 @@ pub fn network(props: &NetworkProps) -> Html {
                 let (x1, y1) = pos(l, from_row);
                 let (x2, y2) = pos(l + 1, to);
                 let (x1, y1, x2, y2) = (x1 + size, y1 + size / 2.0, x2, y2 + size / 2.0);
+                // A perfectly level link has a zero-height box, which pointer hit-testing and
+                // tools treat as invisible; half a pixel of slope keeps it a target.
+                let y2 = if (y2 - y1).abs() < 0.5 { y2 + 0.5 } else { y2 };
                 let mid = (x1 + x2) / 2.0;
                 let d =
                     format!("M{x1:.1},{y1:.1} C{mid:.1},{y1:.1} {mid:.1},{y2:.1} {x2:.1},{y2:.1}");
@@ -182,7 +185,7 @@ pub fn network(props: &NetworkProps) -> Html {
                 format!("layer {} neuron {}", l + 1, n + 1)
             };
             nodes.push(html! {
-                <div class={classes!("node", (l == last).then_some("output-node"))}
+                <div class={classes!("node", (l == last).then_some("output-node"), (size < 20.0).then_some("small"))}
                     style={format!("left:{x}px;top:{y}px;width:{size}px;height:{size}px")}
                     data-testid={format!("node-{l}-{n}")}
                     onmouseenter={set_hover(Some(node))} onmouseleave={set_hover(None)}>
@@ -241,8 +244,9 @@ pub fn network(props: &NetworkProps) -> Html {
                     { for nodes }
                 </div>
             </div>
-            <div class="card-slot">{ card.unwrap_or_else(|| html! { <div class="hover-card muted">{ "Hover a link, node or bias to see its value; click a link or a b to edit it." }</div> }) }</div>
+            // The editor sits above the hover card, so a card that changes size never moves it.
             { editor.unwrap_or_default() }
+            <div class="card-slot">{ card.unwrap_or_else(|| html! { <div class="hover-card muted">{ "Hover a link, node or bias to see its value; click a link or a b to edit it." }</div> }) }</div>
         </div>
     }
 }

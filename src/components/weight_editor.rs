@@ -153,12 +153,14 @@ pub fn weight_editor(props: &WeightEditorProps) -> Html {
         })
     };
     {
+        // The starting text is set once per target, not as a `value` attribute: Yew would put the
+        // attribute back on every re-render (a hover elsewhere), wiping what the user typed.
         let input = input.clone();
+        let current = props.current;
         use_effect_with(props.target, move |_| {
-            if let Some(i) = input.cast::<web_sys::HtmlElement>() {
-                let _ = i.focus();
-            }
             if let Some(i) = input.cast::<web_sys::HtmlInputElement>() {
+                i.set_value(&format!("{current:.4}"));
+                let _ = i.focus();
                 i.select();
             }
         });
@@ -170,8 +172,7 @@ pub fn weight_editor(props: &WeightEditorProps) -> Html {
     html! {
         <form class="weight-editor" data-testid="weight-editor" {onsubmit} {onkeydown}>
             <label for="weight-input">{ format!("New value for {}", props.title) }</label>
-            <input id="weight-input" ref={input} data-testid="weight-input" type="text" inputmode="decimal"
-                value={format!("{:.4}", props.current)} />
+            <input id="weight-input" ref={input} data-testid="weight-input" type="text" inputmode="decimal" />
             <button type="submit" class="btn" data-testid="weight-apply">{ "Apply" }</button>
             <button type="button" class="btn" data-testid="weight-cancel" onclick={cancel}>{ "Cancel" }</button>
             { error.as_ref().map(|e| html! { <span class="error">{ e }</span> }).unwrap_or_default() }

@@ -76,7 +76,8 @@ pub fn heatmap(output: &[Vec<f64>], grid: usize, palette: Palette, size: u32) ->
                 let bottom = at(r1, c0) * (1.0 - tx) + at(r1, c1) * tx;
                 *s = top * (1.0 - ty) + bottom * ty;
             }
-            let c = output_color(&sample, palette);
+            // Lighter than the points, so they stand out on their own class's colour.
+            let c = colors::mix(colors::WHITE, output_color(&sample, palette), 0.8);
             let o = (py * n + px) * 4;
             rgba[o..o + 3].copy_from_slice(&c);
         }
@@ -268,8 +269,14 @@ mod tests {
             discretize: false,
         };
         let img = heatmap(&out, 2, p, 10);
-        assert_eq!(at(&img, 10, 5, 0), colors::BLUE);
-        assert_eq!(at(&img, 10, 5, 9), colors::ORANGE);
+        assert_eq!(
+            at(&img, 10, 5, 0),
+            colors::mix(colors::WHITE, colors::BLUE, 0.8)
+        );
+        assert_eq!(
+            at(&img, 10, 5, 9),
+            colors::mix(colors::WHITE, colors::ORANGE, 0.8)
+        );
     }
 
     #[test]
