@@ -166,7 +166,8 @@ pub fn exp(x: f32) -> f32 {
     // Round to nearest by adding and removing 1.5 * 2^23 (no libm `roundf` call on targets
     // without SSE4.1, and it vectorizes).
     const MAGIC: f32 = 12_582_912.0;
-    let n = (x * std::f32::consts::LOG2_E + MAGIC) - MAGIC;
+    let kn = x * std::f32::consts::LOG2_E + MAGIC;
+    let n = kn - MAGIC;
     let r = x - n * 0.693_359_4 + n * 2.121_944_4e-4;
     let mut p = 1.987_569_1e-4f32;
     p = p * r + 1.398_199_9e-3;
@@ -175,7 +176,10 @@ pub fn exp(x: f32) -> f32 {
     p = p * r + 1.666_666_5e-1;
     p = p * r + 5.000_000_1e-1;
     let e = p * r * r + r + 1.0;
-    e * f32::from_bits(((n as i32 + 127) as u32) << 23)
+    // `kn`'s low mantissa bits hold n (its bits are 0x4B40_0000 + n), so 2^n is built with
+    // integer ops only: no float-to-int conversion, which would not vectorize on SSE2.
+    let biased = kn.to_bits().wrapping_sub(0x4B40_0000).wrapping_add(127);
+    e * f32::from_bits(biased << 23)
 }
 
 /// `tanh x` from [`exp`]: `(1 - e)/(1 + e)` with `e = exp(-2|x|)` and the sign put back; an odd

@@ -75,6 +75,15 @@ pub fn matmul_blocked(
         outer_product_tn(a, b, out, d);
         return;
     }
+    if !d.trans_a && d.n == 1 {
+        // A matrix-vector product (a single-output layer): 1 of the 8 panel columns would be
+        // used, so take dot products instead. B is contiguous whether transposed or not.
+        for (o, row) in out.iter_mut().zip(a.chunks_exact(d.k.max(1))).take(d.m) {
+            let s = dot(row, &b[..d.k]);
+            *o = if d.accumulate { *o + s } else { s };
+        }
+        return;
+    }
     let MatmulScratch { a_t, b_t, packed } = scratch;
     let a = if d.trans_a {
         transpose_into(a, d.k, d.m, a_t);
@@ -129,18 +138,64 @@ pub fn matmul_blocked(
 /// Largest `m * n` for which `A^T B` is summed as outer products (C stays in L1).
 const SMALL_OUTER: usize = 4096;
 
-/// `C (+)= A^T B` with `A: [k, m]`, `B: [k, n]` as a sum of `k` outer products of rows: no
-/// transpose copy, one streaming pass over A and B. The weight gradient of a small layer.
+/// `C (+)= A^T B` with `A: [k, m]`, `B: [k, n]`, summed as outer products of rows without a
+/// transpose copy or packing: for each 4 x 8 block of C, step through `p` reading four
+/// contiguous values of A's row `p` and eight of B's row `p`. The weight gradient of a small
+/// layer (`m * n` small, `k` the batch).
 fn outer_product_tn(a: &[f32], b: &[f32], out: &mut [f32], d: MatmulDesc) {
     if !d.accumulate {
         out.fill(0.0);
     }
-    if d.n == 0 || d.m == 0 {
-        return;
+    let (m, n) = (d.m, d.n);
+    for i0 in (0..m).step_by(MR) {
+        let rows = MR.min(m - i0);
+        for j0 in (0..n).step_by(NR) {
+            let cols = NR.min(n - j0);
+            let mut acc = [[0.0f32; NR]; MR];
+            for (ar, br) in a.chunks_exact(m).zip(b.chunks_exact(n)).take(d.k) {
+                let av: [f32; MR] = load(&ar[i0..i0 + rows]);
+                let bv: [f32; NR] = load(&br[j0..j0 + cols]);
+                for (accr, &x) in acc.iter_mut().zip(&av) {
+                    for (c, &y) in accr.iter_mut().zip(&bv) {
+                        *c += x * y;
+                    }
+                }
+            }
+            for (r, accr) in acc.iter().enumerate().take(rows) {
+                let o = &mut out[(i0 + r) * n + j0..(i0 + r) * n + j0 + cols];
+                o.iter_mut().zip(accr).for_each(|(o, v)| *o += v);
+            }
+        }
     }
-    for (ar, br) in a.chunks_exact(d.m).zip(b.chunks_exact(d.n)).take(d.k) {
-        for (orow, &x) in out.chunks_exact_mut(d.n).zip(ar) {
-            orow.iter_mut().zip(br).for_each(|(o, &y)| *o += x * y);
+}
+
+/// Dot product with eight partial sums (so it vectorizes without reassociating floats).
+fn dot(x: &[f32], y: &[f32]) -> f32 {
+    let mut acc = [0.0f32; NR];
+    let (xc, yc) = (x.chunks_exact(NR), y.chunks_exact(NR));
+    let tail: f32 = xc
+        .remainder()
+        .iter()
+        .zip(yc.remainder())
+        .map(|(a, b)| a * b)
+        .sum();
+    for (a, b) in xc.zip(yc) {
+        for ((s, &p), &q) in acc.iter_mut().zip(a).zip(b) {
+            *s += p * q;
+        }
+    }
+    acc.iter().sum::<f32>() + tail
+}
+
+/// A fixed-size copy of `src`, zero-padded when shorter (edge blocks).
+#[inline(always)]
+fn load<const N: usize>(src: &[f32]) -> [f32; N] {
+    match <[f32; N]>::try_from(src) {
+        Ok(v) => v,
+        Err(_) => {
+            let mut v = [0.0; N];
+            v.iter_mut().zip(src).for_each(|(d, s)| *d = *s);
+            v
         }
     }
 }
@@ -185,6 +240,7 @@ mod tests {
             (4, 8, 16),
             (33, 517, 21),
             (70, 40, 80), // m * n above the outer-product threshold
+            (37, 21, 1),  // matrix-vector path
         ] {
             for flags in 0..8u8 {
                 let d = MatmulDesc {
