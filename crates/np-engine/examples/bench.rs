@@ -1,6 +1,9 @@
 //! Native CPU benchmarks of the engine (not tests). Run:
 //! `cargo run --release -p np-engine --example bench`
 //!
+//! Rates are per second of CPU time of the benchmark thread (Linux schedstat), so that other
+//! processes on a shared machine do not count against us; elsewhere they are per wall second.
+//!
 //! Each workload also runs on a naive baseline in the same process: the same engine with the
 //! reference triple-loop matmul (`CpuBackend::with_reference_matmul`), so the ratio shows what
 //! the blocked kernel buys.
@@ -65,21 +68,65 @@ fn trainer(
     )
 }
 
-/// Steps per second over at least `min_secs`, after a warm-up.
-fn steps_per_sec(t: &mut Trainer, min_secs: f64) -> Result<f64> {
+/// Nanoseconds this thread has spent on a CPU (Linux `/proc/thread-self/schedstat`), so rates
+/// stay meaningful on a machine shared with other work; falls back to wall time elsewhere.
+fn cpu_ns() -> Option<u64> {
+    let s = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
+    s.split_whitespace().next()?.parse().ok()
+}
+
+/// A clock that reads CPU time where available.
+struct Clock {
+    wall: Instant,
+    cpu: Option<u64>,
+}
+
+impl Clock {
+    fn start() -> Self {
+        Self {
+            wall: Instant::now(),
+            cpu: cpu_ns(),
+        }
+    }
+    fn wall_secs(&self) -> f64 {
+        self.wall.elapsed().as_secs_f64()
+    }
+    /// CPU seconds since start (wall seconds without schedstat).
+    fn secs(&self) -> f64 {
+        match (self.cpu, cpu_ns()) {
+            (Some(a), Some(b)) => (b - a) as f64 * 1e-9,
+            _ => self.wall_secs(),
+        }
+    }
+}
+
+/// Steps per CPU second and per wall second over at least `min_secs` of wall time, after a
+/// warm-up.
+fn steps_per_sec(t: &mut Trainer, min_secs: f64) -> Result<Rate> {
     for _ in 0..5 {
         t.step_batch()?;
     }
-    let start = Instant::now();
+    let clock = Clock::start();
     let mut n = 0u64;
-    while start.elapsed().as_secs_f64() < min_secs {
+    while clock.wall_secs() < min_secs {
         t.step_batch()?;
         n += 1;
     }
-    Ok(n as f64 / start.elapsed().as_secs_f64())
+    Ok(Rate(n as f64 / clock.secs(), n as f64 / clock.wall_secs()))
 }
 
-fn matmul_gflops(size: usize, reference: bool, min_secs: f64) -> Result<f64> {
+/// A rate per CPU second and per wall second.
+#[derive(Clone, Copy)]
+struct Rate(f64, f64);
+
+impl std::ops::Mul<f64> for Rate {
+    type Output = Rate;
+    fn mul(self, k: f64) -> Rate {
+        Rate(self.0 * k, self.1 * k)
+    }
+}
+
+fn matmul_gflops(size: usize, reference: bool, min_secs: f64) -> Result<Rate> {
     let mut be = if reference {
         CpuBackend::with_reference_matmul()
     } else {
@@ -92,13 +139,17 @@ fn matmul_gflops(size: usize, reference: bool, min_secs: f64) -> Result<f64> {
     let c = be.alloc(size * size)?;
     let d = MatmulDesc::new(size, size, size);
     be.matmul(a, b, c, d)?;
-    let start = Instant::now();
+    let clock = Clock::start();
     let mut n = 0u64;
-    while start.elapsed().as_secs_f64() < min_secs || n == 0 {
+    while clock.wall_secs() < min_secs || n == 0 {
         be.matmul(a, b, c, d)?;
         n += 1;
     }
-    Ok(2.0 * (size as f64).powi(3) * n as f64 / start.elapsed().as_secs_f64() / 1e9)
+    let flop = 2.0 * (size as f64).powi(3) * n as f64;
+    Ok(Rate(
+        flop / clock.secs() / 1e9,
+        flop / clock.wall_secs() / 1e9,
+    ))
 }
 
 fn main() -> Result<()> {
@@ -118,20 +169,26 @@ fn main() -> Result<()> {
         OutputUnit::Linear,
         Init::GlorotUniform,
     );
+    println!("Rates per CPU second of the benchmark thread (per wall second in brackets).");
     println!("| workload | engine | naive baseline | ratio |");
     println!("|---|---|---|---|");
-    let row = |name: &str, unit: &str, fast: f64, slow: f64| {
+    let row = |name: &str, unit: &str, fast: Rate, slow: Rate| {
         println!(
-            "| {name} | {fast:.0} {unit} | {slow:.0} {unit} | {:.1}x |",
-            fast / slow
+            "| {name} | {:.0} {unit} ({:.0}) | {:.0} {unit} ({:.0}) | {:.1}x |",
+            fast.0,
+            fast.1,
+            slow.0,
+            slow.1,
+            fast.0 / slow.0
         );
     };
-    let mlp_rate = |reference| -> Result<f64> {
+    let mlp_rate = |reference| -> Result<Rate> {
+        let data = random_set(128 * 40, 784, 10, 1)?;
         let mut t = trainer(
             mlp.clone(),
             Loss::CategoricalCrossEntropy,
             128,
-            random_set(128 * 40, 784, 10, 1)?,
+            data,
             reference,
         )?;
         Ok(steps_per_sec(&mut t, 3.0)? * 128.0)
@@ -139,7 +196,11 @@ fn main() -> Result<()> {
     // `bench tiny` runs only the tiny net, for profiling.
     if std::env::args().nth(1).as_deref() == Some("tiny") {
         let mut t = trainer(tiny.clone(), Loss::Mse, 0, random_set(500, 2, 0, 2)?, false)?;
-        println!("tiny: {:.0} steps/s", steps_per_sec(&mut t, 5.0)?);
+        let r = steps_per_sec(&mut t, 5.0)?;
+        println!(
+            "tiny: {:.0} steps/s per CPU second ({:.0} per wall second)",
+            r.0, r.1
+        );
         return Ok(());
     }
     let (fast, slow) = (mlp_rate(false)?, mlp_rate(true)?);
@@ -149,7 +210,7 @@ fn main() -> Result<()> {
         fast,
         slow,
     );
-    let tiny_rate = |reference| -> Result<f64> {
+    let tiny_rate = |reference| -> Result<Rate> {
         let mut t = trainer(
             tiny.clone(),
             Loss::Mse,
@@ -172,9 +233,31 @@ fn main() -> Result<()> {
             matmul_gflops(size, true, 2.0)?,
         );
         println!(
-            "| matmul {size}x{size}x{size} | {fast:.2} GFLOP/s | {slow:.2} GFLOP/s | {:.1}x |",
-            fast / slow
+            "| matmul {size}x{size}x{size} | {:.2} GFLOP/s ({:.2}) | {:.2} GFLOP/s ({:.2}) | {:.1}x |",
+            fast.0,
+            fast.1,
+            slow.0,
+            slow.1,
+            fast.0 / slow.0
         );
     }
+    // The decision-boundary grid: 100 x 100 points through a trained-size model, graph-free.
+    let mut t = trainer(tiny.clone(), Loss::Mse, 0, random_set(500, 2, 0, 2)?, false)?;
+    let grid = Tensor::new(
+        (0..20_000).map(|i| (i % 200) as f32 * 0.05 - 5.0).collect(),
+        &[10_000, 2],
+    )?;
+    t.predict(&grid)?;
+    let clock = Clock::start();
+    let mut n = 0u32;
+    while clock.wall_secs() < 1.0 {
+        t.predict(&grid)?;
+        n += 1;
+    }
+    println!(
+        "\npredict 100x100 grid, 2-8-8-1: {:.3} ms CPU per grid ({:.3} ms wall)",
+        clock.secs() * 1e3 / f64::from(n),
+        clock.wall_secs() * 1e3 / f64::from(n)
+    );
     Ok(())
 }
