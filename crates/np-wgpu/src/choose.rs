@@ -30,16 +30,21 @@ pub fn step_flops(layer_widths: &[usize], batch: usize) -> f64 {
     6.0 * batch as f64 * weights as f64
 }
 
-/// Below this many FLOPs per step the CPU wins on any adapter. A step costs the GPU a fixed
-/// latency (one submission plus one readback: about 0.3-1 ms in browsers, measured ~1 ms on
-/// lavapipe here, see BENCHMARKS.md), while our CPU backend does roughly 10-20 GFLOP/s in wasm
-/// SIMD: 1 ms of CPU time is about 10 MFLOP. So only steps above ~10 MFLOP can win on the GPU;
-/// the 784-64-10 MLP at batch 128 is 40 MFLOP per step, the course's 2-8-8-1 net on 500 points
-/// 0.3 MFLOP.
-pub const GPU_MIN_STEP_FLOPS: f64 = 10.0e6;
+/// Below this many FLOPs per step the CPU wins on any adapter. The numbers behind it:
+/// - a GPU step pays a fixed round trip (one submission plus one `map_async` readback of the
+///   loss). Measured natively on lavapipe: 0.08-0.13 ms (`examples/bench.rs`, "round trip").
+///   In a browser the WebGPU round trip goes through the page's event loop; we assume about 1 ms
+///   there (NOT measured on this machine: no GPU, and headless SwiftShader says nothing about it);
+/// - our CPU backend does 25-40 GFLOP/s natively on this VM (BENCHMARKS.md) and about
+///   20 GFLOP/s in wasm with SIMD128 (the engine issue's measurement of a blocked GEMM);
+/// - so 1 ms of round trip buys the CPU about 20 MFLOP: smaller steps cannot win on a GPU
+///   however fast it is. The course's 2-8-8-1 net on 500 points is 0.26 MFLOP per step (CPU);
+///   the 784-64-10 MLP at batch 128 is 39 MFLOP (GPU, on a hardware adapter).
+pub const GPU_MIN_STEP_FLOPS: f64 = 20.0e6;
 
 /// The rule. A software adapter (SwiftShader, lavapipe) is slower than our CPU backend at every
-/// size we measured (see BENCHMARKS.md), so auto picks it only when asked explicitly.
+/// size we measured (lavapipe: 4-40x slower, BENCHMARKS.md), so auto never picks it; the user or
+/// the URL can still ask for it (`Preference::WebGpu`), which is how the e2e test runs WebGPU.
 pub fn choose(pref: Preference, adapter: Option<&AdapterSummary>, step_flops: f64) -> Choice {
     match (pref, adapter) {
         (_, None) => Choice::Cpu,
