@@ -118,7 +118,7 @@ impl Component for App {
 
     fn create(ctx: &Context<Self>) -> Self {
         let state = AppState::from_hash(&location_hash());
-        let session = Session::new(&state.config);
+        let mut session = Session::new(&state.config);
         write_hash(&hash::print(&state.config), false);
         let mut listeners = Vec::new();
         if let Some(window) = web_sys::window() {

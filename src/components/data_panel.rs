@@ -1,7 +1,6 @@
 //! Data: dataset picker with previews, noise, split ratios, sample count, batch size,
 //! regenerate.
 
-use np_engine::rng::Rng;
 use yew::prelude::*;
 
 use super::fields::{select, slider};
@@ -9,7 +8,8 @@ use super::pixel_canvas::PixelCanvas;
 use crate::config::{Config, Dataset, Problem};
 use crate::draw::plane::{preview, Palette};
 use crate::draw::Pixels;
-use crate::session::data::generate;
+use crate::session::data::preview_points;
+use crate::session::Extent;
 use crate::state::Action;
 
 #[derive(Properties, PartialEq)]
@@ -25,18 +25,15 @@ fn previews() -> Vec<(Dataset, Pixels)> {
     Dataset::ALL
         .iter()
         .map(|&d| {
-            let mut rng = Rng::new(7);
-            let points = generate(d, 200, 0.0, &mut rng);
+            let points = preview_points(d, 200);
+            let extent = Extent::of(d, &points);
+            let palette = Palette {
+                classes: d.classes(),
+                discretize: false,
+            };
             (
                 d,
-                preview(
-                    &points,
-                    Palette {
-                        classes: d.classes(),
-                        discretize: false,
-                    },
-                    48,
-                ),
+                preview(&points, palette, &extent, d.is_one_dimensional(), 48),
             )
         })
         .collect()

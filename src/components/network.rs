@@ -11,7 +11,7 @@ use super::weight_editor::{Target, WeightEditor};
 use crate::config::{Config, Feature, MAX_LAYERS, MAX_NEURONS};
 use crate::draw::colors;
 use crate::draw::plane::thumbnail;
-use crate::session::{cell_xy, Snapshot};
+use crate::session::Snapshot;
 use crate::state::Action;
 
 /// Horizontal distance between columns, in pixels.
@@ -124,18 +124,15 @@ pub fn network(props: &NetworkProps) -> Html {
     for (i, f) in inputs.iter().enumerate() {
         let (x, y) = pos(0, i);
         let on = c.features.contains(f);
-        let values: Vec<f64> = (0..s.grid * s.grid)
+        let raw: Vec<f64> = (0..s.grid * s.grid)
             .map(|cell| {
-                let (px, py) = cell_xy(s.grid, cell / s.grid, cell % s.grid);
-                // Scaled into [-1, 1] so every feature uses the colour range.
-                let scale = match f {
-                    Feature::X | Feature::Y => 6.0,
-                    Feature::XSquared | Feature::YSquared | Feature::XTimesY => 36.0,
-                    _ => 1.0,
-                };
-                f.eval(px, py) / scale
+                let (px, py) = s.data.extent.cell(s.grid, cell / s.grid, cell % s.grid);
+                f.eval(px, py)
             })
             .collect();
+        // Scaled into [-1, 1] so every feature uses the whole colour range.
+        let scale = raw.iter().fold(1e-9, |m: f64, v| m.max(v.abs()));
+        let values: Vec<f64> = raw.iter().map(|v| v / scale).collect();
         let on_action = props.on_action.clone();
         let f = *f;
         nodes.push(html! {

@@ -51,9 +51,17 @@ pub fn output_panel(props: &OutputPanelProps) -> Html {
                     .take(s.grid)
                     .map(|o| o.first().copied().unwrap_or(0.0))
                     .collect();
-                curve_image(&curve, &s.data.train, test, SIZE)
+                curve_image(&curve, &s.data.extent, &s.data.train, test, SIZE)
             } else {
-                output_image(&s.output, s.grid, palette, &s.data.train, test, SIZE)
+                output_image(
+                    &s.output,
+                    s.grid,
+                    palette,
+                    &s.data.extent,
+                    &s.data.train,
+                    test,
+                    SIZE,
+                )
             }
         })
     };

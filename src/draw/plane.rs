@@ -5,7 +5,7 @@ use std::rc::Rc;
 
 use super::colors::{self, Rgb};
 use super::Pixels;
-use crate::session::{Point, DOMAIN};
+use crate::session::{Extent, Point};
 
 /// How a cell's output becomes a colour.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -86,16 +86,20 @@ pub fn heatmap(output: &[Vec<f64>], grid: usize, palette: Palette, size: u32) ->
 }
 
 /// A pixel position of a plane coordinate in an image of `size` pixels.
-pub fn to_pixel(x: f64, y: f64, size: u32) -> (f64, f64) {
-    let s = f64::from(size);
-    (
-        (x + DOMAIN) / (2.0 * DOMAIN) * s,
-        (DOMAIN - y) / (2.0 * DOMAIN) * s,
-    )
+pub fn to_pixel(extent: &Extent, x: f64, y: f64, size: u32) -> (f64, f64) {
+    let (u, v) = extent.unit(x, y);
+    (u * f64::from(size), v * f64::from(size))
 }
 
 /// Draws filled discs for `points`, with a white ring (training) or a dark one (test).
-pub fn draw_points(rgba: &mut [u8], size: u32, points: &[Point], palette: Palette, test: bool) {
+pub fn draw_points(
+    rgba: &mut [u8],
+    size: u32,
+    extent: &Extent,
+    points: &[Point],
+    palette: Palette,
+    test: bool,
+) {
     let radius = (f64::from(size) / 110.0).max(2.0);
     let ring: Rgb = if test {
         [0x20, 0x20, 0x20]
@@ -108,7 +112,7 @@ pub fn draw_points(rgba: &mut [u8], size: u32, points: &[Point], palette: Palett
         } else {
             colors::class(p.label as usize)
         };
-        let (cx, cy) = to_pixel(p.x, p.y, size);
+        let (cx, cy) = to_pixel(extent, p.x, p.y, size);
         disc(rgba, size, cx, cy, radius + 1.0, ring);
         disc(rgba, size, cx, cy, radius, fill);
     }
@@ -134,14 +138,15 @@ pub fn output_image(
     output: &[Vec<f64>],
     grid: usize,
     palette: Palette,
+    extent: &Extent,
     train: &[Point],
     test: Option<&[Point]>,
     size: u32,
 ) -> Pixels {
     let mut rgba = heatmap(output, grid, palette, size);
-    draw_points(&mut rgba, size, train, palette, false);
+    draw_points(&mut rgba, size, extent, train, palette, false);
     if let Some(test) = test {
-        draw_points(&mut rgba, size, test, palette, true);
+        draw_points(&mut rgba, size, extent, test, palette, true);
     }
     Pixels {
         width: size,
@@ -150,33 +155,23 @@ pub fn output_image(
     }
 }
 
-/// The fit for one-input data: points (x, target) and the predicted curve, on a white plane.
-/// `curve` holds the prediction at `curve.len()` evenly spaced x across the plane.
-pub fn curve_image(curve: &[f64], train: &[Point], test: Option<&[Point]>, size: u32) -> Pixels {
+/// The fit for one-input data: points (x, target) and the predicted curve, on a white plane
+/// whose vertical axis is the extent's target range. `curve` holds the prediction at
+/// `curve.len()` evenly spaced x across the extent.
+pub fn curve_image(
+    curve: &[f64],
+    extent: &Extent,
+    train: &[Point],
+    test: Option<&[Point]>,
+    size: u32,
+) -> Pixels {
     let n = size as usize;
     let mut rgba = vec![255u8; n * n * 4];
-    // Targets live in about [-1, 1]; show [-1.5, 1.5] on the vertical axis.
-    let to_py = |v: f64| (1.5 - v) / 3.0 * f64::from(size);
-    // Axis at value 0.
-    let zero = to_py(0.0).round() as usize;
-    if zero < n {
-        for px in 0..n {
-            let o = (zero * n + px) * 4;
-            rgba[o..o + 3].copy_from_slice(&[0xcc, 0xcc, 0xcc]);
-        }
-    }
-    let as_points = |pts: &[Point]| {
-        pts.iter()
-            .map(|p| Point {
-                x: p.x,
-                y: 0.0,
-                label: p.label,
-            })
-            .collect::<Vec<_>>()
-    };
+    let s = f64::from(size);
+    let to_py = |v: f64| extent.unit(extent.x.0, v).1 * s;
     for (pts, is_test) in [(Some(train), false), (test, true)] {
-        for p in as_points(pts.unwrap_or(&[])) {
-            let (cx, _) = to_pixel(p.x, 0.0, size);
+        for p in pts.unwrap_or(&[]) {
+            let cx = extent.unit(p.x, 0.0).0 * s;
             let ring = if is_test {
                 [0x20, 0x20, 0x20]
             } else {
@@ -186,22 +181,20 @@ pub fn curve_image(curve: &[f64], train: &[Point], test: Option<&[Point]>, size:
         }
     }
     if curve.len() >= 2 {
-        let mut prev: Option<(f64, f64)> = None;
+        let mut prev: Option<f64> = None;
         for px in 0..n {
-            let f = (px as f64 + 0.5) / n as f64 * (curve.len() - 1) as f64;
+            let f = (px as f64 + 0.5) / n as f64 * curve.len() as f64 - 0.5;
+            let f = f.clamp(0.0, (curve.len() - 1) as f64);
             let i = (f.floor() as usize).min(curve.len() - 2);
             let v = curve[i] + (curve[i + 1] - curve[i]) * (f - i as f64);
             let py = to_py(v);
-            let (lo, hi) = match prev {
-                Some((_, q)) => (q.min(py), q.max(py)),
-                None => (py, py),
-            };
-            let mut y = lo;
-            while y <= hi + 0.5 {
+            let (lo, hi) = prev.map_or((py, py), |q| (q.min(py), q.max(py)));
+            let mut y = lo.max(-2.0);
+            while y <= hi.min(s + 2.0) + 0.5 {
                 disc(&mut rgba, size, px as f64 + 0.5, y, 1.5, colors::BLUE);
                 y += 1.0;
             }
-            prev = Some((px as f64, py));
+            prev = Some(py);
         }
     }
     Pixels {
@@ -224,8 +217,14 @@ pub fn thumbnail(values: &[f64], grid: usize) -> Pixels {
     }
 }
 
-/// A dataset preview: its points on white.
-pub fn preview(points: &[Point], palette: Palette, size: u32) -> Pixels {
+/// A dataset preview: its points on white (one-input data as target against x).
+pub fn preview(
+    points: &[Point],
+    palette: Palette,
+    extent: &Extent,
+    one_d: bool,
+    size: u32,
+) -> Pixels {
     let mut rgba = vec![255u8; (size * size * 4) as usize];
     for p in points {
         let fill = if palette.classes == 1 {
@@ -233,15 +232,7 @@ pub fn preview(points: &[Point], palette: Palette, size: u32) -> Pixels {
         } else {
             colors::class(p.label as usize)
         };
-        let (cx, cy) = if p.y == 0.0 && palette.classes == 1 && points.iter().all(|q| q.y == 0.0) {
-            // One-input data: plot the target against x.
-            (
-                to_pixel(p.x, 0.0, size).0,
-                (1.5 - p.label) / 3.0 * f64::from(size),
-            )
-        } else {
-            to_pixel(p.x, p.y, size)
-        };
+        let (cx, cy) = to_pixel(extent, p.x, if one_d { p.label } else { p.y }, size);
         disc(&mut rgba, size, cx, cy, 1.2, fill);
     }
     Pixels {
@@ -312,6 +303,7 @@ mod tests {
         draw_points(
             &mut img,
             100,
+            &Extent::default(),
             &[Point {
                 x: 3.0,
                 y: 3.0,

@@ -1,18 +1,15 @@
-//! Points for the playground: the twelve generators, in TensorFlow Playground's coordinate frame
-//! (both inputs in [-6, 6]), and the train / validation / test split.
-//!
-//! INTERIM: np-engine's `data` module is meant to provide these generators; until its API lands
-//! the app generates the points itself. Swapping means replacing `generate` only.
+//! The data a session trains on, generated and split by np-engine, plus what the panels need to
+//! draw it: every point's input-plane position and label, and the plane's visible extent.
 
-use np_engine::rng::Rng;
+use np_engine::data::{
+    feature_matrix, generate, Dataset as EngineData, Feature as EngineFeature, Splits,
+};
+use np_engine::Tensor;
 
-use crate::config::{Config, Dataset};
+use crate::config::{Config, Dataset, Feature};
 
-/// Half the side of the input square the playground draws.
-pub const DOMAIN: f64 = 6.0;
-
-/// One example. `label` is a class index (0, 1, 2) for classification, a value in about
-/// [-1, 1] for regression.
+/// One example as drawn. `label` is a class index for classification, the target otherwise.
+/// One-input data has `y = 0`.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Point {
     pub x: f64,
@@ -20,7 +17,85 @@ pub struct Point {
     pub label: f64,
 }
 
-/// The split data.
+/// The part of the plane the panels show. For two-input data both ranges are the same length
+/// (a square plane); for one-input data `y` is the range of the targets (the plot's vertical axis).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Extent {
+    pub x: (f64, f64),
+    pub y: (f64, f64),
+}
+
+impl Default for Extent {
+    /// TensorFlow Playground's square, [-6, 6] on both axes.
+    fn default() -> Self {
+        Self {
+            x: (-6.0, 6.0),
+            y: (-6.0, 6.0),
+        }
+    }
+}
+
+impl Extent {
+    /// The centre of grid cell (row, col); row 0 is the top (largest y), so images are drawn the
+    /// right way up.
+    pub fn cell(&self, grid: usize, row: usize, col: usize) -> (f64, f64) {
+        let g = grid as f64;
+        let x = self.x.0 + (col as f64 + 0.5) / g * (self.x.1 - self.x.0);
+        let y = self.y.1 - (row as f64 + 0.5) / g * (self.y.1 - self.y.0);
+        (x, y)
+    }
+
+    /// Position in [0, 1]^2 with (0, 0) at the top left.
+    pub fn unit(&self, x: f64, y: f64) -> (f64, f64) {
+        (
+            (x - self.x.0) / (self.x.1 - self.x.0),
+            (self.y.1 - y) / (self.y.1 - self.y.0),
+        )
+    }
+
+    /// A view of `points`: TensorFlow Playground's square for its own sets, otherwise the data's
+    /// bounds with a margin (square for two inputs; x by target for one input).
+    pub fn of(dataset: Dataset, points: &[Point]) -> Self {
+        let tfp = matches!(
+            dataset,
+            Dataset::Circle
+                | Dataset::Xor
+                | Dataset::Gauss
+                | Dataset::Spiral
+                | Dataset::RegPlane
+                | Dataset::RegGauss
+        );
+        if tfp || points.is_empty() {
+            return Self::default();
+        }
+        let bounds = |f: fn(&Point) -> f64| {
+            points
+                .iter()
+                .map(f)
+                .filter(|v| v.is_finite())
+                .fold((f64::MAX, f64::MIN), |(lo, hi), v| (lo.min(v), hi.max(v)))
+        };
+        let pad = |(lo, hi): (f64, f64), share: f64| {
+            let m = ((hi - lo) * share).max(1e-3);
+            (lo - m, hi + m)
+        };
+        if dataset.is_one_dimensional() {
+            return Self {
+                x: pad(bounds(|p| p.x), 0.05),
+                y: pad(bounds(|p| p.label), 0.15),
+            };
+        }
+        let (bx, by) = (bounds(|p| p.x), bounds(|p| p.y));
+        let half = ((bx.1 - bx.0).max(by.1 - by.0) / 2.0) * 1.15;
+        let (cx, cy) = ((bx.0 + bx.1) / 2.0, (by.0 + by.1) / 2.0);
+        Self {
+            x: (cx - half, cx + half),
+            y: (cy - half, cy + half),
+        }
+    }
+}
+
+/// The split data as drawn.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Data {
     pub train: Vec<Point>,
@@ -28,217 +103,121 @@ pub struct Data {
     pub test: Vec<Point>,
     /// Number of classes, 1 for regression.
     pub classes: usize,
+    pub extent: Extent,
 }
 
-/// Generates and splits the data a config describes, from the config's data seed.
-pub fn build(config: &Config) -> Data {
+/// The engine's feature for one of ours; cos features have none (TensorFlow Playground hides them
+/// too).
+pub fn engine_feature(f: Feature) -> Option<EngineFeature> {
+    Some(match f {
+        Feature::X => EngineFeature::X1,
+        Feature::Y => EngineFeature::X2,
+        Feature::XSquared => EngineFeature::X1Squared,
+        Feature::YSquared => EngineFeature::X2Squared,
+        Feature::XTimesY => EngineFeature::X1X2,
+        Feature::SinX => EngineFeature::SinX1,
+        Feature::SinY => EngineFeature::SinX2,
+        Feature::CosX | Feature::CosY => return None,
+    })
+}
+
+/// The features a session feeds the network, in order.
+pub fn session_features(config: &Config) -> Vec<Feature> {
+    config
+        .input_features()
+        .into_iter()
+        .filter(|f| engine_feature(*f).is_some())
+        .collect()
+}
+
+/// Raw points as `[n, 2]` (one-input data gets a zero second coordinate).
+fn plane_points(x: &Tensor) -> Result<Tensor, String> {
+    let (n, d) = x.shape().rows_cols();
+    if d == 2 {
+        return Ok(x.clone());
+    }
+    let data: Vec<f32> = (0..n).flat_map(|i| [x.data()[i * d], 0.0]).collect();
+    Tensor::new(data, &[n, 2]).map_err(|e| e.to_string())
+}
+
+fn points(set: &EngineData) -> Vec<Point> {
+    let xy = set.x.data();
+    set.y
+        .iter()
+        .enumerate()
+        .map(|(i, &l)| Point {
+            x: f64::from(xy[i * 2]),
+            y: f64::from(xy[i * 2 + 1]),
+            label: f64::from(l),
+        })
+        .collect()
+}
+
+/// Input rows for `features` at plane points `[n, 2]`.
+pub fn feature_rows(plane: &Tensor, features: &[Feature]) -> Result<Tensor, String> {
+    let fs: Vec<EngineFeature> = features.iter().filter_map(|f| engine_feature(*f)).collect();
+    if fs.is_empty() {
+        // A network with no inputs still has biases; give it one constant-zero column.
+        let n = plane.shape().rows_cols().0;
+        return Tensor::new(vec![0.0; n], &[n, 1]).map_err(|e| e.to_string());
+    }
+    feature_matrix(plane, &fs).map_err(|e| e.to_string())
+}
+
+/// Generates and splits the data a config describes (engine generators, data seed), returning
+/// the engine's splits of feature rows and the drawable points.
+pub fn build(config: &Config, features: &[Feature]) -> Result<(Splits, Data), String> {
     let dataset = config.active_dataset();
-    let mut rng = Rng::new(config.data_seed());
-    let noise = f64::from(config.noise) / 100.0;
-    let mut points = generate(dataset, config.sample_count() as usize, noise, &mut rng);
-    rng.shuffle(&mut points);
-    let n_train = points.len() * config.perc_train_data as usize / 100;
-    let test = points.split_off(n_train);
-    let n_val = points.len() * config.perc_val_data as usize / 100;
-    let val = points.split_off(points.len() - n_val);
-    Data {
-        train: points,
+    let noise = config.noise as f32 / 100.0;
+    let raw = generate(
+        dataset.as_str(),
+        config.sample_count() as usize,
+        noise,
+        config.data_seed(),
+    )
+    .map_err(|e| e.to_string())?;
+    let raw =
+        EngineData::new(plane_points(&raw.x)?, raw.y, raw.classes).map_err(|e| e.to_string())?;
+    let test_pct = 100.0 - config.perc_train_data as f32;
+    let split = raw
+        .split(config.perc_val_data as f32, test_pct, config.data_seed())
+        .map_err(|e| e.to_string())?;
+    let with_features = |set: &EngineData| -> Result<EngineData, String> {
+        EngineData::new(feature_rows(&set.x, features)?, set.y.clone(), set.classes)
+            .map_err(|e| e.to_string())
+    };
+    let splits = Splits {
+        train: with_features(&split.train)?,
+        val: with_features(&split.val)?,
+        test: with_features(&split.test)?,
+    };
+    let (train, val, test) = (
+        points(&split.train),
+        points(&split.val),
+        points(&split.test),
+    );
+    let all: Vec<Point> = train.iter().chain(&val).chain(&test).copied().collect();
+    let data = Data {
+        extent: Extent::of(dataset, &all),
+        train,
         val,
         test,
         classes: dataset.classes(),
-    }
+    };
+    Ok((splits, data))
 }
 
-/// `n` points of `dataset` with `noise` in [0, 0.5].
-pub fn generate(dataset: Dataset, n: usize, noise: f64, rng: &mut Rng) -> Vec<Point> {
-    let p = |x: f64, y: f64, label: f64| Point { x, y, label };
-    match dataset {
-        Dataset::Circle => (0..n)
-            .map(|i| {
-                let inside = i < n / 2;
-                let r = if inside {
-                    rng.uniform(0.0, 2.5)
-                } else {
-                    rng.uniform(3.5, 5.0)
-                };
-                let t = rng.uniform(0.0, std::f64::consts::TAU);
-                let (x, y) = (r * t.sin(), r * t.cos());
-                let (nx, ny) = (
-                    rng.uniform(-5.0, 5.0) * noise,
-                    rng.uniform(-5.0, 5.0) * noise,
-                );
-                // The label comes from the noisy position, as in TensorFlow Playground.
-                let label = if ((x + nx).powi(2) + (y + ny).powi(2)).sqrt() < 3.0 {
-                    1.0
-                } else {
-                    0.0
-                };
-                p(x + nx, y + ny, label)
-            })
-            .collect(),
-        Dataset::Xor => (0..n)
-            .map(|_| {
-                let pad = |v: f64| if v > 0.0 { v + 0.3 } else { v - 0.3 };
-                let (x, y) = (pad(rng.uniform(-5.0, 5.0)), pad(rng.uniform(-5.0, 5.0)));
-                let (nx, ny) = (
-                    rng.uniform(-5.0, 5.0) * noise,
-                    rng.uniform(-5.0, 5.0) * noise,
-                );
-                let label = if (x + nx) * (y + ny) >= 0.0 { 1.0 } else { 0.0 };
-                p(x + nx, y + ny, label)
-            })
-            .collect(),
-        Dataset::Gauss => {
-            let sd = (0.5 + 3.5 * noise).sqrt();
-            (0..n)
-                .map(|i| {
-                    let (c, label) = if i < n / 2 { (2.0, 1.0) } else { (-2.0, 0.0) };
-                    p(c + sd * rng.normal(), c + sd * rng.normal(), label)
-                })
-                .collect()
-        }
-        Dataset::Spiral => (0..n)
-            .map(|i| {
-                let half = n / 2;
-                let (j, delta, label) = if i < half {
-                    (i, 0.0, 1.0)
-                } else {
-                    (i - half, std::f64::consts::PI, 0.0)
-                };
-                let frac = j as f64 / half.max(1) as f64;
-                let r = frac * 5.0;
-                let t = 1.75 * frac * std::f64::consts::TAU + delta;
-                let (nx, ny) = (
-                    rng.uniform(-1.0, 1.0) * noise,
-                    rng.uniform(-1.0, 1.0) * noise,
-                );
-                p(r * t.sin() + nx, r * t.cos() + ny, label)
-            })
-            .collect(),
-        Dataset::Spiral3 => (0..n)
-            .map(|i| {
-                // Course section 6: radius evenly on [0, 1], angle on [4k, 4k + 4] plus noise;
-                // scaled by 5 into the playground's frame.
-                let per = n.div_ceil(3).max(1);
-                let (k, j) = (i / per, i % per);
-                let frac = j as f64 / per as f64;
-                let t = 4.0 * k as f64 + 4.0 * frac + rng.normal() * (0.2 + noise);
-                p(5.0 * frac * t.sin(), 5.0 * frac * t.cos(), k.min(2) as f64)
-            })
-            .collect(),
-        Dataset::Clouds3 => (0..n)
-            .map(|_| {
-                // Course section 6: means (-1,-1), (1,1), (-1,1), per-axis deviation in [1, 2);
-                // scaled by 2, and noise widens the clouds further.
-                let k = rng.below(3);
-                let (mx, my) = [(-1.0, -1.0), (1.0, 1.0), (-1.0, 1.0)][k];
-                let (sx, sy) = (rng.uniform(1.0, 2.0) * 0.5, rng.uniform(1.0, 2.0) * 0.5);
-                let spread = 1.0 + 2.0 * noise;
-                p(
-                    2.0 * (mx + sx * spread * rng.normal()),
-                    2.0 * (my + sy * spread * rng.normal()),
-                    k as f64,
-                )
-            })
-            .collect(),
-        Dataset::Moons => (0..n)
-            .map(|i| {
-                let upper = i % 2 == 0;
-                let t = rng.uniform(0.0, std::f64::consts::PI);
-                let (x, y, label) = if upper {
-                    (t.cos(), t.sin(), 0.0)
-                } else {
-                    (1.0 - t.cos(), 0.5 - t.sin(), 1.0)
-                };
-                let sd = 0.05 + noise * 0.6;
-                p(
-                    2.5 * (x - 0.5 + sd * rng.normal()),
-                    2.5 * (y - 0.25 + sd * rng.normal()),
-                    label,
-                )
-            })
-            .collect(),
-        Dataset::Rings => (0..n)
-            .map(|i| {
-                // make_circles with factor 0.1 puts the inner ring at a tenth of the outer's
-                // radius; 0.4 keeps it visible at the playground's scale.
-                let outer = i % 2 == 0;
-                let r = if outer { 5.0 } else { 2.0 };
-                let t = rng.uniform(0.0, std::f64::consts::TAU);
-                let sd = 0.2 + 2.0 * noise;
-                p(
-                    r * t.cos() + sd * rng.normal(),
-                    r * t.sin() + sd * rng.normal(),
-                    if outer { 0.0 } else { 1.0 },
-                )
-            })
-            .collect(),
-        Dataset::RegPlane => (0..n)
-            .map(|_| {
-                let (x, y) = (rng.uniform(-DOMAIN, DOMAIN), rng.uniform(-DOMAIN, DOMAIN));
-                let (nx, ny) = (
-                    rng.uniform(-DOMAIN, DOMAIN) * noise,
-                    rng.uniform(-DOMAIN, DOMAIN) * noise,
-                );
-                p(x, y, (x + nx + y + ny) / (2.0 * DOMAIN))
-            })
-            .collect(),
-        Dataset::RegGauss => (0..n)
-            .map(|_| {
-                let (x, y) = (rng.uniform(-DOMAIN, DOMAIN), rng.uniform(-DOMAIN, DOMAIN));
-                let (nx, ny) = (
-                    rng.uniform(-DOMAIN, DOMAIN) * noise,
-                    rng.uniform(-DOMAIN, DOMAIN) * noise,
-                );
-                p(x, y, reg_gauss(x + nx, y + ny))
-            })
-            .collect(),
-        Dataset::Func1d => (0..n)
-            .map(|i| {
-                let u = i as f64 / (n.max(2) - 1) as f64;
-                let f = 0.2 + 0.4 * u * u + 0.3 * u * (15.0 * u).sin() + 0.05 * (50.0 * u).cos();
-                p(
-                    to_domain(u),
-                    0.0,
-                    2.0 * f - 1.0 + noise * 0.5 * rng.normal(),
-                )
-            })
-            .collect(),
-        Dataset::Line => (0..n)
-            .map(|i| {
-                let u = i as f64 / (n.max(2) - 1) as f64;
-                p(
-                    to_domain(u),
-                    0.0,
-                    0.2 * u + 1.0 + 0.01 * rng.normal() * (1.0 + 20.0 * noise) - 1.1,
-                )
-            })
-            .collect(),
-    }
-}
-
-/// Maps [0, 1] (the course's x range) onto the playground's [-5, 5].
-fn to_domain(u: f64) -> f64 {
-    10.0 * u - 5.0
-}
-
-/// TensorFlow Playground's regression bumps: signed Gaussians at fixed centres.
-fn reg_gauss(x: f64, y: f64) -> f64 {
-    const BUMPS: [(f64, f64, f64); 6] = [
-        (-4.0, 2.5, 1.0),
-        (0.0, 2.5, -1.0),
-        (4.0, 2.5, 1.0),
-        (-4.0, -2.5, -1.0),
-        (0.0, -2.5, 1.0),
-        (4.0, -2.5, -1.0),
-    ];
-    BUMPS
-        .iter()
-        .map(|&(cx, cy, sign)| sign * (-((x - cx).powi(2) + (y - cy).powi(2)) / 2.0).exp())
-        .fold(
-            0.0,
-            |best: f64, v| if v.abs() > best.abs() { v } else { best },
-        )
+/// `n` drawable points of `dataset` (previews in the data panel).
+pub fn preview_points(dataset: Dataset, n: usize) -> Vec<Point> {
+    generate(dataset.as_str(), n, 0.0, 7)
+        .ok()
+        .and_then(|d| {
+            plane_points(&d.x)
+                .ok()
+                .and_then(|x| EngineData::new(x, d.y, d.classes).ok())
+        })
+        .map(|d| points(&d))
+        .unwrap_or_default()
 }
 
 #[cfg(test)]
@@ -246,34 +225,54 @@ mod tests {
     use super::*;
 
     #[test]
-    fn every_dataset_has_the_requested_size_and_valid_labels() {
+    fn every_dataset_builds_and_splits() {
         for &d in Dataset::ALL {
-            let mut rng = Rng::new(3);
-            let pts = generate(d, 300, 0.2, &mut rng);
-            assert_eq!(pts.len(), 300, "{d}");
-            for pt in &pts {
-                assert!(
-                    pt.x.is_finite() && pt.y.is_finite() && pt.label.is_finite(),
-                    "{d}"
-                );
-                if !d.is_regression() {
-                    assert!((pt.label as usize) < d.classes(), "{d}");
-                }
+            let mut c = Config {
+                perc_train_data: 60,
+                perc_val_data: 25,
+                ..Config::default()
+            };
+            if d.is_regression() {
+                c.problem = crate::config::Problem::Regression;
+                c.reg_dataset = d;
+            } else {
+                c.dataset = d;
             }
+            let features = session_features(&c);
+            let (splits, data) = build(&c, &features).unwrap_or_else(|e| panic!("{d}: {e}"));
+            let n = c.sample_count() as usize;
+            assert_eq!(
+                data.train.len() + data.val.len() + data.test.len(),
+                splits.train.len() + splits.val.len() + splits.test.len()
+            );
+            assert!(
+                data.test.len().abs_diff(n * 40 / 100) <= 2,
+                "{d}: {}",
+                data.test.len()
+            );
+            assert!(
+                data.extent.x.0 < data.extent.x.1 && data.extent.y.0 < data.extent.y.1,
+                "{d}"
+            );
+            for p in &data.train {
+                let (u, v) = data
+                    .extent
+                    .unit(p.x, if d.is_one_dimensional() { p.label } else { p.y });
+                assert!(
+                    (0.0..=1.0).contains(&u) && (0.0..=1.0).contains(&v),
+                    "{d}: {p:?} outside {:?}",
+                    data.extent
+                );
+            }
+            let (again, _) = build(&c, &features).unwrap_or_else(|e| panic!("{e}"));
+            assert_eq!(again, splits, "same seed, same data");
         }
     }
 
     #[test]
-    fn split_follows_the_percentages_and_repeats() {
-        let c = Config {
-            perc_train_data: 60,
-            perc_val_data: 25,
-            ..Config::default()
-        };
-        let a = build(&c);
-        assert_eq!(a.test.len(), 200);
-        assert_eq!(a.val.len(), 75);
-        assert_eq!(a.train.len(), 225);
-        assert_eq!(a, build(&c), "same seed, same data");
+    fn cells_run_top_down() {
+        let e = Extent::default();
+        assert_eq!(e.cell(4, 0, 0), (-4.5, 4.5));
+        assert_eq!(e.unit(-6.0, 6.0), (0.0, 0.0));
     }
 }

@@ -1,23 +1,27 @@
-//! The training session: turns a Config into data and a network, steps training in frame-sized
-//! slices, and hands out snapshots for drawing. Knows nothing of the DOM, so it is tested
-//! natively; the app's frame loop decides when to call it.
+//! The training session: turns a Config into np-engine data and a `Trainer`, steps it in
+//! frame-sized slices, and hands out snapshots for drawing. Knows nothing of the DOM, so it is
+//! tested natively; the app's frame loop decides when to call it.
 
 pub mod data;
 pub mod history;
-mod mlp;
 mod snapshot;
+mod spec;
 
 use std::rc::Rc;
 
-use np_engine::rng::Rng;
+use np_engine::train::{Split, Status, Trainer};
+use np_engine::Tensor;
 
-pub use data::{Data, Point, DOMAIN};
+pub use data::{Data, Extent, Point};
 pub use history::{History, Record};
-pub use snapshot::{cell_xy, LayerView, Snapshot};
+pub use snapshot::{LayerView, Snapshot};
 
 use crate::config::{Config, Feature};
 use crate::state::Impact;
-use mlp::{Hyper, Mlp};
+
+/// TensorFlow Playground's half-extent of the input plane. Its six datasets live on [-6, 6]^2;
+/// the course's sets have their own scale, so drawing code should use `Snapshot::data.extent`.
+pub const DOMAIN: f64 = 6.0;
 
 /// Grid resolution of the output heatmap and the neuron thumbnails.
 pub const GRID: usize = 40;
@@ -28,39 +32,51 @@ pub struct Session {
     config: Config,
     data: Rc<Data>,
     features: Vec<Feature>,
-    net: Mlp,
-    /// Completed epochs.
-    epoch: u64,
-    /// This epoch's order of training points and how far through it we are.
-    order: Vec<usize>,
-    cursor: usize,
-    shuffle: Rng,
+    /// `None` only when the engine refused the experiment (then `diverged` says why).
+    trainer: Option<Trainer>,
     history: History,
     latest: Record,
     diverged: Option<String>,
+    /// Input rows of the drawing grid, by grid size.
+    grid_rows: Option<(usize, Tensor)>,
     /// Bumped whenever something drawable changes.
     version: u64,
 }
 
 impl Session {
-    /// Data and a fresh network for `config`.
+    /// Data and a fresh network for `config`. The CPU backend is chosen here, the one place that
+    /// turns a Config into an engine; `Trainer::with_backend` takes the WebGPU one instead.
     pub fn new(config: &Config) -> Self {
-        let data = Rc::new(data::build(config));
+        let features = data::session_features(config);
+        let built = data::build(config, &features).and_then(|(splits, data)| {
+            let inputs = splits.train.features();
+            let cfg = spec::train_config(config, inputs, data.classes);
+            Trainer::new(cfg, splits)
+                .map(|t| (t, data))
+                .map_err(|e| e.to_string())
+        });
+        let (trainer, data, diverged) = match built {
+            Ok((t, d)) => (Some(t), d, None),
+            Err(e) => (
+                None,
+                Data::default(),
+                Some(format!(
+                    "This experiment cannot be built: {e}. Change the data or network settings."
+                )),
+            ),
+        };
         let mut s = Self {
             config: config.clone(),
-            features: config.input_features(),
-            net: Mlp::new(config, config.input_features().len(), data.classes),
-            data,
-            epoch: 0,
-            order: Vec::new(),
-            cursor: 0,
-            shuffle: Rng::new(0),
+            data: Rc::new(data),
+            features,
+            trainer,
             history: History::default(),
             latest: Record::default(),
-            diverged: None,
+            diverged,
+            grid_rows: None,
             version: 0,
         };
-        s.reset();
+        s.evaluate(true);
         s
     }
 
@@ -69,68 +85,69 @@ impl Session {
         match impact {
             Impact::None => self.config = config.clone(),
             Impact::Live => {
+                if let Some(t) = self.trainer.as_mut() {
+                    if config.momentum != self.config.momentum {
+                        t.set_optimizer(spec::update_rule(config));
+                    }
+                    t.set_lr(config.learning_rate as f32);
+                }
                 self.config = config.clone();
-                self.net.hyper = Hyper {
-                    learning_rate: config.learning_rate,
-                    regularization_rate: config.regularization_rate,
-                    momentum: config.momentum,
-                };
             }
-            Impact::Reset => {
-                self.config = config.clone();
-                self.reset();
-            }
-            Impact::Rebuild => *self = Session::new(config),
+            Impact::Reset | Impact::Rebuild => *self = Session::new(config),
         }
         self.version += 1;
     }
 
     /// Back to epoch 0 with the very same initial weights and shuffle order (same seeds).
     pub fn reset(&mut self) {
-        self.features = self.config.input_features();
-        self.net = Mlp::new(&self.config, self.features.len(), self.data.classes);
-        self.shuffle = Rng::new(self.config.data_seed() ^ 0x5u64.rotate_left(60));
-        self.epoch = 0;
-        self.cursor = 0;
+        if let Some(t) = self.trainer.as_mut() {
+            if let Err(e) = t.reset() {
+                self.diverged = Some(format!("Reset failed: {e}"));
+                return;
+            }
+            self.diverged = None;
+        }
         self.history = History::default();
-        self.diverged = None;
-        self.evaluate();
+        self.evaluate(true);
+        self.version += 1;
+    }
+
+    fn running(&self) -> bool {
+        self.diverged.is_none()
+            && self
+                .trainer
+                .as_ref()
+                .is_some_and(|t| *t.status() == Status::Running)
     }
 
     /// Trains one mini-batch. A partial last batch ends its own epoch; the next epoch starts
-    /// with a fresh shuffle. Returns whether an epoch completed.
+    /// with a fresh shuffle (the engine's). Returns whether an epoch completed.
     pub fn step_batch(&mut self) -> bool {
-        if self.diverged.is_some() || self.data.train.is_empty() {
+        if !self.running() {
             return false;
         }
-        if self.cursor == 0 {
-            self.order = (0..self.data.train.len()).collect();
-            self.shuffle.shuffle(&mut self.order);
-        }
-        let end = (self.cursor + self.config.batch_size as usize).min(self.order.len());
-        let batch: Vec<(Vec<f64>, f64)> = self.order[self.cursor..end]
-            .iter()
-            .map(|&i| {
-                let p = self.data.train[i];
-                (self.inputs(p.x, p.y), p.label)
-            })
-            .collect();
-        self.net.train_batch(&batch);
-        self.cursor = end;
+        let Some(t) = self.trainer.as_mut() else {
+            return false;
+        };
+        let report = t.step_batch();
         self.version += 1;
-        if self.cursor >= self.order.len() {
-            self.cursor = 0;
-            self.epoch += 1;
-            self.evaluate();
-            true
-        } else {
-            false
+        match report {
+            Ok(r) => {
+                if r.epoch_done || r.status != Status::Running {
+                    self.evaluate(true);
+                }
+                r.epoch_done
+            }
+            Err(e) => {
+                self.diverged = Some(format!("Training failed: {e}"));
+                false
+            }
         }
     }
 
     /// Finishes the current epoch (a whole one when at its start).
     pub fn step_epoch(&mut self) {
-        while self.diverged.is_none() && !self.data.train.is_empty() && !self.step_batch() {}
+        while self.running() && !self.step_batch() {}
     }
 
     /// Trains whole epochs until `max_epochs` are done or `elapsed_ms()` passes `budget_ms`.
@@ -142,100 +159,91 @@ impl Session {
         elapsed_ms: impl Fn() -> f64,
     ) -> u32 {
         let mut done = 0;
-        while done < max_epochs && self.diverged.is_none() && elapsed_ms() < budget_ms {
+        while done < max_epochs && self.running() && elapsed_ms() < budget_ms {
             self.step_epoch();
             done += 1;
         }
         done
     }
 
-    /// Computes losses and accuracies, records them, and stops on a non-finite loss.
-    fn evaluate(&mut self) {
-        let train = self.metrics(&self.data.train);
-        let test = self.metrics(&self.data.test);
-        let val = self.metrics(&self.data.val);
-        self.latest = Record {
-            epoch: self.epoch,
-            loss_train: train.map_or(f64::NAN, |m| m.0),
-            loss_test: test.map(|m| m.0),
-            loss_val: val.map(|m| m.0),
-            acc_train: train.and_then(|m| m.1),
-            acc_test: test.and_then(|m| m.1),
+    /// Computes losses and accuracies (recorded in the history when `record`), and stops on a
+    /// non-finite loss or parameter.
+    fn evaluate(&mut self, record: bool) {
+        let Some(t) = self.trainer.as_mut() else {
+            return;
         };
-        let finite = [Some(self.latest.loss_train), self.latest.loss_test]
+        let mut eval = |s: Split| match t.evaluate(s) {
+            Ok(m) if m.samples > 0 => Some(m),
+            _ => None,
+        };
+        let (train, val, test) = (eval(Split::Train), eval(Split::Val), eval(Split::Test));
+        let loss =
+            |m: &Option<np_engine::train::EvalMetrics>| m.as_ref().map(|m| f64::from(m.loss));
+        let acc = |m: &Option<np_engine::train::EvalMetrics>| {
+            m.as_ref().and_then(|m| m.accuracy.map(f64::from))
+        };
+        self.latest = Record {
+            epoch: t.epoch() as u64,
+            loss_train: loss(&train).unwrap_or(f64::NAN),
+            loss_test: loss(&test),
+            loss_val: loss(&val),
+            acc_train: acc(&train),
+            acc_test: acc(&test),
+        };
+        let params_finite = (0..t.model().layers.len()).all(|i| {
+            t.layer_params(i)
+                .is_ok_and(|(w, b)| w.data().iter().chain(b.data()).all(|v| v.is_finite()))
+        });
+        let losses_finite = [Some(self.latest.loss_train), self.latest.loss_test]
             .iter()
             .flatten()
             .all(|v| v.is_finite());
-        if !finite && !self.data.train.is_empty() {
+        let why = match t.status() {
+            Status::Diverged { what, .. } => Some(what.clone()),
+            _ if !params_finite => Some("a weight or bias is infinite or not a number".to_string()),
+            _ if !losses_finite => Some("the loss is infinite or not a number".to_string()),
+            _ => None,
+        };
+        if let Some(what) = why {
+            let lr = self.config.learning_rate;
             self.diverged = Some(format!(
-                "The loss became infinite or not a number at epoch {} (learning rate {}): the weights \
-                 overflowed. Training is paused. Lower the learning rate (for example to {}) and press reset.",
-                self.epoch,
-                self.config.learning_rate,
-                suggest_rate(self.config.learning_rate)
+                "At epoch {} {what}: the weights overflowed. Training is paused. Lower the learning rate \
+                 (for example from {lr} to {}) and press reset.",
+                self.latest.epoch,
+                suggest_rate(lr)
             ));
         }
-        self.history.push(self.latest);
-    }
-
-    /// Mean loss and accuracy (classification only) over `points`; `None` when empty.
-    fn metrics(&self, points: &[Point]) -> Option<(f64, Option<f64>)> {
-        if points.is_empty() {
-            return None;
+        if record {
+            self.history.push(self.latest);
         }
-        let mut loss = 0.0;
-        let mut correct = 0usize;
-        for p in points {
-            let outs = self.net.forward(&self.inputs(p.x, p.y));
-            let out = outs.last().map_or(&[][..], |v| v.as_slice());
-            loss += self.net.loss_of(out, p.label);
-            if predicted_class(out) == p.label as usize {
-                correct += 1;
-            }
-        }
-        let n = points.len() as f64;
-        let accuracy = (self.data.classes > 1).then(|| correct as f64 / n);
-        Some((loss / n, accuracy))
-    }
-
-    /// The network's inputs for one point.
-    fn inputs(&self, x: f64, y: f64) -> Vec<f64> {
-        self.features.iter().map(|f| f.eval(x, y)).collect()
     }
 
     /// Sets one weight (`layer` counts weight layers, the output layer last).
     pub fn set_weight(&mut self, layer: usize, to: usize, from: usize, value: f64) {
-        if let Some(w) = self
-            .net
-            .layers
-            .get_mut(layer)
-            .and_then(|l| l.w.get_mut(to))
-            .and_then(|r| r.get_mut(from))
-        {
-            *w = value;
-            self.after_edit();
+        if let Some(t) = self.trainer.as_mut() {
+            if t.set_weight(layer, from, to, value as f32).is_ok() {
+                self.after_edit();
+            }
         }
     }
 
     /// Sets one bias, the output bias included.
     pub fn set_bias(&mut self, layer: usize, to: usize, value: f64) {
-        if let Some(b) = self.net.layers.get_mut(layer).and_then(|l| l.b.get_mut(to)) {
-            *b = value;
-            self.after_edit();
+        if let Some(t) = self.trainer.as_mut() {
+            if t.set_bias(layer, to, value as f32).is_ok() {
+                self.after_edit();
+            }
         }
     }
 
     fn after_edit(&mut self) {
         self.diverged = None;
-        // Re-evaluate without recording a new epoch.
-        let history = self.history.clone();
-        self.evaluate();
-        self.history = history;
+        self.evaluate(false);
         self.version += 1;
     }
 
     pub fn epoch(&self) -> u64 {
-        self.epoch
+        self.latest.epoch
     }
 
     pub fn latest(&self) -> Record {
@@ -246,17 +254,13 @@ impl Session {
         self.diverged.as_deref()
     }
 
-    pub fn version(&self) -> u64 {
-        self.version
-    }
-
     /// Everything the panels draw, computed now.
-    pub fn snapshot(&self, grid: usize) -> Snapshot {
+    pub fn snapshot(&mut self, grid: usize) -> Snapshot {
         snapshot::take(self, grid)
     }
 }
 
-/// The most probable class of an output (a single sigmoid unit means class 1 above one half).
+/// The most probable class of an output (a single sigmoid unit means class 1 from one half).
 pub fn predicted_class(out: &[f64]) -> usize {
     match out {
         [p] => usize::from(*p >= 0.5),

@@ -3,7 +3,9 @@
 
 use std::rc::Rc;
 
-use super::{Data, Record, Session, DOMAIN};
+use np_engine::Tensor;
+
+use super::{data, Data, Record, Session};
 use crate::config::Feature;
 
 /// One weight layer's parameters: `w[to][from]`, `b[to]`.
@@ -21,8 +23,7 @@ pub struct Snapshot {
     pub epoch: u64,
     pub latest: Record,
     pub history: Vec<Record>,
-    /// Grid side; cell (row, col) is at x = -6 + (col + 0.5) * 12 / grid and y = 6 - (row + 0.5) *
-    /// 12 / grid, so row 0 is the top of the plane (drawn the right way up).
+    /// Grid side; cell (row, col) sits at `data.extent.cell(grid, row, col)`, row 0 at the top.
     pub grid: usize,
     /// Network output per cell, row-major: class probabilities (one sigmoid unit for two classes)
     /// or the regression value.
@@ -32,7 +33,6 @@ pub struct Snapshot {
     pub layers: Vec<LayerView>,
     pub features: Vec<Feature>,
     pub data: Rc<Data>,
-    pub diverged: Option<String>,
 }
 
 impl PartialEq for Snapshot {
@@ -41,55 +41,79 @@ impl PartialEq for Snapshot {
     }
 }
 
-/// The input-plane coordinate of a grid cell's centre.
-pub fn cell_xy(grid: usize, row: usize, col: usize) -> (f64, f64) {
-    let step = 2.0 * DOMAIN / grid as f64;
-    (
-        -DOMAIN + (col as f64 + 0.5) * step,
-        DOMAIN - (row as f64 + 0.5) * step,
-    )
+/// The network's input rows at the centres of a `grid` x `grid` raster of the plane.
+fn grid_rows(s: &Session, grid: usize) -> Option<Tensor> {
+    let e = s.data.extent;
+    let one_d = s.config.active_dataset().is_one_dimensional();
+    let plane: Vec<f32> = (0..grid * grid)
+        .flat_map(|i| {
+            let (x, y) = e.cell(grid, i / grid, i % grid);
+            [x as f32, if one_d { 0.0 } else { y as f32 }]
+        })
+        .collect();
+    let plane = Tensor::new(plane, &[grid * grid, 2]).ok()?;
+    data::feature_rows(&plane, &s.features).ok()
 }
 
-pub(super) fn take(s: &Session, grid: usize) -> Snapshot {
-    let hidden = s.net.layers.len().saturating_sub(1);
-    let mut neurons: Vec<Vec<Vec<f64>>> = s.net.layers[..hidden]
-        .iter()
-        .map(|l| vec![Vec::with_capacity(grid * grid); l.b.len()])
-        .collect();
-    let mut output = Vec::with_capacity(grid * grid);
-    let one_d = s.config.active_dataset().is_one_dimensional();
-    for row in 0..grid {
-        for col in 0..grid {
-            let (x, y) = cell_xy(grid, row, col);
-            let y = if one_d { 0.0 } else { y };
-            let outs = s.net.forward(&s.inputs(x, y));
-            for (l, layer) in outs.iter().take(hidden).enumerate() {
-                for (n, v) in layer.iter().enumerate() {
-                    neurons[l][n].push(*v);
+pub(super) fn take(s: &mut Session, grid: usize) -> Snapshot {
+    if s.grid_rows.as_ref().is_none_or(|(g, _)| *g != grid) {
+        s.grid_rows = grid_rows(s, grid).map(|t| (grid, t));
+    }
+    let mut output = Vec::new();
+    let mut neurons = Vec::new();
+    let mut layers = Vec::new();
+    if let (Some(t), Some((_, rows))) = (s.trainer.as_mut(), s.grid_rows.as_ref()) {
+        if let Ok(acts) = t.activations(rows) {
+            let last = acts.len().saturating_sub(1);
+            for (l, a) in acts.iter().enumerate() {
+                let (n, units) = a.post.shape().rows_cols();
+                let v = a.post.data();
+                if l == last {
+                    output = (0..n)
+                        .map(|i| {
+                            v[i * units..(i + 1) * units]
+                                .iter()
+                                .map(|&x| f64::from(x))
+                                .collect()
+                        })
+                        .collect();
+                } else {
+                    neurons.push(
+                        (0..units)
+                            .map(|u| (0..n).map(|i| f64::from(v[i * units + u])).collect())
+                            .collect(),
+                    );
                 }
             }
-            output.push(outs.last().cloned().unwrap_or_default());
+        }
+        for i in 0..t.model().layers.len() {
+            if let Ok((w, b)) = t.layer_params(i) {
+                // The engine stores W as [fan_in, units]; the diagram reads w[to][from].
+                let (fan_in, units) = w.shape().rows_cols();
+                let wd = w.data();
+                layers.push(LayerView {
+                    w: (0..units)
+                        .map(|to| {
+                            (0..fan_in)
+                                .map(|from| f64::from(wd[from * units + to]))
+                                .collect()
+                        })
+                        .collect(),
+                    b: b.data().iter().map(|&x| f64::from(x)).collect(),
+                });
+            }
         }
     }
     Snapshot {
         version: s.version,
-        epoch: s.epoch,
+        epoch: s.latest.epoch,
         latest: s.latest,
         history: s.history.records().to_vec(),
         grid,
         output,
         neurons,
-        layers: s
-            .net
-            .layers
-            .iter()
-            .map(|l| LayerView {
-                w: l.w.clone(),
-                b: l.b.clone(),
-            })
-            .collect(),
+        layers,
         features: s.features.clone(),
         data: s.data.clone(),
-        diverged: s.diverged.clone(),
     }
 }

@@ -123,8 +123,11 @@ fn snapshot_is_the_right_way_up() {
     s.set_weight(0, 0, 0, 1.0);
     s.set_bias(0, 0, 0.0);
     let snap = s.snapshot(4);
-    assert!(snap.output[0][0] > 0.0 && snap.output[15][0] < 0.0);
-    assert_eq!(snapshot::cell_xy(4, 0, 0), (-4.5, 4.5));
+    assert!(
+        snap.output[0][0] > 0.0 && snap.output[15][0] < 0.0,
+        "{:?}",
+        snap.output
+    );
 }
 
 #[test]

@@ -1,0 +1,117 @@
+//! Turns the app's Config into np-engine's TrainConfig: the one place where UI names meet
+//! engine types.
+
+use np_engine::backend::UpdateRule;
+use np_engine::nn::{
+    Activation as EAct, Init as EInit, LayerSpec, Loss as ELoss, ModelSpec, OutputUnit,
+    Regularization as EReg,
+};
+use np_engine::train::TrainConfig;
+
+use crate::config::{Activation, Config, Init, Loss, Optimizer, Regularization};
+
+fn activation(a: Activation) -> EAct {
+    match a {
+        Activation::Relu => EAct::Relu,
+        Activation::Tanh => EAct::Tanh,
+        Activation::Sigmoid => EAct::Sigmoid,
+        Activation::Linear => EAct::Linear,
+        Activation::LeakyRelu => EAct::LeakyRelu { alpha: 0.01 },
+        Activation::Elu => EAct::Elu { alpha: 1.0 },
+    }
+}
+
+/// The update rule for the config's optimizer at its learning rate and momentum.
+pub fn update_rule(c: &Config) -> UpdateRule {
+    let lr = c.learning_rate as f32;
+    let momentum = c.momentum as f32;
+    match c.optimizer {
+        Optimizer::Sgd => UpdateRule::Sgd {
+            lr,
+            momentum: 0.0,
+            nesterov: false,
+        },
+        Optimizer::Momentum => UpdateRule::Sgd {
+            lr,
+            momentum,
+            nesterov: false,
+        },
+        Optimizer::Nesterov => UpdateRule::Sgd {
+            lr,
+            momentum,
+            nesterov: true,
+        },
+        Optimizer::Adagrad => UpdateRule::AdaGrad {
+            lr,
+            eps: 1e-7,
+            initial_accumulator: 0.1,
+        },
+        Optimizer::Rmsprop => UpdateRule::RmsProp {
+            lr,
+            alpha: 0.9,
+            eps: 1e-7,
+        },
+        Optimizer::Adam => UpdateRule::Adam {
+            lr,
+            beta1: 0.9,
+            beta2: 0.999,
+            eps: 1e-7,
+        },
+    }
+}
+
+/// The training description for `inputs` features and `classes` classes (1 = regression).
+pub fn train_config(c: &Config, inputs: usize, classes: usize) -> TrainConfig {
+    let (outputs, output) = match classes {
+        0 | 1 => (1, OutputUnit::Linear),
+        2 => (1, OutputUnit::Sigmoid),
+        k => (k, OutputUnit::Softmax),
+    };
+    let loss = match (classes, c.effective_loss()) {
+        (0 | 1, _) | (_, Loss::Mse) => ELoss::Mse,
+        (2, Loss::CrossEntropy) => ELoss::BinaryCrossEntropy,
+        (_, Loss::CrossEntropy) => ELoss::CategoricalCrossEntropy,
+    };
+    let (init, bias_init) = match c.init {
+        // TensorFlow Playground: weights uniform in [-0.5, 0.5], biases 0.1.
+        Init::Tfp => (EInit::Uniform { a: 0.5 }, 0.1),
+        Init::Glorot => (EInit::GlorotUniform, 0.0),
+        Init::He => (EInit::HeNormal, 0.0),
+        Init::Small => (EInit::SmallNormal, 0.0),
+        Init::Zeros => (EInit::Zeros, 0.0),
+    };
+    let rate = c.regularization_rate as f32;
+    let regularization = match c.regularization {
+        Regularization::None => EReg::default(),
+        Regularization::L1 => EReg { l1: rate, l2: 0.0 },
+        Regularization::L2 => EReg { l1: 0.0, l2: rate },
+    };
+    let hidden = c
+        .network_shape
+        .iter()
+        .enumerate()
+        .map(|(l, &units)| LayerSpec {
+            units,
+            activation: activation(c.layer_activation(l)),
+            dropout: c.dropout as f32,
+        })
+        .collect();
+    TrainConfig {
+        model: ModelSpec {
+            inputs,
+            hidden,
+            outputs,
+            output,
+            init,
+            bias_init,
+        },
+        optimizer: update_rule(c),
+        loss,
+        regularization,
+        batch_size: c.batch_size as usize,
+        init_seed: c.init_seed,
+        // The shuffle (and dropout) stream follows the data seed, so reset repeats a run exactly.
+        shuffle_seed: c.data_seed(),
+        early_stopping: None,
+    }
+}
