@@ -271,3 +271,61 @@ fn specs_configs_and_states_are_plain_serde_data() {
             .unwrap();
     assert_eq!(rule, UpdateRule::adam(0.001));
 }
+
+#[test]
+fn the_asynchronous_driving_path_matches_step_epoch() {
+    // What the app does with a backend that cannot read synchronously: batches, an async
+    // prediction, metrics on the host, then finish_epoch.
+    let mut a = xor_trainer(32, UpdateRule::adam(0.01));
+    let mut b = xor_trainer(32, UpdateRule::adam(0.01));
+    let rec_a = a.step_epoch().unwrap();
+    while !b.step_batch().unwrap().epoch_done {}
+    let metrics = |t: &mut Trainer, s: Split| {
+        let set = t.split(s).clone();
+        let fut = t.predict_async(&set.x).unwrap();
+        let pred = np_engine::backend::poll_once(fut).unwrap().unwrap();
+        t.metrics_from_predictions(&set, &pred).unwrap()
+    };
+    let (train, val) = (metrics(&mut b, Split::Train), metrics(&mut b, Split::Val));
+    let rec_b = b.finish_epoch(train, Some(val)).unwrap();
+    assert_eq!(rec_a, rec_b);
+    assert!(np_engine::backend::poll_once(b.read_last_loss().unwrap()).is_some());
+}
+
+#[test]
+fn regression_on_engineered_features_reaches_high_r2() {
+    let data = generate("reg-gauss", 400, 0.0, 3).unwrap();
+    let data = data
+        .with_features(&[
+            Feature::X1,
+            Feature::X2,
+            Feature::X1Squared,
+            Feature::X2Squared,
+        ])
+        .unwrap();
+    let splits = data.split(0.0, 20.0, 4).unwrap();
+    let model = ModelSpec::mlp(
+        4,
+        &[16, 16],
+        Activation::Tanh,
+        1,
+        OutputUnit::Linear,
+        Init::GlorotUniform,
+    );
+    let cfg = TrainConfig {
+        model,
+        optimizer: UpdateRule::adam(0.01),
+        loss: Loss::Mse,
+        regularization: Regularization::default(),
+        batch_size: 32,
+        init_seed: 5,
+        shuffle_seed: 6,
+        early_stopping: None,
+    };
+    let mut t = Trainer::new(cfg, splits).unwrap();
+    for _ in 0..150 {
+        t.step_epoch().unwrap();
+    }
+    let test = t.evaluate(Split::Test).unwrap();
+    assert!(test.r2.unwrap() > 0.9, "{test:?}");
+}

@@ -174,7 +174,7 @@ pub fn exp(x: f32) -> f32 {
     p = p * r + 8.333_452e-3;
     p = p * r + 4.166_579_6e-2;
     p = p * r + 1.666_666_5e-1;
-    p = p * r + 5.000_000_1e-1;
+    p = p * r + 0.5;
     let e = p * r * r + r + 1.0;
     // `kn`'s low mantissa bits hold n (its bits are 0x4B40_0000 + n), so 2^n is built with
     // integer ops only: no float-to-int conversion, which would not vectorize on SSE2.

@@ -58,6 +58,14 @@ impl Dataset {
     pub fn is_regression(&self) -> bool {
         self.classes == 0
     }
+    /// The same dataset with TensorFlow Playground's input features of its 2-D points.
+    pub fn with_features(&self, features: &[super::Feature]) -> Result<Self> {
+        Self::new(
+            super::feature_matrix(&self.x, features)?,
+            self.y.clone(),
+            self.classes,
+        )
+    }
     /// The rows at `idx`, in that order.
     pub fn subset(&self, idx: &[usize]) -> Result<Self> {
         let d = self.features();

@@ -95,7 +95,7 @@ impl Trainer {
         self.step = 0;
         self.history.clear();
         self.status = Status::Running;
-        self.best = None;
+        self.drop_best();
         self.bad_epochs = 0;
         self.last_loss = None;
         Ok(())
@@ -110,6 +110,8 @@ impl Trainer {
     pub fn replace_backend(&mut self, backend: Box<dyn Backend>) -> Result<Box<dyn Backend>> {
         let opt = self.opt.export(&self.graph)?;
         self.opt.reset(&mut self.graph);
+        // Early stopping's snapshot lives on the old backend; it restarts from here.
+        self.drop_best();
         let be = self.graph.backend_mut();
         be.release(self.train_x);
         be.release(self.train_t);
