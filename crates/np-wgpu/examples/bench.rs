@@ -5,6 +5,8 @@
 //! 2-(8 x 6)-1 tanh network, each with the CPU/GPU ratio.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
+// Only meaningful natively; built for wasm by `--all-targets` checks, where wgpu handles are !Send.
+#![allow(clippy::arc_with_non_send_sync)]
 
 use np_engine::backend::cpu::CpuBackend;
 use np_engine::backend::{MatmulDesc, ReduceOp, UnaryOp, UpdateRule, XentKind};

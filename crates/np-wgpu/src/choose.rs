@@ -78,6 +78,9 @@ pub async fn open_backend(
         Err(e) => return FallbackBackend::cpu_only(make_cpu, &format!("cpu: {e}")),
     };
     match choose(pref, Some(ctx.adapter()), step_flops) {
+        // In wasm the context is neither Send nor Sync (WebGPU handles are JS objects); the Arc
+        // is still right: natively the same type is shared across threads (tests, benchmarks).
+        #[allow(clippy::arc_with_non_send_sync)]
         Choice::WebGpu => FallbackBackend::new(WgpuBackend::new(Arc::new(ctx)), make_cpu),
         Choice::Cpu => {
             let why = if ctx.adapter().is_software {

@@ -3,6 +3,7 @@
 //! Tolerances: 1e-5 absolute plus 1e-5 relative for elementwise ops (GPU exp/log/sin are within
 //! a few ulps); sums are compared against f64 references with a bound growing with their length.
 
+#![cfg(not(target_arch = "wasm32"))] // native (lavapipe) tests; the browser has tests/web.rs
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;

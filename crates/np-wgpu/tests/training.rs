@@ -4,6 +4,7 @@
 //! the first; and a device lost mid-training hands over to np-engine's CPU backend with every weight and
 //! Adam moment intact.
 
+#![cfg(not(target_arch = "wasm32"))] // native (lavapipe) tests; the browser has tests/web.rs
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
