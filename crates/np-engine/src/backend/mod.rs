@@ -21,6 +21,7 @@
 //!   rules, the dropout hash) lives in [`ops`] and [`crate::rng`] as plain Rust functions; a GPU
 //!   backend mirrors them in WGSL and is tested against the CPU backend op by op.
 
+pub mod conformance;
 pub mod cpu;
 pub mod ops;
 
@@ -233,7 +234,7 @@ pub trait Backend: std::fmt::Debug {
 }
 
 /// Poll a future once with a waker that does nothing; `None` if it is pending.
-pub fn poll_once<T>(mut fut: Pin<Box<dyn Future<Output = T>>>) -> Option<T> {
+pub fn poll_once<'a, T>(mut fut: Pin<Box<dyn Future<Output = T> + 'a>>) -> Option<T> {
     let mut cx = Context::from_waker(Waker::noop());
     match fut.as_mut().poll(&mut cx) {
         Poll::Ready(v) => Some(v),
