@@ -137,6 +137,22 @@ impl WgpuBackend {
         buffers: &[&wgpu::Buffer],
         groups: [u32; 3],
     ) -> Result<()> {
+        // A GPU cannot bind one buffer as both an input and an output of a dispatch (the trait
+        // forbids relying on it; the CPU tolerates it). Refuse here, as the caller's mistake,
+        // rather than let wgpu fail the whole submission later.
+        let outputs = &buffers[kernel.first_output..];
+        for (i, b) in buffers.iter().enumerate() {
+            if outputs
+                .iter()
+                .enumerate()
+                .any(|(j, o)| kernel.first_output + j != i && o == b)
+            {
+                return Err(EngineError::InvalidConfig(format!(
+                    "{}: an output buffer is also bound as another input or output",
+                    kernel.label
+                )));
+            }
+        }
         self.ctx.check()?;
         let mut rec = self
             .ctx

@@ -15,7 +15,7 @@ use np_engine::backend::{
 };
 use np_engine::{Backend, BufferId, EngineError, Result, Shape};
 use std::cell::RefCell;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::rc::Rc;
 
@@ -31,7 +31,15 @@ struct State {
     free: Vec<u32>,
     next: u32,
     /// Buffer contents at the last checkpoint, by outer id.
-    snapshot: HashMap<u32, Vec<f32>>,
+    snapshot: HashMap<u32, Rc<[f32]>>,
+    /// Buffers written by a kernel since the last checkpoint: the next one must read them back.
+    dirty: HashSet<u32>,
+    /// Buffers whose whole content came from the host since the last checkpoint (upload or
+    /// write, not touched by a kernel after): the next checkpoint keeps that copy, no readback.
+    /// Training data, uploaded once, is never read back.
+    host: HashMap<u32, Rc<[f32]>>,
+    /// Buffers read back by the last checkpoint (tests check that clean ones are skipped).
+    last_reads: usize,
     /// Calls since the last checkpoint.
     journal: Vec<Call>,
     fell_back: Option<String>,
@@ -71,7 +79,7 @@ impl State {
         let mut restored: Vec<_> = self.snapshot.iter().collect();
         restored.sort_by_key(|(id, _)| **id);
         for (id, data) in restored {
-            let inner = cpu.upload(data)?;
+            let inner = cpu.upload(&data[..])?;
             ids.set(*id, Some(inner));
         }
         for call in &self.journal {
@@ -82,6 +90,8 @@ impl State {
         self.gpu = None;
         self.journal.clear();
         self.snapshot.clear();
+        self.dirty.clear();
+        self.host.clear();
         self.fell_back = Some(why.to_string());
         Ok(())
     }
@@ -97,6 +107,7 @@ impl State {
         match result {
             Ok(()) => {
                 if on_gpu {
+                    self.track(&call);
                     self.journal.push(call);
                 }
                 Ok(())
@@ -108,6 +119,30 @@ impl State {
                 self.run(call)
             }
             Err(e) => Err(e),
+        }
+    }
+
+    /// Dirty/host bookkeeping for the next checkpoint.
+    fn track(&mut self, call: &Call) {
+        match call {
+            Call::Upload { id, data } | Call::Write { id, data } => {
+                self.dirty.remove(id);
+                self.host.insert(*id, Rc::clone(data));
+            }
+            Call::Alloc { id, .. } => {
+                self.dirty.insert(*id);
+            }
+            Call::Release { id } => {
+                self.dirty.remove(id);
+                self.host.remove(id);
+                self.snapshot.remove(id);
+            }
+            _ => {
+                for o in call.outputs() {
+                    self.host.remove(&o);
+                    self.dirty.insert(o);
+                }
+            }
         }
     }
 
@@ -156,6 +191,9 @@ impl FallbackBackend {
                 free: Vec::new(),
                 next: 0,
                 snapshot: HashMap::new(),
+                dirty: HashSet::new(),
+                host: HashMap::new(),
+                last_reads: 0,
                 journal: Vec::new(),
                 fell_back: None,
             })),
@@ -177,11 +215,13 @@ impl FallbackBackend {
         self.st.borrow().journal.len()
     }
 
-    /// Reads every live buffer back and makes that the restart point, so a later fallback only
-    /// replays what came after. Calls made while the reads are pending stay in the journal. If a
-    /// read fails, the old checkpoint and the whole journal are still there, and it falls back.
+    /// Makes the current state the restart point, so a later fallback only replays what came
+    /// after. Reads back only the buffers a kernel wrote since the last checkpoint; uploaded
+    /// data and untouched buffers are already known. Calls made while the reads are pending
+    /// stay in the journal. If a read fails, the old checkpoint and the whole journal are still
+    /// there, and it falls back.
     pub async fn checkpoint(&self) -> Result<()> {
-        let (reads, covered) = {
+        let (reads, mut next, covered) = {
             let mut st = self.st.borrow_mut();
             let Some(gpu) = st.gpu.as_mut() else {
                 return Ok(());
@@ -189,32 +229,53 @@ impl FallbackBackend {
             if let Err(e) = gpu.flush() {
                 return st.fall_back(&e);
             }
+            // From here on, new calls mark a fresh dirty set against the state being captured.
+            let dirty = std::mem::take(&mut st.dirty);
+            let host = std::mem::take(&mut st.host);
+            let mut next: HashMap<u32, Rc<[f32]>> = HashMap::new();
             let mut reads = Vec::new();
-            if let Some(g) = st.gpu.as_ref() {
-                for (outer, inner) in st.ids.0.iter().enumerate() {
-                    if let Some(inner) = inner {
-                        reads.push((outer as u32, g.read(*inner)));
-                    }
+            let live: Vec<(u32, BufferId)> = st
+                .ids
+                .0
+                .iter()
+                .enumerate()
+                .filter_map(|(o, i)| i.map(|i| (o as u32, i)))
+                .collect();
+            for (outer, inner) in live {
+                if let Some(data) = host.get(&outer) {
+                    next.insert(outer, Rc::clone(data));
+                } else if let (false, Some(data)) =
+                    (dirty.contains(&outer), st.snapshot.get(&outer))
+                {
+                    next.insert(outer, Rc::clone(data));
+                } else if let Some(g) = st.gpu.as_ref() {
+                    reads.push((outer, g.read(inner)));
                 }
             }
-            // Every call journaled so far is reflected in the reads just started.
-            (reads, st.journal.len())
+            // Every call journaled so far is reflected in the snapshot being built.
+            (reads, next, st.journal.len())
         };
-        let mut snapshot = HashMap::new();
+        let count = reads.len();
         for (outer, fut) in reads {
             match fut.await {
                 Ok(v) => {
-                    snapshot.insert(outer, v);
+                    next.insert(outer, v.into());
                 }
                 Err(e) => return self.st.borrow_mut().fall_back(&e),
             }
         }
         let mut st = self.st.borrow_mut();
         if st.gpu.is_some() {
-            st.snapshot = snapshot;
+            st.snapshot = next;
             st.journal.drain(..covered);
+            st.last_reads = count;
         }
         Ok(())
+    }
+
+    /// How many buffers the last checkpoint read back from the device.
+    pub fn last_checkpoint_reads(&self) -> usize {
+        self.st.borrow().last_reads
     }
 
     fn run(&self, call: Call) -> Result<()> {
@@ -237,13 +298,13 @@ impl Backend for FallbackBackend {
     }
     fn upload(&mut self, data: &[f32]) -> Result<BufferId> {
         let id = self.st.borrow_mut().new_id(data.len());
-        let data = data.to_vec();
+        let data: Rc<[f32]> = data.into();
         self.run(Call::Upload { id, data }).map(|()| BufferId(id))
     }
     fn write(&mut self, buf: BufferId, data: &[f32]) -> Result<()> {
         self.run(Call::Write {
             id: buf.0,
-            data: data.to_vec(),
+            data: data.into(),
         })
     }
     fn release(&mut self, buf: BufferId) {

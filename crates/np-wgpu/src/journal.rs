@@ -3,6 +3,7 @@
 
 use np_engine::backend::{BinaryOp, MatmulDesc, ReduceOp, UnaryOp, UpdateRule, XentKind};
 use np_engine::{Backend, BufferId, EngineError, Result, Shape};
+use std::rc::Rc;
 
 /// One state-changing call of the [`Backend`] trait.
 #[derive(Clone, Debug)]
@@ -13,11 +14,11 @@ pub(crate) enum Call {
     },
     Upload {
         id: u32,
-        data: Vec<f32>,
+        data: Rc<[f32]>,
     },
     Write {
         id: u32,
-        data: Vec<f32>,
+        data: Rc<[f32]>,
     },
     Release {
         id: u32,
@@ -144,6 +145,44 @@ pub(crate) enum Call {
     },
 }
 
+impl Call {
+    /// The buffers an op call writes (everything but memory management), for the checkpoint's
+    /// dirty tracking.
+    pub(crate) fn outputs(&self) -> Vec<u32> {
+        match self {
+            Call::Alloc { .. }
+            | Call::Upload { .. }
+            | Call::Write { .. }
+            | Call::Release { .. } => Vec::new(),
+            Call::Copy { dst, .. } | Call::Fill { dst, .. } => vec![*dst],
+            Call::Unary { out, .. }
+            | Call::Binary { out, .. }
+            | Call::Expand { out, .. }
+            | Call::Select { out, .. }
+            | Call::Matmul { out, .. }
+            | Call::Reduce { out, .. }
+            | Call::Softmax { out, .. }
+            | Call::BiasAct { out, .. }
+            | Call::DropoutMask { out, .. }
+            | Call::GatherRows { out, .. }
+            | Call::OneHot { out, .. }
+            | Call::Argmax { out, .. } => vec![*out],
+            Call::UnaryBackward { dx, .. } | Call::SoftmaxBackward { dx, .. } => vec![*dx],
+            Call::Axpy { y, .. } => vec![*y],
+            Call::CrossEntropy { loss, grad, .. } => {
+                let mut v = vec![*loss];
+                v.extend(grad.map(|(g, _)| g));
+                v
+            }
+            Call::OptimizerStep { param, state, .. } => {
+                let mut v = vec![*param];
+                v.extend(state.iter().copied());
+                v
+            }
+        }
+    }
+}
+
 /// The outer-to-inner id table of the active backend.
 #[derive(Debug, Default)]
 pub(crate) struct IdMap(pub(crate) Vec<Option<BufferId>>);
@@ -174,10 +213,10 @@ pub(crate) fn execute(call: &Call, b: &mut dyn Backend, ids: &mut IdMap) -> Resu
             ids.set(*id, Some(inner));
         }
         Call::Upload { id, data } => {
-            let inner = b.upload(data)?;
+            let inner = b.upload(&data[..])?;
             ids.set(*id, Some(inner));
         }
-        Call::Write { id, data } => b.write(m(ids, *id)?, data)?,
+        Call::Write { id, data } => b.write(m(ids, *id)?, &data[..])?,
         Call::Release { id } => {
             if let Ok(inner) = m(ids, *id) {
                 b.release(inner);

@@ -259,6 +259,13 @@ fn device_loss_mid_training_falls_back_without_losing_state() {
         if s == 10 {
             pollster::block_on(probe.checkpoint()).unwrap(); // e.g. at an epoch's end
             assert_eq!(probe.journal_len(), 0);
+            // Parameters and Adam moments (written by kernels) are read back; the uploaded
+            // data and labels are not.
+            assert_eq!(
+                probe.last_checkpoint_reads(),
+                12,
+                "4 params + 8 Adam moments"
+            );
         }
         if s == 17 {
             assert!(probe.on_gpu());
@@ -266,9 +273,60 @@ fn device_loss_mid_training_falls_back_without_losing_state() {
         }
     });
     assert!(!fb.on_gpu(), "it moved to the understudy");
+    assert!(fb.fell_back().is_some()); // the reason is wgpu's first error after destroy()
     assert!(fb.fell_back().is_some());
     assert_close(&fl, &rl, 1e-3, 1e-3, "losses across the loss of the device");
     for (i, (g, r)) in fp.iter().zip(&rp).enumerate() {
         assert_close(g, r, 1e-3, 1e-3, &format!("weights and Adam state {i}"));
     }
+}
+
+#[test]
+fn loss_between_recording_and_reading_replays_the_unsubmitted_work() {
+    let ctx = Arc::new(pollster::block_on(GpuContext::new()).unwrap());
+    let mut fb = FallbackBackend::new(
+        WgpuBackend::new(Arc::clone(&ctx)),
+        Box::new(|| Box::new(np_engine::backend::cpu::CpuBackend::new())),
+    );
+    let mut rng = Rng::new(3);
+    let (a, b) = (
+        random(&mut rng, 6 * 5, -1.0, 1.0),
+        random(&mut rng, 5 * 4, -1.0, 1.0),
+    );
+    let (x, y, z) = (
+        fb.upload(&a).unwrap(),
+        fb.upload(&b).unwrap(),
+        fb.alloc(6 * 4).unwrap(),
+    );
+    pollster::block_on(fb.checkpoint()).unwrap();
+    assert_eq!(
+        fb.last_checkpoint_reads(),
+        1,
+        "only the zeroed output; uploads are known"
+    );
+    fb.matmul(x, y, z, MatmulDesc::new(6, 5, 4)).unwrap(); // recorded, not submitted
+    let w = fb.alloc(6 * 4).unwrap();
+    fb.unary(UnaryOp::Relu, z, w).unwrap();
+    assert!(
+        fb.unary(UnaryOp::Relu, z, z).is_err(),
+        "aliasing is refused on the GPU"
+    );
+    ctx.device().destroy();
+    let got = read(&fb, w);
+    assert!(!fb.on_gpu());
+    let mut r = common::reference::RefBackend::new();
+    let (x, y, z) = (
+        r.upload(&a).unwrap(),
+        r.upload(&b).unwrap(),
+        r.alloc(6 * 4).unwrap(),
+    );
+    r.matmul(x, y, z, MatmulDesc::new(6, 5, 4)).unwrap();
+    r.unary(UnaryOp::Relu, z, z).unwrap();
+    assert_close(
+        &got,
+        &read(&r, z),
+        1e-5,
+        1e-5,
+        "work recorded before the loss",
+    );
 }

@@ -23,6 +23,8 @@ pub(crate) struct Kernel {
     pub(crate) layout: wgpu::BindGroupLayout,
     /// The storage binding numbers, in the order callers pass buffers.
     pub(crate) bindings: Vec<u32>,
+    /// Index in `bindings` of the first read_write binding: the layouts list inputs first.
+    pub(crate) first_output: usize,
     pub(crate) label: &'static str,
 }
 
@@ -74,6 +76,10 @@ impl Kernel {
             pipeline,
             layout,
             bindings: storage.iter().map(|(b, _)| *b).collect(),
+            first_output: storage
+                .iter()
+                .position(|(_, a)| matches!(a, ReadWrite))
+                .unwrap_or(storage.len()),
             label: entry,
         }
     }
