@@ -44,7 +44,7 @@ pub type ReadFuture = Pin<Box<dyn Future<Output = Result<Vec<f32>>>>>;
 /// The kernels the engine needs, over buffers that the backend owns. Object safe: the engine
 /// uses it as `Box<dyn Backend>` (single-threaded, so no `Send`).
 pub trait Backend: std::fmt::Debug {
-    /// A short human-readable name ("cpu", "webgpu: <adapter>").
+    /// A short human-readable name (`"cpu"`, `"webgpu: <adapter>"`).
     fn name(&self) -> String;
 
     // ---- memory -------------------------------------------------------------------------
