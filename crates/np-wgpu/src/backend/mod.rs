@@ -4,6 +4,10 @@
 //! command buffer at the next read or flush. Buffers come from the context's pool and go back to
 //! it on `release`, so a steady training loop allocates no device memory.
 
+mod elementwise;
+mod linalg;
+mod training;
+
 use crate::codes;
 use crate::context::GpuContext;
 use crate::error::GpuError;
@@ -220,20 +224,17 @@ impl Backend for WgpuBackend {
     fn name(&self) -> String {
         format!("webgpu: {}", self.ctx.adapter())
     }
-
     fn alloc(&mut self, len: usize) -> Result<BufferId> {
         let bytes = self.check_size(len)?;
         let buffer = self.ctx.pool.take(&self.ctx.device, bytes, STORAGE);
         self.fill_buffer(&buffer, len, 0.0)?;
         Ok(self.insert(buffer, len))
     }
-
     fn upload(&mut self, data: &[f32]) -> Result<BufferId> {
         self.ctx.check()?;
         let buffer = self.upload_bytes(bytemuck::cast_slice(data), data.len())?;
         Ok(self.insert(buffer, data.len()))
     }
-
     fn write(&mut self, buf: BufferId, data: &[f32]) -> Result<()> {
         let dst = self.buf(buf, data.len(), "write")?;
         // Through a fresh buffer and a recorded copy, not queue.write_buffer: the write must land
@@ -245,18 +246,15 @@ impl Backend for WgpuBackend {
         }
         Ok(())
     }
-
     fn release(&mut self, buf: BufferId) {
         if let Some(slot) = self.slots.get_mut(buf.0 as usize).and_then(Option::take) {
             self.ctx.pool.give(slot.buffer);
             self.free_ids.push(buf.0);
         }
     }
-
     fn buffer_len(&self, buf: BufferId) -> Result<usize> {
         Ok(self.slot(buf)?.len)
     }
-
     fn read(&self, buf: BufferId) -> ReadFuture {
         let slot = match self.slot(buf) {
             Ok(s) => (s.buffer.clone(), s.len),
@@ -265,11 +263,9 @@ impl Backend for WgpuBackend {
         let fut = read_f32(Arc::clone(&self.ctx), slot.0, slot.1);
         Box::pin(async move { fut.await.map_err(EngineError::from) })
     }
-
     fn flush(&mut self) -> Result<()> {
         Ok(self.ctx.flush()?)
     }
-
     fn copy(&mut self, src: BufferId, dst: BufferId) -> Result<()> {
         let len = self.slot(src)?.len;
         let (s, d) = (
@@ -282,35 +278,14 @@ impl Backend for WgpuBackend {
         }
         Ok(())
     }
-
     fn fill(&mut self, dst: BufferId, value: f32) -> Result<()> {
         let len = self.slot(dst)?.len;
         let b = self.buf(dst, len, "fill")?;
         self.fill_buffer(&b, len, value)
     }
-
     fn unary(&mut self, op: UnaryOp, x: BufferId, out: BufferId) -> Result<()> {
-        let len = self.slot(x)?.len;
-        let (xb, ob) = (
-            self.buf(x, len, "unary x")?,
-            self.buf(out, len, "unary out")?,
-        );
-        let (code, a, b) = codes::unary(op);
-        let p = UnaryParams {
-            len: len as u32,
-            op: code,
-            a,
-            b,
-            ..Default::default()
-        };
-        self.record(
-            &self.ctx.kernels.unary,
-            &p,
-            &[&xb, &ob],
-            groups_1d(len, WG_1D),
-        )
+        self.unary_op(op, x, out)
     }
-
     fn unary_backward(
         &mut self,
         op: UnaryOp,
@@ -319,23 +294,8 @@ impl Backend for WgpuBackend {
         dy: BufferId,
         dx: BufferId,
     ) -> Result<()> {
-        let len = self.slot(x)?.len;
-        let xb = self.buf(x, len, "unary_backward x")?;
-        let yb = self.buf(y, len, "unary_backward y")?;
-        let dyb = self.buf(dy, len, "unary_backward dy")?;
-        let dxb = self.buf(dx, len, "unary_backward dx")?;
-        let (code, a, b) = codes::unary(op);
-        let p = UnaryParams {
-            len: len as u32,
-            op: code,
-            a,
-            b,
-            ..Default::default()
-        };
-        let k = &self.ctx.kernels.unary_backward;
-        self.record(k, &p, &[&xb, &yb, &dyb, &dxb], groups_1d(len, WG_1D))
+        self.unary_backward_op(op, x, y, dy, dx)
     }
-
     fn binary(
         &mut self,
         op: BinaryOp,
@@ -345,23 +305,8 @@ impl Backend for WgpuBackend {
         b_shape: Shape,
         out: BufferId,
     ) -> Result<()> {
-        let out_shape = Shape::broadcast(a_shape, b_shape)?;
-        let len = out_shape.numel();
-        let ab = self.buf(a, a_shape.numel(), "binary a")?;
-        let bb = self.buf(b, b_shape.numel(), "binary b")?;
-        let ob = self.buf(out, len, "binary out")?;
-        let p = BroadcastParams {
-            len: len as u32,
-            op: codes::binary(op),
-            shape: padded_u32(out_shape),
-            a_strides: broadcast_strides(a_shape, out_shape),
-            b_strides: broadcast_strides(b_shape, out_shape),
-            ..Default::default()
-        };
-        let k = &self.ctx.kernels.binary;
-        self.record(k, &p, &[&ab, &bb, &ob], groups_1d(len, WG_1D))
+        self.binary_op(op, a, a_shape, b, b_shape, out)
     }
-
     fn expand(
         &mut self,
         x: BufferId,
@@ -369,84 +314,17 @@ impl Backend for WgpuBackend {
         out: BufferId,
         out_shape: Shape,
     ) -> Result<()> {
-        if Shape::broadcast(x_shape, out_shape)? != out_shape {
-            return Err(EngineError::ShapeMismatch {
-                op: "expand",
-                left: x_shape.dims().to_vec(),
-                right: out_shape.dims().to_vec(),
-            });
-        }
-        let len = out_shape.numel();
-        let xb = self.buf(x, x_shape.numel(), "expand x")?;
-        let ob = self.buf(out, len, "expand out")?;
-        let p = BroadcastParams {
-            len: len as u32,
-            shape: padded_u32(out_shape),
-            a_strides: broadcast_strides(x_shape, out_shape),
-            ..Default::default()
-        };
-        self.record(
-            &self.ctx.kernels.expand,
-            &p,
-            &[&xb, &ob],
-            groups_1d(len, WG_1D),
-        )
+        self.expand_op(x, x_shape, out, out_shape)
     }
-
     fn select(&mut self, cond: BufferId, a: BufferId, b: BufferId, out: BufferId) -> Result<()> {
-        let len = self.slot(cond)?.len;
-        let cb = self.buf(cond, len, "select cond")?;
-        let ab = self.buf(a, len, "select a")?;
-        let bb = self.buf(b, len, "select b")?;
-        let ob = self.buf(out, len, "select out")?;
-        let p = BroadcastParams {
-            len: len as u32,
-            ..Default::default()
-        };
-        let k = &self.ctx.kernels.select;
-        self.record(k, &p, &[&cb, &ab, &bb, &ob], groups_1d(len, WG_1D))
+        self.select_op(cond, a, b, out)
     }
-
     fn axpy(&mut self, alpha: f32, x: BufferId, y: BufferId) -> Result<()> {
-        let len = self.slot(x)?.len;
-        let (xb, yb) = (self.buf(x, len, "axpy x")?, self.buf(y, len, "axpy y")?);
-        let p = BroadcastParams {
-            len: len as u32,
-            alpha,
-            ..Default::default()
-        };
-        self.record(
-            &self.ctx.kernels.axpy,
-            &p,
-            &[&xb, &yb],
-            groups_1d(len, WG_1D),
-        )
+        self.axpy_op(alpha, x, y)
     }
-
     fn matmul(&mut self, a: BufferId, b: BufferId, out: BufferId, desc: MatmulDesc) -> Result<()> {
-        let MatmulDesc { m, k, n, .. } = desc;
-        let ab = self.buf(a, m * k, "matmul a")?;
-        let bb = self.buf(b, k * n, "matmul b")?;
-        let ob = self.buf(out, m * n, "matmul out")?;
-        let flags = u32::from(desc.trans_a)
-            | u32::from(desc.trans_b) << 1
-            | u32::from(desc.accumulate) << 2;
-        let p = MatmulParams {
-            m: m as u32,
-            n: n as u32,
-            k: k as u32,
-            flags,
-        };
-        if k <= 16 || n <= 16 {
-            // Thin shapes: a thread per output (see matmul.wgsl's matmul_thin).
-            let groups = groups_1d(m * n, WG_1D);
-            return self.record(&self.ctx.kernels.matmul_thin, &p, &[&ab, &bb, &ob], groups);
-        }
-        // One workgroup per 64x64 block of the output (see matmul.wgsl).
-        let groups = [n.div_ceil(64) as u32, m.div_ceil(64) as u32, 1];
-        self.record(&self.ctx.kernels.matmul, &p, &[&ab, &bb, &ob], groups)
+        self.matmul_op(a, b, out, desc)
     }
-
     fn reduce(
         &mut self,
         op: ReduceOp,
@@ -455,34 +333,8 @@ impl Backend for WgpuBackend {
         axis: Option<usize>,
         out: BufferId,
     ) -> Result<()> {
-        let dims = shape.dims();
-        let (outer, axis_len, inner) = match axis {
-            None => (1, shape.numel(), 1),
-            Some(a) => {
-                shape.dim(a)?;
-                let outer: usize = dims[..a].iter().product();
-                let inner: usize = dims[a + 1..].iter().product();
-                (outer, dims[a], inner)
-            }
-        };
-        let xb = self.buf(x, shape.numel(), "reduce x")?;
-        let ob = self.buf(out, outer * inner, "reduce out")?;
-        let p = ReduceParams {
-            outer: outer as u32,
-            axis_len: axis_len as u32,
-            inner: inner as u32,
-            op: codes::reduce(op),
-        };
-        // Short axes: a thread per output; long ones: a workgroup per output (see reduce.wgsl).
-        if axis_len <= 64 {
-            let k = &self.ctx.kernels.reduce_narrow;
-            self.record(k, &p, &[&xb, &ob], groups_1d(outer * inner, WG_1D))
-        } else {
-            let k = &self.ctx.kernels.reduce_wide;
-            self.record(k, &p, &[&xb, &ob], groups_1d(outer * inner, 1))
-        }
+        self.reduce_op(op, x, shape, axis, out)
     }
-
     fn softmax(
         &mut self,
         x: BufferId,
@@ -491,22 +343,8 @@ impl Backend for WgpuBackend {
         cols: usize,
         log: bool,
     ) -> Result<()> {
-        let xb = self.buf(x, rows * cols, "softmax x")?;
-        let ob = self.buf(out, rows * cols, "softmax out")?;
-        let p = SoftmaxParams {
-            rows: rows as u32,
-            cols: cols as u32,
-            mode: u32::from(log),
-            scale: 1.0,
-        };
-        let groups = if cols == 0 {
-            [0; 3]
-        } else {
-            groups_1d(rows, 1)
-        };
-        self.record(&self.ctx.kernels.softmax, &p, &[&xb, &ob], groups)
+        self.softmax_op(x, out, rows, cols, log)
     }
-
     fn softmax_backward(
         &mut self,
         y: BufferId,
@@ -516,24 +354,8 @@ impl Backend for WgpuBackend {
         cols: usize,
         log: bool,
     ) -> Result<()> {
-        let yb = self.buf(y, rows * cols, "softmax_backward y")?;
-        let dyb = self.buf(dy, rows * cols, "softmax_backward dy")?;
-        let dxb = self.buf(dx, rows * cols, "softmax_backward dx")?;
-        let p = SoftmaxParams {
-            rows: rows as u32,
-            cols: cols as u32,
-            mode: u32::from(log),
-            scale: 1.0,
-        };
-        let groups = if cols == 0 {
-            [0; 3]
-        } else {
-            groups_1d(rows, 1)
-        };
-        let k = &self.ctx.kernels.softmax_backward;
-        self.record(k, &p, &[&yb, &dyb, &dxb], groups)
+        self.softmax_backward_op(y, dy, dx, rows, cols, log)
     }
-
     fn bias_act(
         &mut self,
         x: BufferId,
@@ -543,23 +365,8 @@ impl Backend for WgpuBackend {
         cols: usize,
         act: UnaryOp,
     ) -> Result<()> {
-        let len = rows * cols;
-        let xb = self.buf(x, len, "bias_act x")?;
-        let bb = self.buf(bias, cols, "bias_act bias")?;
-        let ob = self.buf(out, len, "bias_act out")?;
-        let (code, a, b) = codes::unary(act);
-        let p = UnaryParams {
-            len: len as u32,
-            op: code,
-            a,
-            b,
-            cols: cols as u32,
-            ..Default::default()
-        };
-        let k = &self.ctx.kernels.bias_act;
-        self.record(k, &p, &[&xb, &bb, &ob], groups_1d(len, WG_1D))
+        self.bias_act_op(x, bias, out, rows, cols, act)
     }
-
     fn cross_entropy(
         &mut self,
         kind: XentKind,
@@ -570,27 +377,8 @@ impl Backend for WgpuBackend {
         loss: BufferId,
         grad: Option<(BufferId, f32)>,
     ) -> Result<()> {
-        let zb = self.buf(logits, rows * cols, "cross_entropy logits")?;
-        let tb = self.buf(targets, rows * cols, "cross_entropy targets")?;
-        let lb = self.buf(loss, rows, "cross_entropy loss")?;
-        let mut p = SoftmaxParams {
-            rows: rows as u32,
-            cols: cols as u32,
-            mode: u32::from(kind == XentKind::Sigmoid),
-            scale: 1.0,
-        };
-        let groups = groups_1d(rows, 1);
-        match grad {
-            None => self.record(&self.ctx.kernels.xent_loss, &p, &[&zb, &tb, &lb], groups),
-            Some((g, scale)) => {
-                let gb = self.buf(g, rows * cols, "cross_entropy grad")?;
-                p.scale = scale;
-                let k = &self.ctx.kernels.xent_loss_grad;
-                self.record(k, &p, &[&zb, &tb, &lb, &gb], groups)
-            }
-        }
+        self.cross_entropy_op(kind, logits, targets, rows, cols, loss, grad)
     }
-
     fn optimizer_step(
         &mut self,
         rule: UpdateRule,
@@ -599,80 +387,11 @@ impl Backend for WgpuBackend {
         grad: BufferId,
         state: &[BufferId],
     ) -> Result<()> {
-        let len = self.slot(param)?.len;
-        let pb = self.buf(param, len, "optimizer param")?;
-        let gb = self.buf(grad, len, "optimizer grad")?;
-        if state.len() != rule.state_buffers() {
-            return Err(EngineError::BufferLength {
-                what: "optimizer state buffers",
-                got: state.len(),
-                want: rule.state_buffers(),
-            });
-        }
-        let sb = state
-            .iter()
-            .map(|s| self.buf(*s, len, "optimizer state"))
-            .collect::<Result<Vec<_>>>()?;
-        let mut p = OptimParams {
-            len: len as u32,
-            lr: rule.lr(),
-            ..Default::default()
-        };
-        let groups = groups_1d(len, WG_1D);
-        let k = &self.ctx.kernels;
-        match rule {
-            UpdateRule::Sgd {
-                momentum, nesterov, ..
-            } => {
-                if momentum == 0.0 {
-                    return self.record(&k.sgd, &p, &[&gb, &pb], groups);
-                }
-                p.rule = u32::from(nesterov);
-                p.a = momentum;
-                self.record(&k.one_state, &p, &[&gb, &pb, &sb[0]], groups)
-            }
-            UpdateRule::AdaGrad { eps, .. } => {
-                p.rule = 2;
-                p.eps = eps;
-                self.record(&k.one_state, &p, &[&gb, &pb, &sb[0]], groups)
-            }
-            UpdateRule::RmsProp { alpha, eps, .. } => {
-                p.rule = 3;
-                p.a = alpha;
-                p.eps = eps;
-                self.record(&k.one_state, &p, &[&gb, &pb, &sb[0]], groups)
-            }
-            UpdateRule::Adam {
-                lr,
-                beta1,
-                beta2,
-                eps,
-            } => {
-                let (c1, c2) = adam_corrections(beta1, beta2, step);
-                p.a = beta1;
-                p.b = beta2;
-                p.eps = eps;
-                p.lr_c1 = lr / c1;
-                p.c2_sqrt = c2.sqrt();
-                self.record(&k.adam, &p, &[&gb, &pb, &sb[0], &sb[1]], groups)
-            }
-        }
+        self.optimizer_step_op(rule, step, param, grad, state)
     }
-
     fn dropout_mask(&mut self, out: BufferId, seed: u32, offset: u32, keep: f32) -> Result<()> {
-        let len = self.slot(out)?.len;
-        let ob = self.buf(out, len, "dropout mask")?;
-        let p = DropoutParams {
-            len: len as u32,
-            seed,
-            offset,
-            keep,
-            inv_keep: 1.0 / keep,
-            ..Default::default()
-        };
-        self.record(&self.ctx.kernels.dropout, &p, &[&ob], groups_1d(len, WG_1D))
+        self.dropout_mask_op(out, seed, offset, keep)
     }
-
     fn gather_rows(
         &mut self,
         src: BufferId,
@@ -680,66 +399,12 @@ impl Backend for WgpuBackend {
         indices: &[u32],
         out: BufferId,
     ) -> Result<()> {
-        let src_len = self.slot(src)?.len;
-        let n = src_len.checked_div(cols).unwrap_or(0);
-        if let Some(&bad) = indices.iter().find(|&&i| i as usize >= n) {
-            return Err(EngineError::OutOfRange {
-                what: "gather_rows index",
-                index: bad as usize,
-                limit: n,
-            });
-        }
-        let sb = self.buf(src, src_len, "gather_rows src")?;
-        let ob = self.buf(out, indices.len() * cols, "gather_rows out")?;
-        if indices.is_empty() || cols == 0 {
-            return Ok(());
-        }
-        let ib = self.upload_bytes(bytemuck::cast_slice(indices), indices.len())?;
-        let p = IndexParams {
-            rows: indices.len() as u32,
-            cols: cols as u32,
-            ..Default::default()
-        };
-        let k = &self.ctx.kernels.gather_rows;
-        self.record(
-            k,
-            &p,
-            &[&sb, &ib, &ob],
-            groups_1d(indices.len() * cols, WG_1D),
-        )
+        self.gather_rows_op(src, cols, indices, out)
     }
-
     fn one_hot(&mut self, labels: BufferId, classes: usize, out: BufferId) -> Result<()> {
-        let rows = self.slot(labels)?.len;
-        let lb = self.buf(labels, rows, "one_hot labels")?;
-        let ob = self.buf(out, rows * classes, "one_hot out")?;
-        let p = IndexParams {
-            rows: rows as u32,
-            cols: classes as u32,
-            ..Default::default()
-        };
-        self.record(
-            &self.ctx.kernels.one_hot,
-            &p,
-            &[&lb, &ob],
-            groups_1d(rows * classes, WG_1D),
-        )
+        self.one_hot_op(labels, classes, out)
     }
-
     fn argmax(&mut self, x: BufferId, rows: usize, cols: usize, out: BufferId) -> Result<()> {
-        let xb = self.buf(x, rows * cols, "argmax x")?;
-        let ob = self.buf(out, rows, "argmax out")?;
-        let p = ReduceParams {
-            outer: rows as u32,
-            axis_len: cols as u32,
-            inner: 1,
-            op: 0,
-        };
-        self.record(
-            &self.ctx.kernels.argmax,
-            &p,
-            &[&xb, &ob],
-            groups_1d(rows, WG_1D),
-        )
+        self.argmax_op(x, rows, cols, out)
     }
 }
