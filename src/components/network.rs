@@ -78,6 +78,22 @@ pub fn network(props: &NetworkProps) -> Html {
         let hover = hover.clone();
         Callback::from(move |_: MouseEvent| hover.set(t))
     };
+    let focus_hover = |t: Option<Target>| {
+        let hover = hover.clone();
+        Callback::from(move |_: FocusEvent| hover.set(t))
+    };
+    // Links are SVG, so Enter opens the editor as a click would for keyboard users.
+    let key_edit = |t: Target| {
+        let editing = editing.clone();
+        Callback::from(move |e: KeyboardEvent| {
+            if e.key() == "Enter" {
+                // Without this the same key press goes on to the editor's freshly focused input
+                // and submits it unchanged.
+                e.prevent_default();
+                editing.set(Some(t));
+            }
+        })
+    };
     let start_edit = |t: Target| {
         let editing = editing.clone();
         Callback::from(move |_: MouseEvent| editing.set(Some(t)))
@@ -85,6 +101,18 @@ pub fn network(props: &NetworkProps) -> Html {
 
     let mut links = Vec::new();
     for (l, layer) in s.layers.iter().enumerate() {
+        // Widths are relative to the layer's largest weight (so big weights after long training
+        // do not turn the diagram into a solid block), thinner for wide layers.
+        let largest =
+            layer.w.iter().flatten().fold(
+                1e-9,
+                |m: f64, w| if w.is_finite() { m.max(w.abs()) } else { m },
+            );
+        let widest = if layer.w.len().max(layer.w.first().map_or(0, Vec::len)) > 16 {
+            2.0
+        } else {
+            5.0
+        };
         for (to, row) in layer.w.iter().enumerate() {
             for (from, &w) in row.iter().enumerate() {
                 let from_row = if l == 0 {
@@ -107,11 +135,13 @@ pub fn network(props: &NetworkProps) -> Html {
                 } else {
                     colors::BLUE
                 });
-                let stroke = (0.5 + w.abs() * 2.0).min(7.0);
+                let stroke = 0.4 + widest * (w.abs() / largest).min(1.0).sqrt();
                 let highlighted = *hover == Some(t);
                 links.push(html! {
                     <g class={classes!("link", highlighted.then_some("hover"))} data-testid={format!("link-{l}-{to}-{from}")}
-                        onmouseenter={set_hover(Some(t))} onmouseleave={set_hover(None)} onclick={start_edit(t)}>
+                        tabindex="0" role="button" aria-label={format!("weight {l}:{from}→{to}, press Enter to edit")}
+                        onmouseenter={set_hover(Some(t))} onmouseleave={set_hover(None)} onclick={start_edit(t)}
+                        onfocusin={focus_hover(Some(t))} onfocusout={focus_hover(None)} onkeydown={key_edit(t)}>
                         <path d={d.clone()} stroke={color} stroke-width={format!("{stroke:.2}")} fill="none" />
                         <path d={d} class="link-hit" stroke="transparent" stroke-width="9" fill="none" />
                     </g>
