@@ -61,7 +61,7 @@ impl UnaryOp {
             UnaryOp::Identity => x,
             UnaryOp::Neg => -x,
             UnaryOp::Exp => exp(x),
-            UnaryOp::Log => x.ln(),
+            UnaryOp::Log => ln(x),
             UnaryOp::Sqrt => x.sqrt(),
             UnaryOp::Square => x * x,
             UnaryOp::Powf(p) => x.powf(p),
@@ -82,7 +82,7 @@ impl UnaryOp {
                 if x > 0.0 {
                     x
                 } else {
-                    a * (x.exp() - 1.0)
+                    a * (exp(x) - 1.0)
                 }
             }
             UnaryOp::Step => {
@@ -182,6 +182,51 @@ pub fn exp(x: f32) -> f32 {
     e * f32::from_bits(biased << 23)
 }
 
+/// `ln x` in f32 with basic arithmetic only (so native and wasm builds agree bit for bit, unlike
+/// platform libm): `x = 2^e m` with `m` in [sqrt(1/2), sqrt(2)), then `ln m = 2 atanh(s)`,
+/// `s = (m-1)/(m+1)`, by its odd series to `s^9` (|s| < 0.172). Relative error about 1e-7.
+/// `ln 0 = -inf`, `ln` of a negative number or NaN is NaN, `ln inf = inf`.
+#[inline]
+pub fn ln(x: f32) -> f32 {
+    if x.is_nan() || x < 0.0 {
+        return f32::NAN;
+    }
+    if x == 0.0 {
+        return f32::NEG_INFINITY;
+    }
+    if x.is_infinite() {
+        return f32::INFINITY;
+    }
+    // Scale subnormals into the normal range first.
+    let (x, bias) = if x < f32::MIN_POSITIVE {
+        (x * 8_388_608.0, -23)
+    } else {
+        (x, 0)
+    };
+    let bits = x.to_bits();
+    let mut e = ((bits >> 23) & 0xff) as i32 - 127 + bias;
+    let mut m = f32::from_bits((bits & 0x007f_ffff) | 0x3f80_0000); // in [1, 2)
+    if m > std::f32::consts::SQRT_2 {
+        m *= 0.5;
+        e += 1;
+    }
+    let s = (m - 1.0) / (m + 1.0);
+    let s2 = s * s;
+    let series =
+        2.0 * s * (1.0 + s2 * (1.0 / 3.0 + s2 * (1.0 / 5.0 + s2 * (1.0 / 7.0 + s2 * (1.0 / 9.0)))));
+    e as f32 * std::f32::consts::LN_2 + series
+}
+
+/// `ln(1 + x)` for `x >= 0` small or large, from [`ln`], exact to first order for tiny `x`.
+#[inline]
+pub fn ln_1p(x: f32) -> f32 {
+    if x.abs() < 1e-4 {
+        x - 0.5 * x * x
+    } else {
+        ln(1.0 + x)
+    }
+}
+
 /// `tanh x` from [`exp`]: `(1 - e)/(1 + e)` with `e = exp(-2|x|)` and the sign put back; an odd
 /// Taylor polynomial below |x| = 0.25, where the subtraction would lose relative accuracy.
 #[inline]
@@ -217,6 +262,23 @@ mod tests {
         }
         assert!(worst.0 < 5e-7 && worst.1 < 1e-6, "{worst:?}");
         assert_eq!(super::exp(-200.0), super::exp(-87.0));
+        let mut worst_ln = 0.0f64;
+        for i in 1..200_000 {
+            let x = i as f32 * 0.0005;
+            let want = f64::from(x).ln();
+            let err = (f64::from(super::ln(x)) - want).abs() / want.abs().max(1e-3);
+            worst_ln = worst_ln.max(err);
+        }
+        for x in [1e-30f32, f32::from_bits(0x0001_16c2), 3.0e38, 1.0, 2.0] {
+            let want = f64::from(x).ln();
+            assert!(
+                (f64::from(super::ln(x)) - want).abs() <= 2e-7 * want.abs().max(1.0),
+                "ln {x}"
+            );
+        }
+        assert!(worst_ln < 5e-7, "{worst_ln}");
+        assert!(super::ln(-1.0).is_nan() && super::ln(0.0) == f32::NEG_INFINITY);
+        assert!((super::ln_1p(1e-6) - 1e-6).abs() < 1e-12);
         assert!(super::sigmoid(-100.0) >= 0.0 && super::sigmoid(100.0) == 1.0);
     }
 }

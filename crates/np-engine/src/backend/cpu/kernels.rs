@@ -1,7 +1,7 @@
 //! CPU kernels over plain slices (no buffer management here). Lengths are checked by the
 //! caller, `CpuBackend`, before these run.
 
-use crate::backend::ops::{adam_corrections, sigmoid, tanh};
+use crate::backend::ops::{adam_corrections, exp, ln, ln_1p, sigmoid, tanh};
 use crate::backend::{BinaryOp, ReduceOp, UnaryOp, UpdateRule, XentKind};
 use crate::shape::{Shape, MAX_RANK};
 
@@ -136,11 +136,11 @@ pub fn softmax(x: &[f32], out: &mut [f32], cols: usize, log: bool) {
         let m = xr.iter().fold(f32::NEG_INFINITY, |a, &b| a.max(b));
         let mut s = 0.0;
         for (o, &v) in or.iter_mut().zip(xr) {
-            *o = (v - m).exp();
+            *o = exp(v - m);
             s += *o;
         }
         if log {
-            let ls = s.ln();
+            let ls = ln(s);
             or.iter_mut().zip(xr).for_each(|(o, &v)| *o = v - m - ls);
         } else {
             or.iter_mut().for_each(|o| *o /= s);
@@ -154,7 +154,7 @@ pub fn softmax_backward(y: &[f32], dy: &[f32], dx: &mut [f32], cols: usize, log:
         if log {
             let s: f32 = gr.iter().sum();
             for ((d, &yv), &g) in dr.iter_mut().zip(yr).zip(gr) {
-                *d = g - yv.exp() * s;
+                *d = g - exp(yv) * s;
             }
         } else {
             let s: f32 = yr.iter().zip(gr).map(|(a, b)| a * b).sum();
@@ -199,12 +199,12 @@ pub fn cross_entropy(
         match kind {
             XentKind::Softmax => {
                 let m = zr.iter().fold(f32::NEG_INFINITY, |a, &b| a.max(b));
-                let s: f32 = zr.iter().map(|&v| (v - m).exp()).sum();
-                let lse = m + s.ln();
+                let s: f32 = zr.iter().map(|&v| exp(v - m)).sum();
+                let lse = m + ln(s);
                 *l = zr.iter().zip(tr).map(|(&zv, &tv)| tv * (lse - zv)).sum();
                 if let Some((g, scale)) = gr {
                     for ((gv, &zv), &tv) in g.iter_mut().zip(zr).zip(tr) {
-                        *gv = ((zv - lse).exp() - tv) * scale;
+                        *gv = (exp(zv - lse) - tv) * scale;
                     }
                 }
             }
@@ -212,7 +212,7 @@ pub fn cross_entropy(
                 *l = zr
                     .iter()
                     .zip(tr)
-                    .map(|(&zv, &tv)| zv.max(0.0) - zv * tv + (-zv.abs()).exp().ln_1p())
+                    .map(|(&zv, &tv)| zv.max(0.0) - zv * tv + ln_1p(exp(-zv.abs())))
                     .sum();
                 if let Some((g, scale)) = gr {
                     for ((gv, &zv), &tv) in g.iter_mut().zip(zr).zip(tr) {
