@@ -32,7 +32,7 @@ pub fn step_flops(layer_widths: &[usize], batch: usize) -> f64 {
 
 /// Below this many FLOPs per step the CPU wins on any adapter. The numbers behind it:
 /// - a GPU step pays a fixed round trip (one submission plus one `map_async` readback of the
-///   loss). Measured natively on lavapipe: 0.08-0.13 ms (`examples/bench.rs`, "round trip").
+///   loss). Measured natively on lavapipe: 0.08-0.27 ms (`examples/bench.rs`, "round trip").
 ///   In a browser the WebGPU round trip goes through the page's event loop; we assume about 1 ms
 ///   there (NOT measured on this machine: no GPU, and headless SwiftShader says nothing about it);
 /// - our CPU backend does 25-40 GFLOP/s natively on this VM (BENCHMARKS.md) and about
@@ -43,7 +43,7 @@ pub fn step_flops(layer_widths: &[usize], batch: usize) -> f64 {
 pub const GPU_MIN_STEP_FLOPS: f64 = 20.0e6;
 
 /// The rule. A software adapter (SwiftShader, lavapipe) is slower than our CPU backend at every
-/// size we measured (lavapipe: 4-40x slower, BENCHMARKS.md), so auto never picks it; the user or
+/// size we measured (lavapipe: 1.4-30x slower than CpuBackend, BENCHMARKS.md), so auto never picks it; the user or
 /// the URL can still ask for it (`Preference::WebGpu`), which is how the e2e test runs WebGPU.
 pub fn choose(pref: Preference, adapter: Option<&AdapterSummary>, step_flops: f64) -> Choice {
     match (pref, adapter) {
