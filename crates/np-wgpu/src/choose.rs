@@ -44,7 +44,8 @@ pub const GPU_MIN_STEP_FLOPS: f64 = 20.0e6;
 
 /// The rule. A software adapter (SwiftShader, lavapipe) is slower than our CPU backend at every
 /// size we measured (lavapipe: 1.4-30x slower than CpuBackend, BENCHMARKS.md), so auto never
-/// picks it; the user or the URL can still ask for it (`Preference::WebGpu`), which is how the e2e test runs WebGPU.
+/// picks it; the user or the URL can still ask for it (`Preference::WebGpu`), which is how the
+/// e2e test runs WebGPU on SwiftShader.
 pub fn choose(pref: Preference, adapter: Option<&AdapterSummary>, step_flops: f64) -> Choice {
     match (pref, adapter) {
         (_, None) => Choice::Cpu,
