@@ -436,3 +436,19 @@ fn gather_one_hot_argmax() {
     );
     assert_eq!(read(&gpu, o), vec![0.0; cols]);
 }
+
+#[test]
+fn empty_buffers_are_fine() {
+    let (g, r) = both(|be| {
+        let (x, y) = (be.upload(&[])?, be.alloc(0)?);
+        be.unary(UnaryOp::Exp, x, y)?;
+        be.fill(y, 3.0)?;
+        let z = be.alloc(0)?;
+        be.matmul(x, y, z, MatmulDesc::new(0, 0, 0))?;
+        let s = be.alloc(0)?;
+        be.softmax(x, s, 0, 5, false)?;
+        Ok(vec![y, z, s])
+    });
+    assert_eq!(g, r);
+    assert!(g.iter().all(Vec::is_empty));
+}
