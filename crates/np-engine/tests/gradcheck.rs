@@ -149,6 +149,8 @@ fn binary_ops_with_broadcasting() {
     let cases: Vec<(Vec<usize>, Vec<usize>)> = vec![
         (vec![3, 4], vec![3, 4]),
         (vec![3, 4], vec![4]),
+        (vec![4, 4], vec![4, 1]), // a column that happens to be as long as a row
+        (vec![4], vec![4, 4]),
         (vec![3, 1], vec![1, 4]),
         (vec![2, 3, 4], vec![3, 1]),
         (vec![3, 4], vec![]),

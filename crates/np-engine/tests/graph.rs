@@ -101,3 +101,29 @@ fn errors_are_values() {
     assert!(g.backward(a).is_err());
     assert!(Tensor::new(vec![1.0], &[2]).is_err());
 }
+
+#[test]
+fn broadcasting_literal_values() {
+    let mut g = Graph::cpu();
+    let a = g
+        .constant(&Tensor::matrix(&[vec![1.0, 2.0], vec![3.0, 4.0]]).unwrap())
+        .unwrap();
+    let col = g
+        .constant(&Tensor::new(vec![10.0, 20.0], &[2, 1]).unwrap())
+        .unwrap();
+    let row = g.constant(&Tensor::vector(vec![10.0, 20.0])).unwrap();
+    let s1 = g.add(a, col).unwrap();
+    let s2 = g.add(a, row).unwrap();
+    assert_eq!(g.value(s1).unwrap().data(), &[11.0, 12.0, 23.0, 24.0]);
+    assert_eq!(g.value(s2).unwrap().data(), &[11.0, 22.0, 13.0, 24.0]);
+    let m = g
+        .reduce(np_engine::backend::ReduceOp::Max, a, Some(0))
+        .unwrap();
+    assert_eq!(
+        (
+            g.value(m).unwrap().dims().to_vec(),
+            g.value(m).unwrap().to_vec()
+        ),
+        (vec![1, 2], vec![3.0, 4.0])
+    );
+}

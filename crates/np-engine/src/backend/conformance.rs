@@ -131,9 +131,11 @@ pub async fn check(candidate: &mut dyn Backend, tol: f32) -> Result<Report> {
         p.compare(&format!("unary_backward {op:?}"), dx).await?;
     }
 
-    let shapes: [(&[usize], &[usize]); 6] = [
+    let shapes: [(&[usize], &[usize]); 8] = [
         (&[5, 7], &[5, 7]),
         (&[5, 7], &[7]),
+        (&[6, 6], &[6, 1]), // a column as long as a row
+        (&[6], &[6, 6]),
         (&[5, 1], &[1, 7]),
         (&[2, 3, 5], &[3, 1]),
         (&[4, 6], &[]),

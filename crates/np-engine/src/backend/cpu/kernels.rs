@@ -78,7 +78,7 @@ pub fn binary(
         out.iter_mut()
             .zip(a)
             .for_each(|(o, &x)| *o = op.apply(x, y));
-    } else if sa.numel() == so.numel() && so.rank() >= 1 && b.len() == so.rows_cols().1 {
+    } else if sa == so && !b.is_empty() && is_row_of(sb, so) {
         // [rows, cols] op [cols]: the bias-row case.
         for (orow, arow) in out.chunks_exact_mut(b.len()).zip(a.chunks_exact(b.len())) {
             for ((o, &x), &y) in orow.iter_mut().zip(arow).zip(b) {
@@ -88,6 +88,12 @@ pub fn binary(
     } else {
         for_each_broadcast(sa, sb, so, |o, i, j| out[o] = op.apply(a[i], b[j]));
     }
+}
+
+/// Whether `b` is a single row broadcast over `out` (`[..., 1, cols]` against `[..., cols]`).
+fn is_row_of(b: Shape, out: Shape) -> bool {
+    let (pb, po) = (b.padded4(), out.padded4());
+    pb[..3].iter().all(|&d| d == 1) && pb[3] == po[3]
 }
 
 pub fn expand(x: &[f32], sx: Shape, out: &mut [f32], so: Shape) {

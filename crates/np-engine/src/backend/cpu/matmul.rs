@@ -71,6 +71,12 @@ pub fn matmul_blocked(
     d: MatmulDesc,
     scratch: &mut MatmulScratch,
 ) {
+    if d.k == 0 || d.m == 0 || d.n == 0 {
+        if !d.accumulate {
+            out.fill(0.0);
+        }
+        return;
+    }
     if d.trans_a && !d.trans_b && d.m * d.n <= SMALL_OUTER {
         outer_product_tn(a, b, out, d);
         return;
@@ -99,9 +105,6 @@ pub fn matmul_blocked(
     };
     if !d.accumulate {
         out.fill(0.0);
-    }
-    if d.k == 0 || d.m == 0 || d.n == 0 {
-        return;
     }
     let (m, k, n) = (d.m, d.k, d.n);
     let panels = n.div_ceil(NR);
@@ -241,6 +244,8 @@ mod tests {
             (33, 517, 21),
             (70, 40, 80), // m * n above the outer-product threshold
             (37, 21, 1),  // matrix-vector path
+            (3, 0, 4),    // empty inner dimension: zeros
+            (0, 5, 3),
         ] {
             for flags in 0..8u8 {
                 let d = MatmulDesc {
