@@ -353,6 +353,14 @@ impl Graph {
     }
     /// Record `op` on `inputs` and compute its value.
     pub fn apply(&mut self, op: Op, inputs: &[NodeId]) -> Result<NodeId> {
+        if inputs.len() != op.arity() {
+            return Err(EngineError::InvalidConfig(format!(
+                "{} takes {} inputs, got {}",
+                op.label(),
+                op.arity(),
+                inputs.len()
+            )));
+        }
         let mut ins = Vec::with_capacity(inputs.len());
         let mut requires_grad = false;
         for &i in inputs {

@@ -56,6 +56,17 @@ impl Op {
             Op::Argmax => "argmax".into(),
         }
     }
+    /// How many inputs the op takes.
+    pub fn arity(&self) -> usize {
+        match self {
+            Op::Binary { .. }
+            | Op::MatMul { .. }
+            | Op::BiasAct { .. }
+            | Op::CrossEntropy { .. } => 2,
+            Op::Select => 3,
+            _ => 1,
+        }
+    }
     /// Whether gradients flow through this op at all.
     pub fn differentiable(&self) -> bool {
         !matches!(

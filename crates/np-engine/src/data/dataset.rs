@@ -101,7 +101,12 @@ impl Dataset {
             }
             let mut t = vec![0.0; n * outputs];
             for (r, &c) in self.y.iter().enumerate() {
-                t[r * outputs + c as usize] = 1.0;
+                let slot = t
+                    .get_mut(r * outputs + c as usize)
+                    .filter(|_| c >= 0.0 && (c as usize) < outputs);
+                *slot.ok_or_else(|| {
+                    EngineError::InvalidConfig(format!("label {c} for {outputs} classes"))
+                })? = 1.0;
             }
             return Tensor::new(t, &[n, outputs]);
         }
