@@ -23,6 +23,7 @@ step "wasm-bindgen tests in headless chromium"
 scratch="$(mktemp -d)"
 trap 'rm -rf "$scratch"' EXIT
 TMPDIR="$scratch" cargo test --locked --target wasm32-unknown-unknown -p neural-playground --test web
+TMPDIR="$scratch" cargo test --locked --target wasm32-unknown-unknown -p np-wgpu --test web
 
 step "end-to-end tests in headless chromium (Playwright)"
 (cd tests/e2e && npm test)
