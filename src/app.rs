@@ -48,6 +48,10 @@ pub struct App {
     speed: usize,
     frame: Option<AnimationFrame>,
     last_draw: f64,
+    /// When the last frame that redrew handed over to rendering, and an average of what the
+    /// redraw then cost (render and paint included): drawing may take a quarter of the time.
+    redraw_ended: Option<f64>,
+    draw_cost: f64,
     _listeners: Vec<EventListener>,
 }
 
@@ -151,6 +155,8 @@ impl Component for App {
             speed: 1,
             frame: None,
             last_draw: 0.0,
+            redraw_ended: None,
+            draw_cost: 0.0,
             _listeners: listeners,
         }
     }
@@ -195,18 +201,25 @@ impl Component for App {
             }
             Msg::Frame => {
                 self.frame = None;
+                let start = now();
+                if let Some(ended) = self.redraw_ended.take() {
+                    // One vsync (about 16.7 ms) of the gap is waiting, not drawing.
+                    let cost = (start - ended - 16.7).max(0.0);
+                    self.draw_cost = 0.7 * self.draw_cost + 0.3 * cost;
+                }
                 if !self.playing {
                     return false;
                 }
-                let start = now();
                 self.session
                     .train_for(SPEEDS[self.speed], TRAIN_BUDGET_MS, || now() - start);
                 if self.session.diverged().is_some() {
                     self.playing = false;
                 }
-                let redraw = !self.playing || now() - self.last_draw >= DRAW_INTERVAL_MS;
+                let interval = DRAW_INTERVAL_MS.max(3.0 * self.draw_cost);
+                let redraw = !self.playing || now() - self.last_draw >= interval;
                 if redraw {
                     self.refresh();
+                    self.redraw_ended = Some(now());
                 }
                 self.schedule(ctx);
                 return redraw;

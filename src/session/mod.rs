@@ -150,8 +150,9 @@ impl Session {
         while self.running() && !self.step_batch() {}
     }
 
-    /// Trains whole epochs until `max_epochs` are done or `elapsed_ms()` passes `budget_ms`.
-    /// Returns the epochs completed.
+    /// Trains mini-batches until `max_epochs` epochs have completed or `elapsed_ms()` passes
+    /// `budget_ms`; batch granularity keeps a frame short even when one epoch is slow. Returns
+    /// the epochs completed.
     pub fn train_for(
         &mut self,
         max_epochs: u32,
@@ -160,8 +161,9 @@ impl Session {
     ) -> u32 {
         let mut done = 0;
         while done < max_epochs && self.running() && elapsed_ms() < budget_ms {
-            self.step_epoch();
-            done += 1;
+            if self.step_batch() {
+                done += 1;
+            }
         }
         done
     }

@@ -135,3 +135,13 @@ fn suggested_rate_is_a_tenth() {
     assert_eq!(suggest_rate(3.0), 0.3);
     assert_eq!(suggest_rate(0.03), 0.003);
 }
+
+#[test]
+fn train_for_respects_epoch_and_time_budgets() {
+    let mut s = Session::new(&config("dataset=xor"));
+    assert_eq!(s.train_for(3, f64::INFINITY, || 0.0), 3);
+    assert_eq!(s.epoch(), 3);
+    // An exhausted time budget trains nothing.
+    assert_eq!(s.train_for(3, 1.0, || 2.0), 0);
+    assert_eq!(s.epoch(), 3);
+}
