@@ -15,7 +15,6 @@ use crate::analysis::grid::{flatten, input_grid, split_like};
 use crate::analysis::pca::Pca;
 use crate::analysis::rotation::Rotation;
 use crate::analysis::separator::Hyperplane;
-use crate::session::DOMAIN;
 
 #[derive(Properties, PartialEq)]
 pub struct HiddenPanelProps {
@@ -69,7 +68,7 @@ pub fn hidden_panel(props: &HiddenPanelProps) -> Html {
         ins.forward.post[layer].clone()
     };
     let units = net.layers[layer].b.len();
-    let grid_lines = input_grid(DOMAIN, 11, 41);
+    let grid_lines = input_grid(ins.extent.0, ins.extent.1, 11, 41);
     let grid_rows: Vec<Vec<f64>> = flatten(&grid_lines)
         .iter()
         .map(|&(x, y)| super::probe::input_row(&ins.features, x, y))

@@ -29,6 +29,8 @@ pub struct Inspection {
     pub features: Vec<Feature>,
     /// 1 for regression.
     pub classes: usize,
+    /// The input plane's box (x range, y range), for the warped grid.
+    pub extent: ((f64, f64), (f64, f64)),
     pub train: Batch,
     pub test: Batch,
     /// Activations of `train` under the current weights.
@@ -57,6 +59,7 @@ impl Inspection {
             epoch: snapshot.epoch,
             features: snapshot.features.clone(),
             classes: snapshot.data.classes,
+            extent: extent_of(snapshot),
             train,
             test,
             forward,
@@ -85,4 +88,10 @@ pub fn frame_of(snapshot: &Snapshot, config: &Config) -> Frame {
         grads: net.gradients(&inputs, &labels),
         layers: snapshot.layers.clone(),
     }
+}
+
+/// The input plane the session draws.
+fn extent_of(_snapshot: &Snapshot) -> ((f64, f64), (f64, f64)) {
+    let d = crate::session::DOMAIN;
+    ((-d, d), (-d, d))
 }
