@@ -148,22 +148,31 @@ impl Optimizer {
         }
         self.rule = rule;
     }
-    /// Export rule, step and state (synchronous read).
-    pub fn export(&self, g: &Graph) -> Result<OptimizerState> {
-        let state = self
+    /// Export rule, step and state.
+    pub async fn export_async(&self, g: &Graph) -> Result<OptimizerState> {
+        let reads: Vec<Vec<crate::backend::ReadFuture>> = self
             .state
             .iter()
-            .map(|bufs| {
-                bufs.iter()
-                    .map(|&b| g.backend().read_blocking(b))
-                    .collect::<Result<Vec<_>>>()
-            })
-            .collect::<Result<Vec<_>>>()?;
+            .map(|bufs| bufs.iter().map(|&b| g.backend().read(b)).collect())
+            .collect();
+        let mut state = Vec::with_capacity(reads.len());
+        for futs in reads {
+            let mut tensors = Vec::with_capacity(futs.len());
+            for f in futs {
+                tensors.push(f.await?);
+            }
+            state.push(tensors);
+        }
         Ok(OptimizerState {
             rule: self.rule,
             step: self.step,
             state,
         })
+    }
+    /// [`Optimizer::export_async`] where reads are synchronous (else `NotReady`).
+    pub fn export(&self, g: &Graph) -> Result<OptimizerState> {
+        crate::backend::poll_once(Box::pin(self.export_async(g)))
+            .unwrap_or(Err(EngineError::NotReady))
     }
     /// Load exported state (from this or another backend).
     pub fn import(&mut self, g: &mut Graph, s: &OptimizerState) -> Result<()> {

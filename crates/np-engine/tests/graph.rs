@@ -99,7 +99,10 @@ fn errors_are_values() {
         Err(EngineError::BadAxis { .. })
     ));
     assert!(g.backward(a).is_err());
-    assert!(matches!(g.apply(Op::Select, &[a, b]), Err(EngineError::InvalidConfig(_))));
+    assert!(matches!(
+        g.apply(Op::Select, &[a, b]),
+        Err(EngineError::InvalidConfig(_))
+    ));
     assert!(Tensor::new(vec![1.0], &[2]).is_err());
 }
 

@@ -128,20 +128,40 @@ impl Graph {
     pub fn backend_mut(&mut self) -> &mut dyn Backend {
         self.backend.as_mut()
     }
-    /// Swap the backend, moving every variable's value and gradient across (through the host,
-    /// so it needs synchronous reads: call it where the old backend can read blocking). The tape
-    /// is cleared.
-    pub fn replace_backend(&mut self, mut backend: Box<dyn Backend>) -> Result<Box<dyn Backend>> {
+    /// Swap the backend, moving every variable's value and gradient across through the host.
+    /// The tape is cleared. Returns the old backend.
+    pub async fn replace_backend_async(
+        &mut self,
+        mut backend: Box<dyn Backend>,
+    ) -> Result<Box<dyn Backend>> {
         self.clear();
-        for v in &mut self.vars {
-            let val = self.backend.read_blocking(v.value)?;
-            let grad = self.backend.read_blocking(v.grad)?;
+        // Start every read before awaiting any (reads capture contents at call time).
+        let reads: Vec<(ReadFuture, ReadFuture)> = self
+            .vars
+            .iter()
+            .map(|v| (self.backend.read(v.value), self.backend.read(v.grad)))
+            .collect();
+        let mut host = Vec::with_capacity(reads.len());
+        for (value, grad) in reads {
+            host.push((value.await?, grad.await?));
+        }
+        let mut uploaded = Vec::with_capacity(host.len());
+        for (value, grad) in &host {
+            uploaded.push((backend.upload(value)?, backend.upload(grad)?));
+        }
+        for (v, (value, grad)) in self.vars.iter_mut().zip(uploaded) {
             self.backend.release(v.value);
             self.backend.release(v.grad);
-            v.value = backend.upload(&val)?;
-            v.grad = backend.upload(&grad)?;
+            v.value = value;
+            v.grad = grad;
         }
         Ok(std::mem::replace(&mut self.backend, backend))
+    }
+    /// [`Graph::replace_backend_async`] for a current backend that reads synchronously (the
+    /// CPU); otherwise [`EngineError::NotReady`] (and `backend` is dropped).
+    pub fn replace_backend(&mut self, backend: Box<dyn Backend>) -> Result<Box<dyn Backend>> {
+        crate::backend::poll_once(Box::pin(self.replace_backend_async(backend)))
+            .unwrap_or(Err(EngineError::NotReady))
     }
 
     // ---- variables -------------------------------------------------------------------

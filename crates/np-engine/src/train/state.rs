@@ -25,12 +25,25 @@ pub struct TrainerState {
 
 impl Trainer {
     /// All parameters as plain data, `w1, b1, w2, b2, ...`.
+    pub async fn export_params_async(&self) -> Result<Vec<TensorData>> {
+        let mut reads = Vec::new();
+        for v in self.model.params() {
+            let var = self.graph.var_info(v)?;
+            reads.push((var.shape, self.graph.backend().read(var.value_buffer())));
+        }
+        let mut out = Vec::with_capacity(reads.len());
+        for (shape, f) in reads {
+            out.push(TensorData {
+                dims: shape.dims().to_vec(),
+                data: f.await?,
+            });
+        }
+        Ok(out)
+    }
+    /// [`Trainer::export_params_async`] where reads are synchronous (else `NotReady`).
     pub fn export_params(&self) -> Result<Vec<TensorData>> {
-        self.model
-            .params()
-            .into_iter()
-            .map(|v| Ok(self.graph.var_value(v)?.to_data()))
-            .collect()
+        crate::backend::poll_once(Box::pin(self.export_params_async()))
+            .unwrap_or(Err(EngineError::NotReady))
     }
     /// Load parameters exported from a model of the same spec.
     pub fn import_params(&mut self, params: &[TensorData]) -> Result<()> {
@@ -55,11 +68,11 @@ impl Trainer {
         }
         Ok(())
     }
-    /// Export the whole state (synchronous reads).
-    pub fn export(&self) -> Result<TrainerState> {
+    /// Export the whole state (save, or move to another backend).
+    pub async fn export_async(&self) -> Result<TrainerState> {
         Ok(TrainerState {
-            params: self.export_params()?,
-            optimizer: self.opt.export(&self.graph)?,
+            params: self.export_params_async().await?,
+            optimizer: self.opt.export_async(&self.graph).await?,
             epoch: self.epoch,
             step: self.step,
             rng: self.rng.clone(),
@@ -67,6 +80,11 @@ impl Trainer {
             cursor: self.cursor,
             history: self.history.clone(),
         })
+    }
+    /// [`Trainer::export_async`] where reads are synchronous (else `NotReady`).
+    pub fn export(&self) -> Result<TrainerState> {
+        crate::backend::poll_once(Box::pin(self.export_async()))
+            .unwrap_or(Err(EngineError::NotReady))
     }
     /// Continue from an exported state (same model spec and data).
     pub fn import(&mut self, s: &TrainerState) -> Result<()> {
@@ -106,21 +124,29 @@ impl Trainer {
         self.cfg.optimizer = rule;
     }
     /// Move the run to another backend mid-training (parameters, gradients, optimizer state
-    /// and the uploaded training data go across). Returns the old backend.
-    pub fn replace_backend(&mut self, backend: Box<dyn Backend>) -> Result<Box<dyn Backend>> {
-        let opt = self.opt.export(&self.graph)?;
+    /// and the uploaded training data go across). Returns the old backend. If a read fails
+    /// part-way, the optimizer state is lost (rebuild the trainer from an export).
+    pub async fn replace_backend_async(
+        &mut self,
+        backend: Box<dyn Backend>,
+    ) -> Result<Box<dyn Backend>> {
+        let opt = self.opt.export_async(&self.graph).await?;
         self.opt.reset(&mut self.graph);
         // Early stopping's snapshot lives on the old backend; it restarts from here.
         self.drop_best();
-        let be = self.graph.backend_mut();
-        be.release(self.train_x);
-        be.release(self.train_t);
-        let old = self.graph.replace_backend(backend)?;
+        let mut old = self.graph.replace_backend_async(backend).await?;
+        old.release(self.train_x);
+        old.release(self.train_t);
         self.opt.import(&mut self.graph, &opt)?;
         let t = self.data.train.target_matrix(self.cfg.model.outputs)?;
         self.train_x = self.graph.backend_mut().upload(self.data.train.x.data())?;
         self.train_t = self.graph.backend_mut().upload(t.data())?;
         self.last_loss = None;
         Ok(old)
+    }
+    /// [`Trainer::replace_backend_async`] where the current backend reads synchronously.
+    pub fn replace_backend(&mut self, backend: Box<dyn Backend>) -> Result<Box<dyn Backend>> {
+        crate::backend::poll_once(Box::pin(self.replace_backend_async(backend)))
+            .unwrap_or(Err(EngineError::NotReady))
     }
 }

@@ -1,0 +1,156 @@
+//! A backend whose reads complete only on the second poll (as a GPU's do): the synchronous
+//! helpers report `NotReady` as a value, and the asynchronous paths work.
+
+// Tests may unwrap: a failure should stop the test at the line that failed.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use np_engine::backend::cpu::CpuBackend;
+use np_engine::backend::*;
+use np_engine::data::generate;
+use np_engine::nn::{Activation, Init, Loss, ModelSpec, OutputUnit, Regularization};
+use np_engine::train::{Split, TrainConfig, Trainer};
+use np_engine::{EngineError, Result, Shape};
+use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll, Waker};
+
+/// Ready on the second poll.
+struct Later(Option<Result<Vec<f32>>>, bool);
+impl Future for Later {
+    type Output = Result<Vec<f32>>;
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        if self.1 {
+            Poll::Ready(self.0.take().unwrap())
+        } else {
+            self.1 = true;
+            cx.waker().wake_by_ref();
+            Poll::Pending
+        }
+    }
+}
+
+fn block_on<T>(f: impl Future<Output = T>) -> T {
+    let mut f = Box::pin(f);
+    let mut cx = Context::from_waker(Waker::noop());
+    loop {
+        if let Poll::Ready(v) = f.as_mut().poll(&mut cx) {
+            return v;
+        }
+    }
+}
+
+#[derive(Debug, Default)]
+struct Deferred(CpuBackend);
+
+macro_rules! delegate {
+    ($($name:ident($($a:ident: $t:ty),*) -> $r:ty;)*) => {$(
+        fn $name(&mut self, $($a: $t),*) -> $r { self.0.$name($($a),*) }
+    )*};
+}
+
+impl Backend for Deferred {
+    fn name(&self) -> String {
+        "deferred".into()
+    }
+    fn read(&self, buf: BufferId) -> ReadFuture {
+        Box::pin(Later(Some(self.0.slice(buf).map(<[f32]>::to_vec)), false))
+    }
+    fn buffer_len(&self, buf: BufferId) -> Result<usize> {
+        self.0.buffer_len(buf)
+    }
+    fn release(&mut self, buf: BufferId) {
+        self.0.release(buf)
+    }
+    delegate! {
+        alloc(len: usize) -> Result<BufferId>;
+        upload(data: &[f32]) -> Result<BufferId>;
+        write(buf: BufferId, data: &[f32]) -> Result<()>;
+        copy(src: BufferId, dst: BufferId) -> Result<()>;
+        fill(dst: BufferId, value: f32) -> Result<()>;
+        unary(op: UnaryOp, x: BufferId, out: BufferId) -> Result<()>;
+        unary_backward(op: UnaryOp, x: BufferId, y: BufferId, dy: BufferId, dx: BufferId) -> Result<()>;
+        binary(op: BinaryOp, a: BufferId, sa: Shape, b: BufferId, sb: Shape, out: BufferId) -> Result<()>;
+        expand(x: BufferId, sx: Shape, out: BufferId, so: Shape) -> Result<()>;
+        select(c: BufferId, a: BufferId, b: BufferId, out: BufferId) -> Result<()>;
+        axpy(alpha: f32, x: BufferId, y: BufferId) -> Result<()>;
+        matmul(a: BufferId, b: BufferId, out: BufferId, d: MatmulDesc) -> Result<()>;
+        reduce(op: ReduceOp, x: BufferId, s: Shape, axis: Option<usize>, out: BufferId) -> Result<()>;
+        softmax(x: BufferId, out: BufferId, rows: usize, cols: usize, log: bool) -> Result<()>;
+        softmax_backward(y: BufferId, dy: BufferId, dx: BufferId, rows: usize, cols: usize, log: bool) -> Result<()>;
+        bias_act(x: BufferId, b: BufferId, out: BufferId, rows: usize, cols: usize, act: UnaryOp) -> Result<()>;
+        cross_entropy(k: XentKind, z: BufferId, t: BufferId, rows: usize, cols: usize, loss: BufferId, grad: Option<(BufferId, f32)>) -> Result<()>;
+        optimizer_step(rule: UpdateRule, step: u64, p: BufferId, g: BufferId, s: &[BufferId]) -> Result<()>;
+        dropout_mask(out: BufferId, seed: u32, offset: u32, keep: f32) -> Result<()>;
+        gather_rows(src: BufferId, cols: usize, idx: &[u32], out: BufferId) -> Result<()>;
+        one_hot(labels: BufferId, classes: usize, out: BufferId) -> Result<()>;
+        argmax(x: BufferId, rows: usize, cols: usize, out: BufferId) -> Result<()>;
+    }
+}
+
+fn trainer(backend: Box<dyn Backend>) -> Trainer {
+    let data = generate("circle", 200, 0.1, 1)
+        .unwrap()
+        .split(20.0, 10.0, 2)
+        .unwrap();
+    let cfg = TrainConfig {
+        model: ModelSpec::mlp(
+            2,
+            &[6],
+            Activation::Tanh,
+            1,
+            OutputUnit::Sigmoid,
+            Init::GlorotUniform,
+        ),
+        optimizer: UpdateRule::adam(0.02),
+        loss: Loss::BinaryCrossEntropy,
+        regularization: Regularization::default(),
+        batch_size: 16,
+        init_seed: 3,
+        shuffle_seed: 4,
+        early_stopping: None,
+    };
+    Trainer::with_backend(cfg, data, backend).unwrap()
+}
+
+#[test]
+fn asynchronous_reads_drive_training_export_and_backend_switches() {
+    let mut cpu = trainer(Box::new(CpuBackend::new()));
+    let mut gpu_like = trainer(Box::new(Deferred::default()));
+    for _ in 0..3 {
+        while !cpu.step_batch().unwrap().epoch_done {}
+        loop {
+            let r = gpu_like.step_batch().unwrap();
+            assert_eq!(
+                r.loss, None,
+                "a deferred backend cannot give the loss at once"
+            );
+            if r.epoch_done {
+                break;
+            }
+        }
+        let loss = block_on(gpu_like.read_last_loss().unwrap()).unwrap();
+        assert!(loss[0].is_finite());
+    }
+    // Synchronous helpers answer NotReady as a value; the async ones work.
+    assert!(matches!(gpu_like.export(), Err(EngineError::NotReady)));
+    assert!(matches!(
+        gpu_like.evaluate(Split::Train),
+        Err(EngineError::NotReady)
+    ));
+    let state = block_on(gpu_like.export_async()).unwrap();
+    assert_eq!(state.params, cpu.export_params().unwrap());
+    // Switch the deferred run to the CPU mid-training; both runs stay identical.
+    block_on(gpu_like.replace_backend_async(Box::new(CpuBackend::new()))).unwrap();
+    for _ in 0..5 {
+        cpu.step_batch().unwrap();
+        gpu_like.step_batch().unwrap();
+    }
+    assert_eq!(
+        gpu_like.export_params().unwrap(),
+        cpu.export_params().unwrap()
+    );
+    // And back onto a deferred backend, from the CPU side (synchronous reads).
+    cpu.replace_backend(Box::new(Deferred::default())).unwrap();
+    cpu.step_batch().unwrap();
+    assert!(block_on(cpu.export_async()).is_ok());
+}
