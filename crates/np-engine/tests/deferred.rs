@@ -137,6 +137,14 @@ fn asynchronous_reads_drive_training_export_and_backend_switches() {
         gpu_like.evaluate(Split::Train),
         Err(EngineError::NotReady)
     ));
+    let pts = np_engine::Tensor::new(vec![0.5, -1.0, 2.0, 0.0], &[2, 2]).unwrap();
+    assert!(matches!(
+        gpu_like.activations(&pts),
+        Err(EngineError::NotReady)
+    ));
+    let acts = block_on(gpu_like.activations_async(&pts)).unwrap();
+    assert_eq!(acts, cpu.activations(&pts).unwrap());
+    assert_eq!(block_on(gpu_like.all_params_async()).unwrap().len(), 2);
     let state = block_on(gpu_like.export_async()).unwrap();
     assert_eq!(state.params, cpu.export_params().unwrap());
     // Switch the deferred run to the CPU mid-training; both runs stay identical.

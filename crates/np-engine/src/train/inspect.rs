@@ -110,8 +110,8 @@ impl Trainer {
     /// Pre- and post-activations of every layer for a batch of inputs (hidden-layer views,
     /// neuron thumbnails). No dropout; the last layer's `post` is the output unit's value.
     /// # Shapes
-    /// `x: [rows, inputs]`.
-    pub fn activations(&mut self, x: &Tensor) -> Result<Vec<LayerActivations>> {
+    /// `x: [rows, inputs]`; layer `i`: `pre, post: [rows, units_i]`.
+    pub async fn activations_async(&mut self, x: &Tensor) -> Result<Vec<LayerActivations>> {
         let (rows, d) = x.shape().rows_cols();
         if d != self.cfg.model.inputs {
             return Err(EngineError::ShapeMismatch {
@@ -122,17 +122,38 @@ impl Trainer {
         }
         let xb = self.graph.backend_mut().upload(x.data())?;
         let pairs = self.model.infer(&mut self.graph, xb, rows, true)?;
-        let be = self.graph.backend();
-        let mut out = Vec::new();
-        for (&(pre, post), l) in pairs.iter().zip(&self.model.layers) {
-            out.push(LayerActivations {
-                pre: Tensor::new(be.read_blocking(pre)?, &[rows, l.units])?,
-                post: Tensor::new(be.read_blocking(post)?, &[rows, l.units])?,
-            });
-        }
         let be = self.graph.backend_mut();
+        let reads: Vec<_> = pairs
+            .iter()
+            .map(|&(pre, post)| (be.read(pre), be.read(post)))
+            .collect();
         release_all(be, &pairs);
         be.release(xb);
+        let mut out = Vec::with_capacity(reads.len());
+        for ((pre, post), l) in reads.into_iter().zip(&self.model.layers) {
+            out.push(LayerActivations {
+                pre: Tensor::new(pre.await?, &[rows, l.units])?,
+                post: Tensor::new(post.await?, &[rows, l.units])?,
+            });
+        }
         Ok(out)
+    }
+    /// [`Trainer::activations_async`] where reads are synchronous (else `NotReady`).
+    pub fn activations(&mut self, x: &Tensor) -> Result<Vec<LayerActivations>> {
+        crate::backend::poll_once(Box::pin(self.activations_async(x)))
+            .unwrap_or(Err(EngineError::NotReady))
+    }
+    /// Every layer's weights `[fan_in, units]` and bias `[units]` (histograms over epochs).
+    pub async fn all_params_async(&self) -> Result<Vec<(Tensor, Tensor)>> {
+        let params = self.export_params_async().await?;
+        params
+            .chunks_exact(2)
+            .map(|wb| {
+                Ok((
+                    Tensor::try_from(wb[0].clone())?,
+                    Tensor::try_from(wb[1].clone())?,
+                ))
+            })
+            .collect()
     }
 }
