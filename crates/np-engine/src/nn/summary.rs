@@ -23,18 +23,26 @@ pub struct Summary {
 }
 
 impl Summary {
-    /// The summary of a spec: a dense layer of `n_in -> n_out` has `n_in * n_out + n_out`.
+    /// The summary of a spec: a dense layer of `n_in -> n_out` has `n_in * n_out + n_out`
+    /// parameters; a hidden layer with dropout adds a `Dropout` row with none, as Keras lists it.
     pub fn of(spec: &ModelSpec) -> Self {
-        let rows: Vec<SummaryRow> = spec
-            .widths()
-            .windows(2)
-            .enumerate()
-            .map(|(i, w)| SummaryRow {
+        let mut rows = Vec::new();
+        let mut dropouts = 0;
+        for (i, w) in spec.widths().windows(2).enumerate() {
+            rows.push(SummaryRow {
                 layer: format!("dense_{} (Dense)", i + 1),
                 output_shape: format!("(None, {})", w[1]),
                 params: w[0] * w[1] + w[1],
-            })
-            .collect();
+            });
+            if spec.hidden.get(i).is_some_and(|h| h.dropout > 0.0) {
+                dropouts += 1;
+                rows.push(SummaryRow {
+                    layer: format!("dropout_{dropouts} (Dropout)"),
+                    output_shape: format!("(None, {})", w[1]),
+                    params: 0,
+                });
+            }
+        }
         let total = rows.iter().map(|r| r.params).sum();
         Self {
             rows,
@@ -99,5 +107,12 @@ mod tests {
             (401_920, 5_130, 407_050)
         );
         assert!(s.to_string().contains("Total params: 407050"));
+        let mut dropped = mnist.clone();
+        dropped.hidden[0].dropout = 0.5;
+        let d = Summary::of(&dropped);
+        assert_eq!(
+            (d.rows.len(), d.rows[1].layer.as_str(), d.total),
+            (3, "dropout_1 (Dropout)", 407_050)
+        );
     }
 }
