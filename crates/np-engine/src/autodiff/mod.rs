@@ -67,7 +67,8 @@ pub struct Node {
 }
 
 impl Node {
-    /// The buffer holding the value (on the graph's backend).
+    /// The buffer holding the value (on the graph's backend). A variable node shares its
+    /// variable's buffer, so after an optimizer step it shows the updated value.
     pub fn value_buffer(&self) -> BufferId {
         self.value
     }
