@@ -73,7 +73,10 @@ pub fn health_panel(props: &HealthPanelProps) -> Html {
             <SceneCanvas scene={norms_scene(&norms, 420.0, 200.0)} label="Gradient norm per layer over epochs, log scale"
                 testid={Some(AttrValue::from("health-norms"))} />
             <p class="np-note" data-testid="health-grad-norms">
-                { "Latest full-batch gradient norms: " }{ (0..layers).map(|l| format!("{} {}", name(l), latest[l])).collect::<Vec<_>>().join(", ") }
+                { "Latest full-batch gradient norms: " }
+                { for (0..layers).map(|l| html! {
+                    <>{ format!("{} ", name(l)) }<span data-testid={format!("health-norm-{l}")}>{ latest[l].clone() }</span>{ " " }</>
+                }) }
             </p>
         </section>
     }

@@ -90,8 +90,8 @@ pub fn frame_of(snapshot: &Snapshot, config: &Config) -> Frame {
     }
 }
 
-/// The input plane the session draws.
-fn extent_of(_snapshot: &Snapshot) -> ((f64, f64), (f64, f64)) {
-    let d = crate::session::DOMAIN;
-    ((-d, d), (-d, d))
+/// The input plane the session draws (course datasets keep their own scale).
+fn extent_of(snapshot: &Snapshot) -> ((f64, f64), (f64, f64)) {
+    let e = snapshot.data.extent;
+    (e.x, e.y)
 }

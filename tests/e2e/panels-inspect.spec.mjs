@@ -113,6 +113,10 @@ for (const problem of ['classification', 'regression']) {
           const cells = await page.locator('[data-testid^=confusion-cell-]').allTextContents();
           assert.equal(cells.length, 4);
           assert.equal(cells.map(Number).reduce((a, b) => a + b, 0), ex.labels.length, 'every training point counted once');
+          // The panels recompute the network from its weights: they must agree with the engine.
+          const mine = Number(await page.getByTestId('confusion-accuracy').textContent());
+          const engine = Number(await page.getByTestId('accuracy-train').textContent());
+          assert.ok(Math.abs(mine - engine) < 1e-3, `confusion accuracy ${mine} vs the session's ${engine}`);
         }
         await screenshot(page.getByTestId('area-inspect'), `panels-${problem}-${units}-units`);
         assert.deepEqual(problems.pageErrors, []);
@@ -230,4 +234,30 @@ test('the activation panel reads out f and f\' at the marker and explains softma
   } finally {
     await page.close();
   }
+});
+
+test('vanishing gradients: a deep sigmoid network\'s first layer gets decades less gradient than ReLU\'s', async (t) => {
+  const firstOverLast = async (activation) => {
+    const { page, problems } = await open(`dataset=circle&networkShape=8,8,8,8,8&activation=${activation}&learningRate=0.03`);
+    try {
+      await steps(page, 1);
+      await page.getByTestId('health-norm-5').waitFor();
+      const norms = [];
+      for (let l = 0; l < 6; l++) norms.push(Number(await page.getByTestId(`health-norm-${l}`).textContent()));
+      assert.ok(norms.every((v) => Number.isFinite(v) && v > 0), `norms ${norms}`);
+      t.diagnostic(`${activation} gradient norms, first hidden to output: ${norms.join(' ')}`);
+      for (const id of ['health-weights', 'health-gradients', 'health-norms']) {
+        assert.ok(await canvasInk(page.getByTestId(id)) > 0.01, `${id} has drawn`);
+      }
+      await screenshot(page.getByTestId('panel-health'), `panels-health-deep-${activation}`);
+      assert.deepEqual(problems.pageErrors, []);
+      return norms[0] / norms[4];
+    } finally {
+      await page.close();
+    }
+  };
+  const sigmoid = await firstOverLast('sigmoid');
+  const relu = await firstOverLast('relu');
+  assert.ok(sigmoid < 1e-2, `sigmoid: first / last hidden layer gradient norm ${sigmoid}`);
+  assert.ok(relu > 0.1, `relu: first / last hidden layer gradient norm ${relu}`);
 });
