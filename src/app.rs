@@ -34,7 +34,6 @@ pub enum Msg {
     StepBatch,
     Reset,
     Frame,
-    Speed(usize),
     Edit(Target, f64),
     /// Back/forward or an edited URL: reload the state from the hash.
     HashChanged,
@@ -45,7 +44,6 @@ pub struct App {
     session: Session,
     snapshot: Rc<Snapshot>,
     playing: bool,
-    speed: usize,
     frame: Option<AnimationFrame>,
     last_draw: f64,
     /// When the last frame that redrew handed over to rendering, and an average of what the
@@ -152,7 +150,6 @@ impl Component for App {
             session,
             snapshot,
             playing: false,
-            speed: 1,
             frame: None,
             last_draw: 0.0,
             redraw_ended: None,
@@ -187,7 +184,6 @@ impl Component for App {
                 self.playing = false;
                 self.act(Action::Reset, false);
             }
-            Msg::Speed(i) => self.speed = i.min(SPEEDS.len() - 1),
             Msg::Edit(target, value) => {
                 match target {
                     Target::Weight { layer, to, from } => {
@@ -210,8 +206,11 @@ impl Component for App {
                 if !self.playing {
                     return false;
                 }
-                self.session
-                    .train_for(SPEEDS[self.speed], TRAIN_BUDGET_MS, || now() - start);
+                self.session.train_for(
+                    SPEEDS[self.state.config.speed as usize % SPEEDS.len()],
+                    TRAIN_BUDGET_MS,
+                    || now() - start,
+                );
                 if self.session.diverged().is_some() {
                     self.playing = false;
                 }
@@ -242,11 +241,10 @@ impl Component for App {
                 </header>
                 <Notices notices={self.state.notices.clone()} diverged={self.session.diverged().map(str::to_string)}
                     on_dismiss={link.callback(|_| Msg::Act(Action::DismissNotices))} />
-                <Controls config={c.clone()} playing={self.playing} epoch={self.snapshot.epoch} speed={self.speed}
-                    on_action={on_action.clone()}
+                <Controls config={c.clone()} playing={self.playing} epoch={self.snapshot.epoch} on_action={on_action.clone()}
                     on_toggle_play={link.callback(|_| Msg::TogglePlay)} on_step={link.callback(|_| Msg::StepEpoch)}
                     on_step_batch={link.callback(|_| Msg::StepBatch)} on_reset={link.callback(|_| Msg::Reset)}
-                    on_speed={link.callback(Msg::Speed)} />
+                    on_speed={link.callback(|i: usize| Msg::Act(Action::SetSpeed(i as u32)))} />
                 <main class="workspace">
                     <section class="area area-data" data-testid="area-data" aria-label="Data">
                         <h2>{ "Data" }</h2>
@@ -264,7 +262,8 @@ impl Component for App {
                     <section class="area area-charts" data-testid="area-charts" aria-label="Charts">
                         <h2>{ "Training curves" }</h2>
                         <div class="charts-row">
-                            <LossChart snapshot={self.snapshot.clone()} />
+                            <LossChart snapshot={self.snapshot.clone()} log={c.log_scale}
+                                on_log={link.callback(|v| Msg::Act(Action::SetLogScale(v)))} />
                             <ActivationChart />
                         </div>
                     </section>

@@ -23,8 +23,6 @@ pub struct ControlsProps {
     pub config: Config,
     pub playing: bool,
     pub epoch: u64,
-    /// Index into `SPEEDS`.
-    pub speed: usize,
     pub on_action: Callback<Action>,
     pub on_toggle_play: Callback<()>,
     pub on_step: Callback<()>,
@@ -94,7 +92,7 @@ pub fn controls(props: &ControlsProps) -> Html {
                 </div>
                 { show("speed", select("speed", "Speed (epochs per frame)",
                     SPEEDS.iter().enumerate().map(|(i, s)| (i.to_string(), format!("up to {s}"))).collect(),
-                    &props.speed.to_string(), on_speed)) }
+                    &c.speed.to_string(), on_speed)) }
             </div>
             <div class="hyper">
                 { show("learningRate", select("learning-rate", "Learning rate", numbers(&RATES), &c.learning_rate.to_string(),

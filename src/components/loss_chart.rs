@@ -224,20 +224,20 @@ fn chart(props: &ChartProps) -> Html {
 #[derive(Properties, PartialEq)]
 pub struct LossChartProps {
     pub snapshot: Rc<Snapshot>,
+    /// Log scale for the loss axis (part of the Config, so it lives in the URL).
+    pub log: bool,
+    pub on_log: Callback<bool>,
 }
 
 #[function_component(LossChart)]
 pub fn loss_chart(props: &LossChartProps) -> Html {
-    let log = use_state(|| false);
-    let on_log = {
-        let log = log.clone();
-        Callback::from(move |v: bool| log.set(v))
-    };
+    let log = props.log;
+    let on_log = props.on_log.clone();
     let classification = props.snapshot.data.classes > 1;
     html! {
         <div class="loss-panel" data-testid="panel-loss">
-            <Chart snapshot={props.snapshot.clone()} kind={Kind::Loss { log: *log }} testid="chart-loss" label="Loss per epoch" />
-            { checkbox("log-scale", "Log scale", *log, on_log) }
+            <Chart snapshot={props.snapshot.clone()} kind={Kind::Loss { log }} testid="chart-loss" label="Loss per epoch" />
+            { checkbox("log-scale", "Log scale", log, on_log) }
             { if classification { html! {
                 <Chart snapshot={props.snapshot.clone()} kind={Kind::Accuracy} testid="chart-accuracy" label="Accuracy per epoch" />
             } } else { html! {} } }

@@ -124,6 +124,8 @@ pub fn print(c: &Config) -> String {
     }
     put("initSeed", c.init_seed.to_string());
     put("backend", c.backend.to_string());
+    put("speed", c.speed.to_string());
+    put("logScale", c.log_scale.to_string());
     for name in &c.hidden_controls {
         put(&format!("{name}_hide"), "true".to_string());
     }
@@ -296,6 +298,8 @@ impl Parser {
             }
             "discretize" => self.config.discretize = self.boolean(key, value, d.discretize),
             "hideText" => self.config.hide_text = self.boolean(key, value, d.hide_text),
+            "speed" => self.config.speed = self.int(key, value, 0, super::MAX_SPEED, d.speed),
+            "logScale" => self.config.log_scale = self.boolean(key, value, d.log_scale),
             "backend" => {
                 let names = BackendChoice::names();
                 if let Some(b) = self.named(key, value, BackendChoice::parse, names, Some("auto")) {
@@ -313,7 +317,15 @@ impl Parser {
             .find(|f| f.hash_key().eq_ignore_ascii_case(key))
         {
             let default_on = Config::default().features.contains(&f);
-            if self.boolean(key, value, default_on) {
+            let on = self.boolean(key, value, default_on);
+            if on && matches!(f, Feature::CosX | Feature::CosY) {
+                // TensorFlow Playground keeps these keys but never shows the inputs; the engine
+                // has no cos feature either.
+                self.warn(
+                    key,
+                    format!("{} is not offered as an input; left off", f.label()),
+                );
+            } else if on {
                 self.config.features.insert(f);
             } else {
                 self.config.features.remove(&f);

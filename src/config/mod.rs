@@ -88,7 +88,14 @@ pub struct Config {
     pub hidden_controls: BTreeSet<String>,
     /// Compute backend. Hash key `backend`.
     pub backend: BackendChoice,
+    /// Training speed: index into the UI's epochs-per-frame list, 0..=MAX_SPEED. Hash key `speed`.
+    pub speed: u32,
+    /// Draw the loss chart on a log scale. Hash key `logScale`.
+    pub log_scale: bool,
 }
+
+/// Highest speed index.
+pub const MAX_SPEED: u32 = 5;
 
 /// Largest mini-batch the UI offers.
 pub const MAX_BATCH: u32 = 1000;
@@ -123,6 +130,8 @@ impl Default for Config {
             hide_text: false,
             hidden_controls: BTreeSet::new(),
             backend: BackendChoice::Auto,
+            speed: 1,
+            log_scale: false,
         }
     }
 }

@@ -26,9 +26,7 @@ fn everything_changed_round_trips() {
         batch_size: 32,
         seed: "0.98765".into(),
         init_seed: 424242,
-        features: [Feature::XSquared, Feature::SinY, Feature::CosX]
-            .into_iter()
-            .collect(),
+        features: [Feature::XSquared, Feature::SinY].into_iter().collect(),
         network_shape: vec![16, 3, 1, 8, 8, 8, 8, 8],
         activation: Activation::Relu,
         activations: vec![
@@ -56,6 +54,8 @@ fn everything_changed_round_trips() {
             .into_iter()
             .collect(),
         backend: BackendChoice::Webgpu,
+        speed: 4,
+        log_scale: true,
     };
     let text = print(&c);
     let (back, notices) = parse(&text);
@@ -343,4 +343,12 @@ fn data_seed_is_stable() {
     };
     assert_eq!(a.data_seed(), a.clone().data_seed());
     assert_ne!(a.data_seed(), Config::default().data_seed());
+}
+
+#[test]
+fn cos_features_are_refused_with_a_notice() {
+    let (c, notices) = parse("cosX=true&cosY=false");
+    assert!(!c.features.contains(&Feature::CosX));
+    assert_eq!(notices.len(), 1);
+    assert_eq!(notices[0].key, "cosX");
 }

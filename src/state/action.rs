@@ -48,6 +48,9 @@ pub enum Action {
     SetShowTestData(bool),
     SetDiscretize(bool),
     SetBackend(BackendChoice),
+    /// Epochs-per-frame index.
+    SetSpeed(u32),
+    SetLogScale(bool),
 }
 
 impl Action {
@@ -157,6 +160,8 @@ impl Action {
             Action::SetShowTestData(b) => c.show_test_data = b,
             Action::SetDiscretize(b) => c.discretize = b,
             Action::SetBackend(b) => c.backend = b,
+            Action::SetSpeed(s) => c.speed = s.min(crate::config::MAX_SPEED),
+            Action::SetLogScale(b) => c.log_scale = b,
         }
         Impact::None
     }

@@ -49,6 +49,7 @@ test('a TensorFlow Playground spiral link trains below the stated test loss', as
     const start = await num(page, 'loss-test');
     await screenshot(page, 'ui-spiral-start');
     await page.getByTestId('speed').selectOption('5');
+    await page.waitForFunction(() => location.hash.includes('speed=5'));
     await page.getByTestId('play').click();
     await page.waitForFunction(
       (t) => Number(document.querySelector('[data-testid=loss-test]').textContent) < t,

@@ -86,6 +86,7 @@ test('the loss chart reads values under the pointer and switches to a log scale'
     const linear = await chart.evaluate((c) => c.toDataURL());
     await page.getByTestId('log-scale').check();
     assert.notEqual(await chart.evaluate((c) => c.toDataURL()), linear, 'the chart redrew on a log scale');
+    await page.waitForFunction(() => location.hash.includes('logScale=true'));
     await screenshot(page.getByTestId('panel-loss'), 'ui-loss-log');
   });
 });
