@@ -18,6 +18,8 @@ pub struct Pca {
 impl Pca {
     /// Fits `k` components to `rows` (samples x dims). Rows with non-finite entries are skipped;
     /// `None` when no finite row is left or the rows have no width.
+    // Index loops: the covariance's symmetric (i, j) pairs read clearer as indices.
+    #[allow(clippy::needless_range_loop)]
     pub fn fit(rows: &[Vec<f64>], k: usize) -> Option<Self> {
         let d = rows.first()?.len();
         let finite: Vec<&Vec<f64>> = rows
@@ -111,6 +113,8 @@ fn canonical_sign(mut v: Vec<f64>) -> Vec<f64> {
 }
 
 /// Eigenvalues and eigenvectors (as the columns of the second result) of a symmetric matrix.
+// Index loops: the rotation updates rows and columns p and q, as the textbook writes it.
+#[allow(clippy::needless_range_loop)]
 pub fn jacobi_eigen(mut a: Vec<Vec<f64>>) -> (Vec<f64>, Vec<Vec<f64>>) {
     let n = a.len();
     let mut v: Vec<Vec<f64>> = (0..n)
