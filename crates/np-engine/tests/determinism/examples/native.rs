@@ -1,0 +1,3 @@
+fn main() {
+    println!("native checksum {:016x}", det::checksum());
+}
