@@ -23,6 +23,7 @@
 
 pub mod conformance;
 pub mod cpu;
+pub mod math;
 pub mod ops;
 
 use crate::error::{EngineError, Result};

@@ -1,6 +1,7 @@
 //! Training: the run's configuration, a frame-by-frame trainer, metrics, state export.
 
 mod config;
+mod epoch;
 mod inspect;
 pub mod metrics;
 mod state;

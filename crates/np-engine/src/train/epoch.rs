@@ -1,0 +1,137 @@
+//! The end of an epoch: history, divergence and early stopping.
+
+use super::metrics::EvalMetrics;
+use super::trainer::{EpochRecord, Split, Status, Trainer};
+use crate::backend::poll_once;
+use crate::error::Result;
+
+impl Trainer {
+    /// Finish the current epoch (all its remaining batches), then evaluate, record history,
+    /// check divergence and early stopping. Evaluation reads synchronously: with a backend that
+    /// cannot (a GPU in the browser), drive [`Trainer::step_batch`], evaluate with
+    /// [`Trainer::predict_async`] + [`Trainer::metrics_from_predictions`] and call
+    /// [`Trainer::finish_epoch`].
+    pub fn step_epoch(&mut self) -> Result<EpochRecord> {
+        loop {
+            let r = self.step_batch()?;
+            if r.epoch_done || r.status != Status::Running {
+                break;
+            }
+        }
+        let train = self.evaluate(Split::Train)?;
+        let val = if self.data.val.is_empty() {
+            None
+        } else {
+            Some(self.evaluate(Split::Val)?)
+        };
+        self.finish_epoch(train, val)
+    }
+    /// Record an epoch's metrics (computed by the caller, possibly asynchronously): history,
+    /// divergence (a non-finite loss; parameters too where they can be read synchronously) and
+    /// early stopping on the validation loss (training loss without a validation set).
+    pub fn finish_epoch(
+        &mut self,
+        train: EvalMetrics,
+        val: Option<EvalMetrics>,
+    ) -> Result<EpochRecord> {
+        let rec = EpochRecord {
+            epoch: self.epoch,
+            train,
+            val,
+        };
+        self.history.push(rec.clone());
+        let monitored = rec.val.as_ref().map_or(rec.train.loss, |v| v.loss);
+        let losses_finite = monitored.is_finite() && rec.train.loss.is_finite();
+        if self.status == Status::Running && !losses_finite {
+            let what = format!(
+                "epoch loss is {} (train) / {monitored} (monitored)",
+                rec.train.loss
+            );
+            self.status = Status::Diverged {
+                epoch: self.epoch,
+                step: self.step,
+                what,
+            };
+        }
+        if self.status == Status::Running {
+            self.check_parameters()?;
+        }
+        if let (Some(es), Status::Running) = (self.cfg.early_stopping, &self.status) {
+            let improved = self
+                .best
+                .as_ref()
+                .is_none_or(|(b, _, _)| monitored < b - es.min_delta);
+            if improved {
+                self.snapshot_best(monitored)?;
+                self.bad_epochs = 0;
+            } else {
+                self.bad_epochs += 1;
+                if self.bad_epochs >= es.patience {
+                    let best_epoch = self.best.as_ref().map_or(self.epoch, |b| b.1);
+                    if es.restore_best {
+                        self.restore_best()?;
+                    }
+                    self.status = Status::Stopped {
+                        epoch: self.epoch,
+                        best_epoch,
+                    };
+                }
+            }
+        }
+        Ok(rec)
+    }
+    fn snapshot_best(&mut self, monitored: f32) -> Result<()> {
+        let old = self.best.take().map(|b| b.2).unwrap_or_default();
+        let params = self.model.params();
+        let mut copies = Vec::with_capacity(params.len());
+        for (i, v) in params.into_iter().enumerate() {
+            let src = self.graph.var_info(v)?.value_buffer();
+            let be = self.graph.backend_mut();
+            let dst = match old.get(i) {
+                Some(&b) => b,
+                None => be.alloc(be.buffer_len(src)?)?,
+            };
+            be.copy(src, dst)?;
+            copies.push(dst);
+        }
+        self.best = Some((monitored, self.epoch, copies));
+        Ok(())
+    }
+    fn restore_best(&mut self) -> Result<()> {
+        let Some((_, _, copies)) = &self.best else {
+            return Ok(());
+        };
+        for (v, &src) in self.model.params().into_iter().zip(copies) {
+            let dst = self.graph.var_info(v)?.value_buffer();
+            self.graph.backend_mut().copy(src, dst)?;
+        }
+        Ok(())
+    }
+    /// Give early stopping's parameter copies back to the backend.
+    pub(super) fn drop_best(&mut self) {
+        if let Some((_, _, copies)) = self.best.take() {
+            for b in copies {
+                self.graph.backend_mut().release(b);
+            }
+        }
+    }
+    /// Marks the run diverged if a parameter is NaN or infinite; skipped when the backend cannot
+    /// read synchronously (the loss check still applies).
+    fn check_parameters(&mut self) -> Result<()> {
+        for v in self.graph.vars() {
+            let vals = match poll_once(self.graph.backend().read(v.value_buffer())) {
+                Some(r) => r?,
+                None => return Ok(()),
+            };
+            if vals.iter().any(|x| !x.is_finite()) {
+                self.status = Status::Diverged {
+                    epoch: self.epoch,
+                    step: self.step,
+                    what: format!("parameter {} is not finite", v.name),
+                };
+                break;
+            }
+        }
+        Ok(())
+    }
+}
