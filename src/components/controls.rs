@@ -64,6 +64,12 @@ pub fn controls(props: &ControlsProps) -> Html {
             html! {}
         }
     };
+    // Reset repeats the same start; this draws another one (the init seed is in the URL).
+    let reinit = {
+        let on_action = props.on_action.clone();
+        let next = c.init_seed.wrapping_add(1);
+        Callback::from(move |_: MouseEvent| on_action.emit(Action::SetInitSeed(next)))
+    };
     html! {
         <div class="controls" data-testid="controls">
             <div class="transport">
@@ -71,6 +77,8 @@ pub fn controls(props: &ControlsProps) -> Html {
                     <button data-testid="reset" class="btn" title="Reset (R)" aria-keyshortcuts="r"
                         onclick={click(&props.on_reset)}>{ "⟲ Reset" }</button>
                 }) }
+                <button data-testid="reinit" class="btn" title={format!("Draw new initial weights (init seed {})", c.init_seed)}
+                    onclick={reinit}>{ "New weights" }</button>
                 { show("playButton", html! {
                     <button data-testid="play" class={classes!("btn", "btn-play", props.playing.then_some("playing"))}
                         title="Play / pause (Space)" aria-keyshortcuts="Space" aria-pressed={props.playing.to_string()}

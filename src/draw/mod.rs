@@ -19,14 +19,3 @@ impl PartialEq for Pixels {
         Rc::ptr_eq(&self.rgba, &other.rgba)
     }
 }
-
-impl Pixels {
-    /// A blank (white) image.
-    pub fn blank(width: u32, height: u32) -> Self {
-        Self {
-            width,
-            height,
-            rgba: Rc::new(vec![255; (width * height * 4) as usize]),
-        }
-    }
-}

@@ -38,14 +38,14 @@ impl History {
 
     /// Offers the metrics of one epoch; kept when the epoch falls on the current stride.
     pub fn push(&mut self, record: Record) {
-        if record.epoch % self.stride != 0 {
+        if !record.epoch.is_multiple_of(self.stride) {
             return;
         }
         self.records.push(record);
         if self.records.len() >= self.capacity {
             self.stride *= 2;
             let stride = self.stride;
-            self.records.retain(|r| r.epoch % stride == 0);
+            self.records.retain(|r| r.epoch.is_multiple_of(stride));
         }
     }
 

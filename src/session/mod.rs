@@ -19,10 +19,6 @@ pub use snapshot::{LayerView, Snapshot};
 use crate::config::{Config, Feature};
 use crate::state::Impact;
 
-/// TensorFlow Playground's half-extent of the input plane. Its six datasets live on [-6, 6]^2;
-/// the course's sets have their own scale, so drawing code should use `Snapshot::data.extent`.
-pub const DOMAIN: f64 = 6.0;
-
 /// Grid resolution of the output heatmap and the neuron thumbnails.
 pub const GRID: usize = 40;
 
@@ -93,7 +89,12 @@ impl Session {
                 }
                 self.config = config.clone();
             }
-            Impact::Reset | Impact::Rebuild => *self = Session::new(config),
+            Impact::Reset | Impact::Rebuild => {
+                // Versions keep counting across sessions: panels compare snapshots by version.
+                let version = self.version;
+                *self = Session::new(config);
+                self.version = version;
+            }
         }
         self.version += 1;
     }

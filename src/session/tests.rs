@@ -145,3 +145,22 @@ fn train_for_respects_epoch_and_time_budgets() {
     assert_eq!(s.train_for(3, 1.0, || 2.0), 0);
     assert_eq!(s.epoch(), 3);
 }
+
+#[test]
+fn versions_never_repeat_across_rebuilds() {
+    let c = config("dataset=xor");
+    let mut s = Session::new(&c);
+    let mut seen = vec![s.snapshot(4).version];
+    for seed in 2..5 {
+        s.update(
+            &Config {
+                init_seed: seed,
+                ..c.clone()
+            },
+            Impact::Reset,
+        );
+        let v = s.snapshot(4).version;
+        assert!(!seen.contains(&v), "version {v} repeated");
+        seen.push(v);
+    }
+}

@@ -98,6 +98,10 @@ test('step advances exactly one epoch; reset returns to epoch 0 with the same we
     assert.equal(await page.getByTestId('play').getAttribute('aria-pressed'), 'false');
     await page.keyboard.press('r');
     assert.equal(await num(page, 'epoch'), 0);
+    // New weights: another init seed, another start, recorded in the URL.
+    await page.getByTestId('reinit').click();
+    await page.waitForFunction(() => location.hash.includes('initSeed=4'));
+    assert.notEqual(await pixels(page, 'boundary'), boundary0, 'a different initial boundary');
   });
 });
 
