@@ -19,11 +19,12 @@ step "release wasm build (trunk)"
 trunk build --release
 
 step "wasm-bindgen tests in headless chromium"
-# chromedriver leaves profile folders in TMPDIR: give it a scratch one.
+# chromedriver leaves profile folders in TMPDIR: give it a scratch one. --release shares the
+# compiled dependencies with trunk's build above (a debug build would compile them all again).
 scratch="$(mktemp -d)"
 trap 'rm -rf "$scratch"' EXIT
-TMPDIR="$scratch" cargo test --locked --target wasm32-unknown-unknown -p neural-playground --test web
-TMPDIR="$scratch" cargo test --locked --target wasm32-unknown-unknown -p np-wgpu --test web
+TMPDIR="$scratch" cargo test --release --locked --target wasm32-unknown-unknown -p neural-playground --test web
+TMPDIR="$scratch" cargo test --release --locked --target wasm32-unknown-unknown -p np-wgpu --test web
 
 step "end-to-end tests in headless chromium (Playwright)"
 (cd tests/e2e && npm test)
