@@ -3,9 +3,10 @@
 //! browser: the native test (`tests/determinism.rs`) and the browser test (`tests/web.rs`)
 //! both compare against the constants below.
 //!
-//! Data and initial weights come from integer arithmetic in the seeded generator, so they must
-//! match bit for bit. The trained loss goes through float kernels that are vectorised
-//! differently on each target (SIMD128 in wasm), so it is compared with a tolerance.
+//! Everything is compared bit for bit: the data and initial weights come from integer
+//! arithmetic in the seeded generator, and the training kernels use the engine's own exp, ln,
+//! tanh and sigmoid rather than the platform's maths library, with the same summation order in
+//! the SIMD128 and scalar kernels.
 //! To regenerate after an intended change of the generator or the run, run
 //! `cargo test -p neural-playground --test determinism -- --nocapture` and copy what it prints.
 
@@ -18,7 +19,10 @@ use np_engine::train::{TrainConfig, Trainer};
 pub const DATA_HASH: u64 = 0x73ff_8782_9674_3af1;
 pub const INIT_HASH: u64 = 0x0a2a_fbb5_9d2c_09af;
 /// Training loss after [`EPOCHS`] epochs.
-pub const TRAINED_LOSS: f32 = 0.406_581_22;
+pub const TRAINED_LOSS: f32 = f32::from_bits(0x3ed0_2b69);
+/// FNV-1a over every parameter after two more runs that use the rest of the training
+/// machinery: dropout, L1 and L2, ELU, RMSProp, sigmoid cross-entropy.
+pub const PARAMS_HASH: u64 = 0x1a02_8085_a193_8061;
 pub const EPOCHS: usize = 30;
 
 #[derive(Debug)]
@@ -26,6 +30,7 @@ pub struct Fingerprint {
     pub data_hash: u64,
     pub init_hash: u64,
     pub trained_loss: f32,
+    pub params_hash: u64,
 }
 
 fn fnv1a(values: impl IntoIterator<Item = f32>) -> u64 {
@@ -82,17 +87,76 @@ pub fn run() -> Fingerprint {
         data_hash,
         init_hash,
         trained_loss,
+        params_hash: params_hash(),
     }
+}
+
+fn trained_params(name: &str, model: ModelSpec, loss: Loss, optimizer: UpdateRule) -> Vec<f32> {
+    let splits = generate(name, 300, 0.2, 9)
+        .expect("known data set")
+        .split(20.0, 10.0, 3)
+        .expect("valid split");
+    let cfg = TrainConfig {
+        model,
+        optimizer,
+        loss,
+        regularization: Regularization { l1: 1e-4, l2: 1e-3 },
+        batch_size: 32,
+        init_seed: 4,
+        shuffle_seed: 5,
+        early_stopping: None,
+    };
+    let mut trainer = Trainer::new(cfg, splits).expect("valid run");
+    for _ in 0..300 {
+        trainer.step_batch().expect("finite training");
+    }
+    trainer
+        .export_params()
+        .expect("parameters")
+        .into_iter()
+        .flat_map(|t| t.data)
+        .collect()
+}
+
+fn params_hash() -> u64 {
+    let mut xor = ModelSpec::mlp(
+        2,
+        &[8, 8],
+        Activation::Tanh,
+        1,
+        OutputUnit::Sigmoid,
+        Init::GlorotNormal,
+    );
+    xor.hidden[0].dropout = 0.3;
+    let spiral = ModelSpec::mlp(
+        2,
+        &[30, 10],
+        Activation::Elu { alpha: 1.0 },
+        3,
+        OutputUnit::Softmax,
+        Init::HeNormal,
+    );
+    let a = trained_params("xor", xor, Loss::BinaryCrossEntropy, UpdateRule::adam(0.01));
+    let b = trained_params(
+        "spiral3",
+        spiral,
+        Loss::CategoricalCrossEntropy,
+        UpdateRule::rmsprop(0.01),
+    );
+    fnv1a(a.into_iter().chain(b))
 }
 
 /// Panics with both fingerprints when they differ, so a failure says what moved.
 pub fn check(got: &Fingerprint) {
     assert_eq!(got.data_hash, DATA_HASH, "data set differs: {got:?}");
     assert_eq!(got.init_hash, INIT_HASH, "initial weights differ: {got:?}");
-    let tol = 1e-4 * TRAINED_LOSS.abs().max(1.0);
-    assert!(
-        (got.trained_loss - TRAINED_LOSS).abs() <= tol,
-        "trained loss {} differs from {TRAINED_LOSS} by more than {tol}: {got:?}",
-        got.trained_loss
+    assert_eq!(
+        got.trained_loss.to_bits(),
+        TRAINED_LOSS.to_bits(),
+        "trained loss differs: {got:?}"
+    );
+    assert_eq!(
+        got.params_hash, PARAMS_HASH,
+        "parameters after training differ: {got:?}"
     );
 }

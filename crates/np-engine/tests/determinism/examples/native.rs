@@ -1,3 +1,0 @@
-fn main() {
-    println!("native checksum {:016x}", det::checksum());
-}
