@@ -23,12 +23,16 @@ pub fn confusion_panel(props: &ConfusionPanelProps) -> Html {
     // An empty test split (100 % training) falls back to the training points.
     let on_test = *use_test && !ins.test.inputs.is_empty();
     let batch = if on_test { &ins.test } else { &ins.train };
-    let outputs = ins
-        .net
-        .forward(&batch.inputs)
-        .post
-        .pop()
-        .unwrap_or_default();
+    // The training split's outputs are already in the shared forward pass.
+    let outputs = if on_test {
+        ins.net
+            .forward(&batch.inputs)
+            .post
+            .pop()
+            .unwrap_or_default()
+    } else {
+        ins.forward.post.last().cloned().unwrap_or_default()
+    };
     let on_split = {
         let use_test = use_test.clone();
         Callback::from(move |e: Event| use_test.set(select_value(&e).as_deref() == Some("test")))

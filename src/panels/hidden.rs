@@ -63,17 +63,22 @@ pub fn hidden_panel(props: &HiddenPanelProps) -> Html {
     };
     let epoch = frame.map_or(ins.epoch, |f| f.epoch);
     let acts = if frame.is_some() {
-        net.forward(&ins.train.inputs).post.swap_remove(layer)
+        net.forward_through(&ins.train.inputs, layer + 1)
+            .post
+            .swap_remove(layer)
     } else {
         ins.forward.post[layer].clone()
     };
     let units = net.layers[layer].b.len();
-    let grid_lines = input_grid(ins.extent.0, ins.extent.1, 11, 41);
+    let grid_lines = input_grid(ins.extent.0, ins.extent.1, 9, 31);
     let grid_rows: Vec<Vec<f64>> = flatten(&grid_lines)
         .iter()
         .map(|&(x, y)| super::probe::input_row(&ins.features, x, y))
         .collect();
-    let grid_acts = net.forward(&grid_rows).post.swap_remove(layer);
+    let grid_acts = net
+        .forward_through(&grid_rows, layer + 1)
+        .post
+        .swap_remove(layer);
     let grid_acts = split_like(&grid_lines, &grid_acts);
     let raw_plane = if layer + 1 == hidden {
         net.layers

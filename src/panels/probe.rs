@@ -94,9 +94,15 @@ impl Net {
 
     /// Every layer's pre- and post-activations for each input row.
     pub fn forward(&self, inputs: &[Vec<f64>]) -> Forward {
+        self.forward_through(inputs, self.layers.len())
+    }
+
+    /// Pre- and post-activations of the first `layers` layers only: the hidden-layer view needs
+    /// nothing past the layer it shows.
+    pub fn forward_through(&self, inputs: &[Vec<f64>], layers: usize) -> Forward {
         let mut fw = Forward::default();
         let last = self.layers.len().saturating_sub(1);
-        for (l, layer) in self.layers.iter().enumerate() {
+        for (l, layer) in self.layers.iter().enumerate().take(layers) {
             let prev: Vec<&[f64]> = if l == 0 {
                 inputs.iter().map(Vec::as_slice).collect()
             } else {
@@ -319,6 +325,9 @@ mod tests {
         assert!((fw.pre[0][0][0] - (0.3 - 0.4 + 0.1)).abs() < 1e-12);
         assert!((fw.post[0][0][0] - (0.0_f64).tanh()).abs() < 1e-12);
         assert_eq!(n.widths(), vec![2, 3, 1]);
+        let part = n.forward_through(&[vec![1.0, 2.0]], 1);
+        assert_eq!(part.post.len(), 1);
+        assert_eq!(part.post[0], fw.post[0]);
         assert_eq!(Output::infer(2, 2), Output::Softmax);
         assert_eq!(Output::infer(1, 1), Output::Identity);
     }
