@@ -99,24 +99,22 @@ pub fn curve_scene(curve: Curve, z: f64, pre: &[f64], width: f64, height: f64) -
 pub fn softmax_scene(z: &[f64], p: &[f64], width: f64, height: f64) -> Scene {
     let mut scene = Scene::new(width, height);
     let zmax = z.iter().fold(1.0_f64, |m, v| m.max(v.abs()));
-    let plot = Plot::inside(
-        &scene,
-        (0.0, z.len().max(1) as f64),
-        (-zmax.max(1.0), zmax.max(1.0)),
-    );
-    plot.axes(&mut scene, "component", "");
+    // Headroom above the tallest bar for its label and the legend.
+    let top = 1.35 * zmax;
+    let plot = Plot::inside(&scene, (0.0, z.len().max(1) as f64), (-zmax, top));
+    plot.y_axis(&mut scene, "", "");
     let zero = plot.py(0.0);
     for (i, (&zi, &pi)) in z.iter().zip(p).enumerate() {
         let x = plot.px(i as f64 + 0.15);
         let w = plot.px(0.3) - plot.px(0.0);
         let top = plot.py(zi);
         scene.rect(x, top.min(zero), w, (top - zero).abs(), MUTED.alpha(0.6));
-        let ptop = plot.py(pi * zmax.max(1.0));
+        let ptop = plot.py(pi * zmax);
         scene.rect(x + w + 2.0, ptop, w, zero - ptop, F_COLOR);
         scene.text(
             x + w,
             plot.top + plot.height + 14.0,
-            format!("{}", i + 1),
+            format!("z{}", i + 1),
             10.0,
             Align::Center,
         );
@@ -131,8 +129,8 @@ pub fn softmax_scene(z: &[f64], p: &[f64], width: f64, height: f64) -> Scene {
     }
     scene.text_colored(
         plot.left + 6.0,
-        plot.top + 24.0,
-        "z (grey), softmax(z) (blue, scaled)",
+        plot.top + 12.0,
+        "z (grey); softmax(z) (blue, 1 = tallest |z|)",
         INK,
         10.0,
         Align::Left,

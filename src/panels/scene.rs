@@ -238,6 +238,17 @@ impl Plot {
             scene.line((px, t), (px, b), GRID, 1.0);
             scene.text(px, b + 14.0, fmt_tick(x), 10.0, Align::Center);
         }
+        self.y_axis(scene, x_label, y_label);
+    }
+
+    /// The frame and the y ticks only, for plots whose x axis is categories.
+    pub fn y_axis(&self, scene: &mut Scene, x_label: &str, y_label: &str) {
+        let (l, t, r, b) = (
+            self.left,
+            self.top,
+            self.left + self.width,
+            self.top + self.height,
+        );
         for y in ticks(self.y.0, self.y.1, 4) {
             let py = self.py(y);
             scene.line((l, py), (r, py), GRID, 1.0);
