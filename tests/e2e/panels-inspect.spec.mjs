@@ -261,3 +261,26 @@ test('vanishing gradients: a deep sigmoid network\'s first layer gets decades le
   assert.ok(sigmoid < 1e-2, `sigmoid: first / last hidden layer gradient norm ${sigmoid}`);
   assert.ok(relu > 0.1, `relu: first / last hidden layer gradient norm ${relu}`);
 });
+
+test('edge shapes: no hidden layer, and a 1-unit layer, render without errors', async () => {
+  for (const shape of ['', '1']) {
+    const { page, problems } = await open(`dataset=gauss&networkShape=${shape}&activation=tanh`);
+    try {
+      await steps(page, 1);
+      for (const id of PANELS) assert.ok(await page.getByTestId(id).isVisible(), `${id} is visible for shape "${shape}"`);
+      const total = Number(await page.getByTestId('summary-total').textContent());
+      assert.equal(total, shape === '' ? params([2, 1]) : params([2, 1, 1]));
+      if (shape === '1') {
+        assert.ok(await canvasInk(page.getByTestId('hidden-canvas')) > 0.01, 'one unit is drawn on a line');
+        assert.equal((await exported(page)).units, 1);
+      } else {
+        assert.match(await page.getByTestId('panel-hidden').textContent(), /no hidden layer/);
+      }
+      await screenshot(page.getByTestId('area-inspect'), `panels-shape-${shape || 'none'}`);
+      assert.deepEqual(problems.pageErrors, []);
+      assert.deepEqual(problems.consoleErrors, []);
+    } finally {
+      await page.close();
+    }
+  }
+});
