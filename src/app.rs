@@ -18,8 +18,9 @@ use crate::components::network::Network;
 use crate::components::notices::Notices;
 use crate::components::output_panel::OutputPanel;
 use crate::components::weight_editor::Target;
-use crate::config::hash;
-use crate::session::{Session, Snapshot, GRID};
+use crate::config::{hash, BackendChoice};
+use crate::gpu_probe::{probe_webgpu, GpuProbe};
+use crate::session::{EvalReads, Session, Snapshot, GRID};
 use crate::state::{Action, AppState, Impact};
 
 /// Training time per animation frame, in ms: leaves the rest of a 60 Hz frame for drawing.
@@ -37,6 +38,10 @@ pub enum Msg {
     Edit(Target, f64),
     /// Back/forward or an edited URL: reload the state from the hash.
     HashChanged,
+    /// The backend opened for request `generation`, with what the adapter probe found.
+    Opened(u64, GpuProbe, np_wgpu::FallbackBackend),
+    /// An evaluation's reads on the GPU completed.
+    Evaluated(EvalReads),
 }
 
 pub struct App {
@@ -50,6 +55,17 @@ pub struct App {
     /// redraw then cost (render and paint included): drawing may take a quarter of the time.
     redraw_ended: Option<f64>,
     draw_cost: f64,
+    /// The badge: the backend in use, and the adapter probe's finding.
+    backend_label: Option<String>,
+    adapter: Option<String>,
+    /// Counts backend openings, so only the latest one is adopted.
+    open_generation: u64,
+    /// A GPU read is in flight: no training and no second read until it lands.
+    reading: bool,
+    /// Step-epoch presses that came while a read was in flight, run when it lands.
+    queued_epochs: u32,
+    /// Why training left the GPU mid-run (device lost), told to the user.
+    fallback_notice: Option<String>,
     _listeners: Vec<EventListener>,
 }
 
@@ -101,15 +117,68 @@ impl App {
         }
     }
 
-    /// Applies an action to the state and the session (the backend is chosen inside
-    /// `Session::new`, the one place that turns a Config into an engine).
-    fn act(&mut self, action: Action, push: bool) {
+    /// Applies an action to the state and the session; a changed backend choice reopens the
+    /// backend (asynchronously: the session trains on the CPU until the GPU is ready).
+    fn act(&mut self, ctx: &Context<Self>, action: Action, push: bool) {
+        let before = self.state.config.backend;
         self.state = self.state.apply(action);
         self.session.update(&self.state.config, self.state.impact);
         if self.state.impact >= Impact::Reset {
             self.playing &= self.session.diverged().is_none();
+            self.queued_epochs = 0;
+        }
+        if self.state.config.backend != before {
+            self.open_backend(ctx);
         }
         write_hash(&hash::print(&self.state.config), push);
+        self.evaluate(ctx);
+        self.refresh();
+    }
+
+    /// Probes the adapter and opens the backend the config asks for; `Msg::Opened` adopts it.
+    fn open_backend(&mut self, ctx: &Context<Self>) {
+        use np_wgpu::choose::{open_backend, Preference};
+        self.open_generation += 1;
+        self.backend_label = None;
+        let generation = self.open_generation;
+        let pref = match self.state.config.backend {
+            BackendChoice::Auto => Preference::Auto,
+            BackendChoice::Cpu => Preference::Cpu,
+            BackendChoice::Webgpu => Preference::WebGpu,
+        };
+        let flops = self.session.step_flops();
+        let link = ctx.link().clone();
+        wasm_bindgen_futures::spawn_local(async move {
+            let probe = probe_webgpu().await;
+            let cpu: np_wgpu::CpuFactory =
+                Box::new(|| Box::new(np_engine::backend::cpu::CpuBackend::new()));
+            let backend = open_backend(pref, flops, cpu).await;
+            link.send_message(Msg::Opened(generation, probe, backend));
+        });
+    }
+
+    /// Starts the owed GPU evaluation unless a read is in flight (one at a time).
+    fn evaluate(&mut self, ctx: &Context<Self>) {
+        if self.reading {
+            return;
+        }
+        if let Some(pending) = self.session.begin_eval() {
+            self.reading = true;
+            let link = ctx.link().clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                link.send_message(Msg::Evaluated(pending.run().await));
+            });
+        }
+    }
+
+    /// Steps one epoch; on the GPU a press during a read waits for it.
+    fn step_epoch(&mut self, ctx: &Context<Self>) {
+        if self.reading || self.session.eval_due() {
+            self.queued_epochs += 1;
+            return;
+        }
+        self.session.step_epoch();
+        self.evaluate(ctx);
         self.refresh();
     }
 }
@@ -145,7 +214,7 @@ impl Component for App {
             ));
         }
         let snapshot = Rc::new(session.snapshot(GRID));
-        Self {
+        let mut app = Self {
             state,
             session,
             snapshot,
@@ -154,17 +223,25 @@ impl Component for App {
             last_draw: 0.0,
             redraw_ended: None,
             draw_cost: 0.0,
+            backend_label: None,
+            adapter: None,
+            open_generation: 0,
+            reading: false,
+            queued_epochs: 0,
+            fallback_notice: None,
             _listeners: listeners,
-        }
+        };
+        app.open_backend(ctx);
+        app
     }
 
     fn update(&mut self, ctx: &Context<Self>, msg: Msg) -> bool {
         match msg {
-            Msg::Act(action) => self.act(action, true),
+            Msg::Act(action) => self.act(ctx, action, true),
             Msg::HashChanged => {
                 let (config, notices) = hash::parse(&location_hash());
                 if config != self.state.config || !notices.is_empty() {
-                    self.act(Action::LoadHash(config, notices), false);
+                    self.act(ctx, Action::LoadHash(config, notices), false);
                 }
             }
             Msg::TogglePlay => {
@@ -172,17 +249,69 @@ impl Component for App {
             }
             Msg::StepEpoch => {
                 self.playing = false;
-                self.session.step_epoch();
-                self.refresh();
+                self.step_epoch(ctx);
             }
             Msg::StepBatch => {
                 self.playing = false;
+                if self.reading || self.session.eval_due() {
+                    return false;
+                }
                 self.session.step_batch();
+                self.evaluate(ctx);
                 self.refresh();
             }
             Msg::Reset => {
                 self.playing = false;
-                self.act(Action::Reset, false);
+                self.act(ctx, Action::Reset, false);
+            }
+            Msg::Opened(generation, probe, backend) => {
+                if generation != self.open_generation {
+                    return false;
+                }
+                self.adapter = Some(crate::components::backend_badge::describe(&probe));
+                self.backend_label = Some(match (backend.fell_back(), &probe) {
+                    (Some(why), _) => why,
+                    // The browser's own adapter info names SwiftShader; wgpu's is often empty.
+                    (None, GpuProbe::Available(name)) => format!("webgpu: {name}"),
+                    (None, GpuProbe::Unavailable(_)) => np_engine::backend::Backend::name(&backend),
+                });
+                self.fallback_notice = None;
+                if backend.on_gpu() {
+                    self.session.rebuild(&self.state.config, Some(backend));
+                } else if self.session.on_gpu() {
+                    self.session.rebuild(&self.state.config, None);
+                } else {
+                    return true;
+                }
+                // The network starts over on the new backend (same seeds).
+                self.queued_epochs = 0;
+                self.evaluate(ctx);
+                self.refresh();
+            }
+            Msg::Evaluated(reads) => {
+                self.reading = false;
+                if let Some(e) = &reads.checkpoint_error {
+                    web_sys::console::warn_1(&format!("GPU checkpoint failed: {e}").into());
+                }
+                self.session.finish_eval(reads);
+                if let Some(why) = self.session.fell_back() {
+                    if self.backend_label.as_deref() != Some(why.as_str()) {
+                        self.fallback_notice = Some(format!(
+                            "The GPU stopped working; training goes on on the CPU with the same weights ({why})."
+                        ));
+                        self.backend_label = Some(why);
+                    }
+                }
+                if self.session.diverged().is_some() {
+                    self.playing = false;
+                    self.queued_epochs = 0;
+                }
+                self.evaluate(ctx);
+                if !self.reading && self.queued_epochs > 0 {
+                    self.queued_epochs -= 1;
+                    self.step_epoch(ctx);
+                }
+                self.refresh();
             }
             Msg::Edit(target, value) => {
                 match target {
@@ -206,6 +335,11 @@ impl Component for App {
                 if !self.playing {
                     return false;
                 }
+                if self.reading {
+                    // A GPU read is in flight: this frame trains nothing (its result lands soon).
+                    self.schedule(ctx);
+                    return false;
+                }
                 self.session.train_for(
                     SPEEDS[self.state.config.speed as usize % SPEEDS.len()],
                     TRAIN_BUDGET_MS,
@@ -214,6 +348,7 @@ impl Component for App {
                 if self.session.diverged().is_some() {
                     self.playing = false;
                 }
+                self.evaluate(ctx);
                 let interval = DRAW_INTERVAL_MS.max(3.0 * self.draw_cost);
                 let redraw = !self.playing || now() - self.last_draw >= interval;
                 if redraw {
@@ -237,8 +372,11 @@ impl Component for App {
                 <header class="app-header">
                     <h1 class="app-title">{ "Neural Playground" }</h1>
                     <span class="app-subtitle">{ "Build, train and look inside neural networks" }</span>
-                    <BackendBadge />
+                    <BackendBadge label={self.backend_label.clone()} adapter={self.adapter.clone()} />
                 </header>
+                { for self.fallback_notice.iter().map(|n| html! {
+                    <p class="notice backend-notice" role="status" data-testid="backend-notice">{ n.clone() }</p>
+                }) }
                 <Notices notices={self.state.notices.clone()} diverged={self.session.diverged().map(str::to_string)}
                     on_dismiss={link.callback(|_| Msg::Act(Action::DismissNotices))} />
                 <Controls config={c.clone()} playing={self.playing} epoch={self.snapshot.epoch} on_action={on_action.clone()}

@@ -2,7 +2,7 @@
 
 use yew::prelude::*;
 
-use crate::gpu_probe::{probe_webgpu, GpuProbe};
+use crate::gpu_probe::GpuProbe;
 
 /// The text the badge shows for a probe result; kept pure so it can be tested natively.
 pub fn describe(probe: &GpuProbe) -> String {
@@ -12,18 +12,20 @@ pub fn describe(probe: &GpuProbe) -> String {
     }
 }
 
+#[derive(Properties, PartialEq)]
+pub struct BackendBadgeProps {
+    /// The backend training runs on ("webgpu: <adapter>" or "cpu: <reason>"); `None` while the
+    /// app is still opening it.
+    pub label: Option<String>,
+    /// What the adapter probe found (`describe`), shown whatever backend trains.
+    pub adapter: Option<String>,
+}
+
+/// The badge shows the backend in use, not merely the one available: the automatic rule may
+/// train a tiny network on the CPU although an adapter exists, and the probe says which.
 #[function_component(BackendBadge)]
-pub fn backend_badge() -> Html {
-    let text = use_state(|| None::<String>);
-    {
-        let text = text.clone();
-        use_effect_with((), move |_| {
-            wasm_bindgen_futures::spawn_local(async move {
-                text.set(Some(describe(&probe_webgpu().await)));
-            });
-        });
-    }
-    let (label, state) = match &*text {
+pub fn backend_badge(props: &BackendBadgeProps) -> Html {
+    let (label, state) = match &props.label {
         Some(t) => (
             t.clone(),
             if t.starts_with("webgpu") {
@@ -34,10 +36,15 @@ pub fn backend_badge() -> Html {
         ),
         None => ("probing…".to_string(), "probing"),
     };
+    let adapter = props
+        .adapter
+        .clone()
+        .unwrap_or_else(|| "probing…".to_string());
     html! {
-        <span class={classes!("backend-badge", state)} title="Compute backend in use">
+        <span class={classes!("backend-badge", state)} title={format!("Compute backend in use. Adapter probe: {adapter}")}>
             <span class="backend-label">{ "backend " }</span>
             <output data-testid="backend">{ label }</output>
+            <output data-testid="webgpu-adapter" hidden=true>{ adapter }</output>
         </span>
     }
 }

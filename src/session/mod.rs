@@ -3,6 +3,7 @@
 //! tested natively; the app's frame loop decides when to call it.
 
 pub mod data;
+mod gpu;
 pub mod history;
 mod snapshot;
 mod spec;
@@ -11,12 +12,14 @@ use std::rc::Rc;
 
 use np_engine::train::{Split, Status, Trainer};
 use np_engine::Tensor;
+use np_wgpu::FallbackBackend;
 
 pub use data::{Data, Extent, Point};
+pub use gpu::EvalReads;
 pub use history::{History, Record};
 pub use snapshot::{LayerView, Snapshot};
 
-use crate::config::{Config, Feature};
+use crate::config::{BackendChoice, Config, Feature};
 use crate::state::Impact;
 
 /// Grid resolution of the output heatmap and the neuron thumbnails.
@@ -37,19 +40,36 @@ pub struct Session {
     grid_rows: Option<(usize, Tensor)>,
     /// Bumped whenever something drawable changes.
     version: u64,
+    /// The GPU handle the trainer runs on; `None` on the CPU (synchronous reads, as always).
+    gpu: Option<FallbackBackend>,
+    /// On the GPU: an evaluation owed (see `gpu.rs`).
+    due: Option<gpu::Due>,
+    /// Counts resets and rebuilds, so a late evaluation of an older network is dropped.
+    generation: u64,
+    /// On the GPU: the output grid from the last evaluation (the CPU computes it per snapshot).
+    gpu_output: Vec<Vec<f64>>,
+    /// On the GPU: the parameters from the last evaluation.
+    gpu_layers: Vec<LayerView>,
 }
 
 impl Session {
-    /// Data and a fresh network for `config`. The CPU backend is chosen here, the one place that
-    /// turns a Config into an engine; `Trainer::with_backend` takes the WebGPU one instead.
+    /// Data and a fresh network for `config` on the CPU backend.
     pub fn new(config: &Config) -> Self {
+        Self::build(config, None)
+    }
+
+    /// The same network (same seeds) on `gpu` when given, else on the CPU. The one place that
+    /// turns a Config into an engine.
+    pub fn build(config: &Config, gpu: Option<FallbackBackend>) -> Self {
         let features = data::session_features(config);
         let built = data::build(config, &features).and_then(|(splits, data)| {
             let inputs = splits.train.features();
             let cfg = spec::train_config(config, inputs, data.classes);
-            Trainer::new(cfg, splits)
-                .map(|t| (t, data))
-                .map_err(|e| e.to_string())
+            let trainer = match &gpu {
+                Some(g) => Trainer::with_backend(cfg, splits, Box::new(g.clone())),
+                None => Trainer::new(cfg, splits),
+            };
+            trainer.map(|t| (t, data)).map_err(|e| e.to_string())
         });
         let (trainer, data, diverged) = match built {
             Ok((t, d)) => (Some(t), d, None),
@@ -71,7 +91,21 @@ impl Session {
             diverged,
             grid_rows: None,
             version: 0,
+            gpu,
+            due: None,
+            generation: 0,
+            gpu_output: Vec::new(),
+            gpu_layers: Vec::new(),
         };
+        if s.gpu.is_some() {
+            // The diagram needs the layer shapes before the first read lands: zeros until then.
+            s.gpu_layers = s
+                .trainer
+                .as_ref()
+                .map_or_else(Vec::new, gpu::placeholder_layers);
+            // No loss is known until then either (not 0).
+            s.latest.loss_train = f64::NAN;
+        }
         s.evaluate(true);
         s
     }
@@ -90,13 +124,42 @@ impl Session {
                 self.config = config.clone();
             }
             Impact::Reset | Impact::Rebuild => {
-                // Versions keep counting across sessions: panels compare snapshots by version.
-                let version = self.version;
-                *self = Session::new(config);
-                self.version = version;
+                // Stays on the GPU handle unless the CPU was picked; the app reopens the
+                // backend when the choice changes.
+                let gpu = self
+                    .gpu
+                    .take()
+                    .filter(|_| config.backend != BackendChoice::Cpu);
+                self.rebuild(config, gpu);
             }
         }
         self.version += 1;
+    }
+
+    /// A fresh session for `config` on `gpu` (or the CPU). Versions and generations keep
+    /// counting across sessions: panels compare snapshots by version.
+    pub fn rebuild(&mut self, config: &Config, gpu: Option<FallbackBackend>) {
+        let (version, generation) = (self.version, self.generation);
+        *self = Session::build(config, gpu);
+        self.version = version + 1;
+        self.generation = generation + 1;
+    }
+
+    /// Floating-point operations of one training step (the automatic backend rule's input).
+    pub fn step_flops(&self) -> f64 {
+        let Some(t) = self.trainer.as_ref() else {
+            return 0.0;
+        };
+        let m = &t.config().model;
+        let widths: Vec<usize> = std::iter::once(m.inputs)
+            .chain(m.hidden.iter().map(|l| l.units))
+            .chain(std::iter::once(m.outputs))
+            .collect();
+        let batch = match t.config().batch_size {
+            0 => t.split(Split::Train).len(),
+            b => b.min(t.split(Split::Train).len()),
+        };
+        np_wgpu::choose::step_flops(&widths, batch)
     }
 
     /// Back to epoch 0 with the very same initial weights and shuffle order (same seeds).
@@ -109,6 +172,8 @@ impl Session {
             self.diverged = None;
         }
         self.history = History::default();
+        self.generation += 1;
+        self.due = None;
         self.evaluate(true);
         self.version += 1;
     }
@@ -161,7 +226,9 @@ impl Session {
         elapsed_ms: impl Fn() -> f64,
     ) -> u32 {
         let mut done = 0;
-        while done < max_epochs && self.running() && elapsed_ms() < budget_ms {
+        // On the GPU an epoch's evaluation must be read before training goes on.
+        while done < max_epochs && self.running() && elapsed_ms() < budget_ms && self.due.is_none()
+        {
             if self.step_batch() {
                 done += 1;
             }
@@ -172,6 +239,15 @@ impl Session {
     /// Computes losses and accuracies (recorded in the history when `record`), and stops on a
     /// non-finite loss or parameter.
     fn evaluate(&mut self, record: bool) {
+        if self.gpu.is_some() {
+            // No synchronous reads on the GPU: the app awaits `begin_eval`'s reads instead.
+            let due = gpu::Due {
+                record,
+                epoch_done: record && self.trainer.as_ref().is_some_and(|t| t.steps() > 0),
+            };
+            self.due = Some(self.due.unwrap_or_default().merge(due));
+            return;
+        }
         let Some(t) = self.trainer.as_mut() else {
             return;
         };
@@ -185,7 +261,7 @@ impl Session {
         let acc = |m: &Option<np_engine::train::EvalMetrics>| {
             m.as_ref().and_then(|m| m.accuracy.map(f64::from))
         };
-        self.latest = Record {
+        let latest = Record {
             epoch: t.epoch() as u64,
             loss_train: loss(&train).unwrap_or(f64::NAN),
             loss_test: loss(&test),
@@ -197,6 +273,16 @@ impl Session {
             t.layer_params(i)
                 .is_ok_and(|(w, b)| w.data().iter().chain(b.data()).all(|v| v.is_finite()))
         });
+        self.judge(latest, params_finite, record);
+    }
+
+    /// Takes `latest` as the current metrics, stops on a non-finite loss or parameter, and
+    /// records it in the history when `record`.
+    fn judge(&mut self, latest: Record, params_finite: bool, record: bool) {
+        self.latest = latest;
+        let Some(t) = self.trainer.as_ref() else {
+            return;
+        };
         let losses_finite = [Some(self.latest.loss_train), self.latest.loss_test]
             .iter()
             .flatten()

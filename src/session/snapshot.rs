@@ -42,7 +42,7 @@ impl PartialEq for Snapshot {
 }
 
 /// The network's input rows at the centres of a `grid` x `grid` raster of the plane.
-fn grid_rows(s: &Session, grid: usize) -> Option<Tensor> {
+pub(super) fn grid_rows(s: &Session, grid: usize) -> Option<Tensor> {
     let e = s.data.extent;
     let one_d = s.config.active_dataset().is_one_dimensional();
     let plane: Vec<f32> = (0..grid * grid)
@@ -55,6 +55,25 @@ fn grid_rows(s: &Session, grid: usize) -> Option<Tensor> {
     data::feature_rows(&plane, &s.features).ok()
 }
 
+/// A weight layer for the diagram from the engine's W `[fan_in, units]` and b `[units]`.
+pub(super) fn layer_view(w_dims: &[usize], w: &[f32], b: &[f32]) -> LayerView {
+    // The engine stores W as [fan_in, units]; the diagram reads w[to][from].
+    let (fan_in, units) = match w_dims {
+        [f, u] => (*f, *u),
+        _ => (0, 0),
+    };
+    LayerView {
+        w: (0..units)
+            .map(|to| {
+                (0..fan_in)
+                    .map(|from| w.get(from * units + to).map_or(f64::NAN, |&x| f64::from(x)))
+                    .collect()
+            })
+            .collect(),
+        b: b.iter().map(|&x| f64::from(x)).collect(),
+    }
+}
+
 pub(super) fn take(s: &mut Session, grid: usize) -> Snapshot {
     if s.grid_rows.as_ref().is_none_or(|(g, _)| *g != grid) {
         s.grid_rows = grid_rows(s, grid).map(|t| (grid, t));
@@ -62,7 +81,12 @@ pub(super) fn take(s: &mut Session, grid: usize) -> Snapshot {
     let mut output = Vec::new();
     let mut neurons = Vec::new();
     let mut layers = Vec::new();
-    if let (Some(t), Some((_, rows))) = (s.trainer.as_mut(), s.grid_rows.as_ref()) {
+    if s.gpu.is_some() {
+        // Only the output grid is read back on the GPU (asynchronously, in `gpu.rs`); neuron
+        // thumbnails and parameters need synchronous reads, which the CPU backend has.
+        output = s.gpu_output.clone();
+        layers = s.gpu_layers.clone();
+    } else if let (Some(t), Some((_, rows))) = (s.trainer.as_mut(), s.grid_rows.as_ref()) {
         if let Ok(acts) = t.activations(rows) {
             let last = acts.len().saturating_sub(1);
             for (l, a) in acts.iter().enumerate() {
@@ -88,19 +112,7 @@ pub(super) fn take(s: &mut Session, grid: usize) -> Snapshot {
         }
         for i in 0..t.model().layers.len() {
             if let Ok((w, b)) = t.layer_params(i) {
-                // The engine stores W as [fan_in, units]; the diagram reads w[to][from].
-                let (fan_in, units) = w.shape().rows_cols();
-                let wd = w.data();
-                layers.push(LayerView {
-                    w: (0..units)
-                        .map(|to| {
-                            (0..fan_in)
-                                .map(|from| f64::from(wd[from * units + to]))
-                                .collect()
-                        })
-                        .collect(),
-                    b: b.data().iter().map(|&x| f64::from(x)).collect(),
-                });
+                layers.push(layer_view(w.dims(), w.data(), b.data()));
             }
         }
     }

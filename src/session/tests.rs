@@ -164,3 +164,57 @@ fn versions_never_repeat_across_rebuilds() {
         seen.push(v);
     }
 }
+
+/// Drives a session the way the app drives one on the GPU: step, then the awaited evaluation.
+fn settle(s: &mut Session) {
+    while let Some(p) = s.begin_eval() {
+        let reads = np_engine::backend::poll_once(Box::pin(p.run()));
+        let reads = reads.expect("the CPU understudy reads at once");
+        assert!(reads.checkpoint_error.is_none());
+        assert!(s.finish_eval(reads));
+    }
+}
+
+#[test]
+fn the_async_path_matches_the_synchronous_one() {
+    // The fallback handle on its CPU understudy takes the GPU code path (asynchronous reads,
+    // finish_epoch, checkpoints) with reads that complete at once.
+    let c = config("dataset=xor&networkShape=4,2&seed=7&initSeed=3");
+    let mut cpu = Session::new(&c);
+    let handle = np_wgpu::FallbackBackend::cpu_only(
+        Box::new(|| Box::new(np_engine::backend::cpu::CpuBackend::new())),
+        "cpu: test",
+    );
+    let mut gpu = Session::build(&c, Some(handle));
+    assert!(gpu.on_gpu() && gpu.eval_due());
+    settle(&mut gpu);
+    assert_eq!(gpu.latest(), cpu.latest(), "epoch 0");
+    for _ in 0..3 {
+        cpu.step_epoch();
+        gpu.step_epoch();
+        assert!(gpu.eval_due(), "an epoch's evaluation is owed");
+        assert_eq!(
+            gpu.train_for(5, 1e9, || 0.0),
+            0,
+            "no training before it is read"
+        );
+        settle(&mut gpu);
+    }
+    assert_eq!(gpu.epoch(), 3);
+    assert_eq!(gpu.latest(), cpu.latest());
+    assert_eq!(gpu.history.records(), cpu.history.records());
+    let snap = gpu.snapshot(GRID);
+    assert_eq!(
+        snap.output.len(),
+        GRID * GRID,
+        "the output grid comes from the async read"
+    );
+    assert_eq!(snap.output, cpu.snapshot(GRID).output);
+    // A reset drops the owed read's generation and evaluates afresh.
+    let stale = gpu.begin_eval();
+    assert!(stale.is_none());
+    gpu.step_batch();
+    gpu.reset();
+    settle(&mut gpu);
+    assert_eq!(gpu.epoch(), 0);
+}

@@ -9,10 +9,10 @@ let server;
 before(async () => { server = await serve(); });
 after(async () => { await server?.close(); });
 
-async function withApp(options, body) {
+async function withApp(options, body, hash = '') {
   const browser = await launch(options);
   try {
-    const { page, problems } = await openApp(browser.context, server.url);
+    const { page, problems } = await openApp(browser.context, server.url + hash);
     await body(page, problems);
   } finally {
     await browser.close();
@@ -46,5 +46,6 @@ test('with --enable-unsafe-webgpu the page reports the SwiftShader WebGPU adapte
     assert.deepEqual(problems.consoleErrors, []);
     assert.deepEqual(problems.pageErrors, []);
     assert.deepEqual(problems.offLoopback, []);
-  });
+  // The automatic rule trains the default tiny network on the CPU; ask for WebGPU explicitly.
+  }, '#backend=webgpu');
 });

@@ -1,0 +1,254 @@
+//! Evaluation on a backend that cannot read synchronously (WebGPU in the browser). The session
+//! records its reads at once (`begin_eval`, so they see exactly the weights of that moment), the
+//! app awaits them off the frame (`PendingEval::run`) and hands the values back (`finish_eval`).
+//! On the CPU none of this runs: `Session::evaluate` reads synchronously as before.
+
+use std::fmt;
+
+use np_engine::backend::ReadFuture;
+use np_engine::train::{EvalMetrics, Split, Trainer};
+use np_wgpu::FallbackBackend;
+
+use super::{LayerView, Record, Session, GRID};
+
+/// An evaluation owed: `record` adds a history point, `epoch_done` also closes the engine's epoch
+/// (`finish_epoch`: divergence, early stopping) and takes a device-loss checkpoint.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(super) struct Due {
+    pub record: bool,
+    pub epoch_done: bool,
+}
+
+impl Due {
+    pub fn merge(self, other: Due) -> Due {
+        Due {
+            record: self.record || other.record,
+            epoch_done: self.epoch_done || other.epoch_done,
+        }
+    }
+}
+
+/// Reads already submitted, not yet awaited. Owns everything it needs ('static futures), so the
+/// session stays free while they complete.
+pub struct PendingEval {
+    generation: u64,
+    due: Due,
+    loss: Option<ReadFuture>,
+    splits: [Option<ReadFuture>; 3],
+    grid: Option<ReadFuture>,
+    /// Every layer's weights and bias, `w1, b1, w2, b2, ...`, with their dims.
+    params: Vec<(Vec<usize>, ReadFuture)>,
+    backend: FallbackBackend,
+}
+
+impl fmt::Debug for PendingEval {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PendingEval")
+            .field("generation", &self.generation)
+            .field("due", &self.due)
+            .finish_non_exhaustive()
+    }
+}
+
+type Read = Option<Result<Vec<f32>, String>>;
+
+/// The values of a `PendingEval`, ready to apply.
+#[derive(Debug)]
+pub struct EvalReads {
+    generation: u64,
+    due: Due,
+    loss: Read,
+    splits: [Read; 3],
+    grid: Read,
+    params: Vec<(Vec<usize>, Read)>,
+    /// A failed checkpoint (the device-loss insurance); training goes on without it.
+    pub checkpoint_error: Option<String>,
+}
+
+async fn settle(f: Option<ReadFuture>) -> Read {
+    match f {
+        Some(f) => Some(f.await.map_err(|e| e.to_string())),
+        None => None,
+    }
+}
+
+impl PendingEval {
+    /// Awaits the reads one after another, then checkpoints once per epoch.
+    pub async fn run(self) -> EvalReads {
+        let loss = settle(self.loss).await;
+        let [a, b, c] = self.splits;
+        let splits = [settle(a).await, settle(b).await, settle(c).await];
+        let grid = settle(self.grid).await;
+        let mut params = Vec::with_capacity(self.params.len());
+        for (dims, f) in self.params {
+            params.push((dims, settle(Some(f)).await));
+        }
+        let checkpoint_error = if self.due.epoch_done {
+            self.backend.checkpoint().await.err().map(|e| e.to_string())
+        } else {
+            None
+        };
+        EvalReads {
+            generation: self.generation,
+            due: self.due,
+            loss,
+            splits,
+            grid,
+            params,
+            checkpoint_error,
+        }
+    }
+}
+
+/// Zero weights of the right shapes, drawn until the first evaluation lands.
+pub(super) fn placeholder_layers(t: &Trainer) -> Vec<LayerView> {
+    let m = &t.config().model;
+    let widths: Vec<usize> = std::iter::once(m.inputs)
+        .chain(m.hidden.iter().map(|l| l.units))
+        .chain(std::iter::once(m.outputs))
+        .collect();
+    widths
+        .windows(2)
+        .map(|w| LayerView {
+            w: vec![vec![0.0; w[0]]; w[1]],
+            b: vec![0.0; w[1]],
+        })
+        .collect()
+}
+
+const SPLITS: [Split; 3] = [Split::Train, Split::Val, Split::Test];
+
+impl Session {
+    /// Whether training runs on the GPU (through the fallback handle).
+    pub fn on_gpu(&self) -> bool {
+        self.gpu.is_some()
+    }
+
+    /// The reason training left the GPU mid-run, once it has.
+    pub fn fell_back(&self) -> Option<String> {
+        self.gpu.as_ref().and_then(FallbackBackend::fell_back)
+    }
+
+    /// Whether an evaluation is owed (the app then starts one when none is in flight).
+    pub fn eval_due(&self) -> bool {
+        self.due.is_some()
+    }
+
+    /// Submits the reads of the owed evaluation; `None` when none is owed or not on the GPU.
+    pub fn begin_eval(&mut self) -> Option<PendingEval> {
+        let backend = self.gpu.clone()?;
+        let due = self.due.take()?;
+        if self.grid_rows.as_ref().is_none_or(|(g, _)| *g != GRID) {
+            self.grid_rows = super::snapshot::grid_rows(self, GRID).map(|t| (GRID, t));
+        }
+        let t = self.trainer.as_mut()?;
+        let loss = t.read_last_loss().ok();
+        let splits = SPLITS.map(|s| {
+            let x = t.split(s);
+            if x.is_empty() {
+                return None;
+            }
+            let x = x.x.clone();
+            t.predict_async(&x).ok()
+        });
+        let grid = match self.grid_rows.as_ref() {
+            Some((_, rows)) => t.predict_async(rows).ok(),
+            None => None,
+        };
+        let params = t
+            .model()
+            .params()
+            .into_iter()
+            .filter_map(|v| {
+                let var = t.graph().var_info(v).ok()?;
+                let read = t.graph().backend().read(var.value_buffer());
+                Some((var.shape.dims().to_vec(), read))
+            })
+            .collect();
+        Some(PendingEval {
+            generation: self.generation,
+            due,
+            loss,
+            splits,
+            grid,
+            params,
+            backend,
+        })
+    }
+
+    /// Applies an evaluation's values; stale ones (from before a reset or rebuild) are dropped.
+    /// Returns whether anything changed.
+    pub fn finish_eval(&mut self, r: EvalReads) -> bool {
+        if r.generation != self.generation || self.gpu.is_none() {
+            return false;
+        }
+        let Some(t) = self.trainer.as_mut() else {
+            return false;
+        };
+        let mut failed = None;
+        let mut metrics = |i: usize, read: &Read| -> Option<EvalMetrics> {
+            match read {
+                Some(Ok(v)) => t.metrics_from_predictions(t.split(SPLITS[i]), v).ok(),
+                Some(Err(e)) => {
+                    failed = Some(e.clone());
+                    None
+                }
+                None => None,
+            }
+        };
+        let [train, val, test] = [0, 1, 2].map(|i| metrics(i, &r.splits[i]));
+        let outputs = t.config().model.outputs.max(1);
+        match &r.grid {
+            Some(Ok(v)) => {
+                self.gpu_output = v
+                    .chunks_exact(outputs)
+                    .map(|row| row.iter().map(|&x| f64::from(x)).collect())
+                    .collect();
+            }
+            Some(Err(e)) => failed = Some(e.clone()),
+            None => {}
+        }
+        let loss_finite = match &r.loss {
+            Some(Ok(v)) => v.iter().all(|x| x.is_finite()),
+            _ => true,
+        };
+        let mut params = Vec::with_capacity(r.params.len());
+        for (dims, read) in r.params {
+            match read {
+                Some(Ok(v)) => params.push((dims, v)),
+                Some(Err(e)) => failed = Some(e),
+                None => {}
+            }
+        }
+        let params_finite = params.iter().all(|(_, v)| v.iter().all(|x| x.is_finite()));
+        self.gpu_layers = params
+            .chunks_exact(2)
+            .map(|wb| super::snapshot::layer_view(&wb[0].0, &wb[0].1, &wb[1].1))
+            .collect();
+        if let Some(e) = failed {
+            self.diverged = Some(format!("Reading results from the GPU failed: {e}"));
+            self.version += 1;
+            return true;
+        }
+        if r.due.epoch_done {
+            if let Some(tr) = train.clone() {
+                if let Err(e) = t.finish_epoch(tr, val.clone()) {
+                    self.diverged = Some(format!("Training failed: {e}"));
+                }
+            }
+        }
+        let loss = |m: &Option<EvalMetrics>| m.as_ref().map(|m| f64::from(m.loss));
+        let acc = |m: &Option<EvalMetrics>| m.as_ref().and_then(|m| m.accuracy.map(f64::from));
+        let latest = Record {
+            epoch: t.epoch() as u64,
+            loss_train: loss(&train).unwrap_or(f64::NAN),
+            loss_test: loss(&test),
+            loss_val: loss(&val),
+            acc_train: acc(&train),
+            acc_test: acc(&test),
+        };
+        self.judge(latest, params_finite && loss_finite, r.due.record);
+        self.version += 1;
+        true
+    }
+}
