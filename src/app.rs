@@ -392,6 +392,12 @@ impl Component for App {
                         <h2>{ "Network" }</h2>
                         <Network config={c.clone()} snapshot={self.snapshot.clone()} on_action={on_action.clone()}
                             on_edit={link.callback(|(t, v)| Msg::Edit(t, v))} />
+                        // Thumbnails need every layer's outputs over the grid, read synchronously.
+                        if self.session.on_gpu() {
+                            <p class="hint" data-testid="gpu-thumbnails-note">
+                                { "Hidden-neuron thumbnails are available on the CPU backend." }
+                            </p>
+                        }
                     </section>
                     <section class="area area-output" data-testid="area-output" aria-label="Output">
                         <h2>{ "Output" }</h2>

@@ -19,6 +19,7 @@ const EPOCHS = 5;
  */
 const TOLERANCE = 2e-3;
 
+const context = (browser) => browser.context;
 const num = async (page, id) => Number(await page.getByTestId(id).textContent());
 
 /** Opens `hash` in a fresh page, waits for the backend, steps EPOCHS epochs; the losses seen. */
@@ -50,7 +51,8 @@ test('WebGPU training in the page matches the CPU backend', async () => {
     // The app's own first page stays unused; each run gets a fresh page (a fresh session).
     await openApp(browser.context, server.url + '#' + EXPERIMENT + '&backend=cpu');
     const gpu = await train(browser.context, '#' + EXPERIMENT + '&backend=webgpu', problems);
-    assert.match(gpu.backend, /^webgpu: /, `backend reads "${gpu.backend}"`);
+    assert.match(gpu.backend, /^webgpu: .*swiftshader/i, `backend reads "${gpu.backend}"`);
+    assert.ok(await gpu.page.getByTestId('gpu-thumbnails-note').isVisible(), 'says where thumbnails are');
     await screenshot(gpu.page, 'ui-webgpu-trained');
     const cpu = await train(browser.context, '#' + EXPERIMENT + '&backend=cpu', problems);
     assert.match(cpu.backend, /^cpu: /, `backend reads "${cpu.backend}"`);
@@ -60,6 +62,12 @@ test('WebGPU training in the page matches the CPU backend', async () => {
     assert.ok(Math.abs(gpu.before - cpu.before) <= TOLERANCE, 'same initial weights');
     assert.ok(gpu.after < gpu.before, 'training lowered the loss on WebGPU');
     assert.ok(Math.abs(gpu.after - cpu.after) <= TOLERANCE, 'WebGPU and CPU losses agree');
+    // The automatic rule keeps this tiny network on the CPU, and says why.
+    const auto = await context(browser).newPage();
+    await auto.goto(server.url + '#' + EXPERIMENT + '&backend=auto');
+    await auto.waitForFunction(() => !document.querySelector('[data-testid=backend]').textContent.includes('probing'));
+    const autoText = await auto.getByTestId('backend').textContent();
+    assert.match(autoText, /^cpu: faster than the software adapter/, `auto reads "${autoText}"`);
     assert.deepEqual(problems.pageErrors, [], 'no uncaught exceptions');
     assert.deepEqual(problems.consoleErrors, [], 'no console errors');
   } finally {
