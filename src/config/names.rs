@@ -36,6 +36,8 @@ macro_rules! named_enum {
             }
 
             /// Parses a hash value; case-insensitive, aliases accepted.
+            // Generated for every named enum; a few are never read from text.
+            #[allow(dead_code)]
             pub fn parse(text: &str) -> Option<Self> {
                 let lower = text.trim().to_ascii_lowercase();
                 $(
@@ -47,6 +49,7 @@ macro_rules! named_enum {
             }
 
             /// The accepted names, for notices ("expected one of …").
+            #[allow(dead_code)]
             pub fn names() -> String {
                 Self::ALL.iter().map(|v| v.as_str()).collect::<Vec<_>>().join(", ")
             }

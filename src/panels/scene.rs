@@ -227,12 +227,7 @@ impl Plot {
 
     /// Frame, zero lines and a few labelled ticks on both axes.
     pub fn axes(&self, scene: &mut Scene, x_label: &str, y_label: &str) {
-        let (l, t, r, b) = (
-            self.left,
-            self.top,
-            self.left + self.width,
-            self.top + self.height,
-        );
+        let (t, b) = (self.top, self.top + self.height);
         for x in ticks(self.x.0, self.x.1, 5) {
             let px = self.px(x);
             scene.line((px, t), (px, b), GRID, 1.0);

@@ -163,6 +163,9 @@ impl Session {
     }
 
     /// Back to epoch 0 with the very same initial weights and shuffle order (same seeds).
+    /// The app resets through `update(.., Impact::Reset)`, which rebuilds from the same seeds;
+    /// the tests use this in-place reset to check the two agree.
+    #[cfg(test)]
     pub fn reset(&mut self) {
         if let Some(t) = self.trainer.as_mut() {
             if let Err(e) = t.reset() {
@@ -331,10 +334,12 @@ impl Session {
         self.version += 1;
     }
 
+    #[cfg(test)]
     pub fn epoch(&self) -> u64 {
         self.latest.epoch
     }
 
+    #[cfg(test)]
     pub fn latest(&self) -> Record {
         self.latest
     }

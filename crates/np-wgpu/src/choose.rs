@@ -32,7 +32,7 @@ pub fn step_flops(layer_widths: &[usize], batch: usize) -> f64 {
 
 /// Below this many FLOPs per step the CPU wins on any adapter. The numbers behind it:
 /// - a GPU step pays a fixed round trip (one submission plus one `map_async` readback of the
-///   loss). Measured natively on lavapipe: 0.08-0.27 ms (`examples/bench.rs`, "round trip").
+///   loss). Measured natively on lavapipe: 0.08-0.27 ms (`examples/gpu_bench.rs`, "round trip").
 ///   In a browser the WebGPU round trip goes through the page's event loop; we assume about 1 ms
 ///   there (NOT measured on this machine: no GPU, and headless SwiftShader says nothing about it);
 /// - our CPU backend does 25-40 GFLOP/s natively on this VM (BENCHMARKS.md) and about

@@ -1,5 +1,5 @@
 //! Native benchmark of the wgpu backend against np-engine's CPU backend in the same process.
-//! Run: `cargo run --release -p np-wgpu --example bench` (add `-- quick` to skip 4096).
+//! Run: `cargo run --release -p np-wgpu --example gpu_bench` (add `-- quick` to skip 4096).
 //! Prints matmul GFLOP/s (256, 1024, 4096), MLP 784-64-10 training samples/s (ReLU, softmax
 //! cross-entropy, Adam, batch 128) and the time of one 100x100 decision-boundary grid through a
 //! 2-(8 x 6)-1 tanh network, each with the CPU/GPU ratio.
