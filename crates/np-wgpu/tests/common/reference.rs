@@ -1,7 +1,8 @@
 //! A plain, obviously-correct Rust backend: the reference every GPU kernel is compared with.
 //! Written from the trait's documentation and np-engine's scalar definitions (UnaryOp::apply,
 //! UpdateRule::update_scalar, rng::counter_uniform), in f64 where sums are involved. Slow on
-//! purpose: no blocking, no tricks. Swap in np-engine's CpuBackend once it lands.
+//! purpose: no blocking, no tricks. Kept beside np-engine's CpuBackend (the tests compare every
+//! kernel with both) because it shares none of the CPU backend's blocking or SIMD code.
 
 use np_engine::backend::{
     BinaryOp, MatmulDesc, ReadFuture, ReduceOp, UnaryOp, UpdateRule, XentKind,
