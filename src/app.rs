@@ -241,7 +241,7 @@ impl Component for App {
             Msg::HashChanged => {
                 let (config, notices) = hash::parse(&location_hash());
                 if config != self.state.config || !notices.is_empty() {
-                    self.act(ctx, Action::LoadHash(config, notices), false);
+                    self.act(ctx, Action::LoadHash(Box::new(config), notices), false);
                 }
             }
             Msg::TogglePlay => {

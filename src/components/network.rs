@@ -189,11 +189,16 @@ pub fn network(props: &NetworkProps) -> Html {
                     .unwrap_or_default()
             } else {
                 // Output units: probabilities become [-1, 1]; a regression value is used as is.
+                // Of two softmax units the first is p(class 0), drawn so that its class's
+                // colour (orange, the negative end) shows where it is likely.
+                let class0_unit = s.data.classes == 2 && layer.b.len() == 2 && n == 0;
                 s.output
                     .iter()
                     .map(|o| {
                         let v = o.get(n).copied().unwrap_or(0.0);
-                        if s.data.classes > 1 {
+                        if class0_unit {
+                            1.0 - 2.0 * v
+                        } else if s.data.classes > 1 {
                             2.0 * v - 1.0
                         } else {
                             v

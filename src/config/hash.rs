@@ -4,7 +4,7 @@
 
 use super::{
     Activation, BackendChoice, Config, Dataset, Feature, Init, Loss, Notice, Optimizer, Problem,
-    Regularization, MAX_BATCH, MAX_LAYERS, MAX_NEURONS,
+    Regularization, TwoClassOutput, MAX_BATCH, MAX_LAYERS, MAX_NEURONS,
 };
 
 /// Controls a lesson may hide with `<name>_hide=true`: TensorFlow Playground's names first, then
@@ -117,6 +117,10 @@ pub fn print(c: &Config) -> String {
         put("activations", join(c.activations.iter()));
     }
     put("init", c.init.to_string());
+    if !c.inits.is_empty() {
+        put("inits", join(c.inits.iter()));
+    }
+    put("twoClassOutput", c.two_class_output.to_string());
     put("dropout", c.dropout.to_string());
     put("percValData", c.perc_val_data.to_string());
     if let Some(n) = c.samples {
@@ -173,6 +177,9 @@ struct Parser {
     activations: Option<Vec<Activation>>,
     /// Positions in `activations` that failed to parse.
     activations_fallbacks: Vec<usize>,
+    inits: Option<Vec<Init>>,
+    /// Positions in `inits` that failed to parse.
+    inits_fallbacks: Vec<usize>,
 }
 
 impl Parser {
@@ -254,6 +261,14 @@ impl Parser {
                 )
             }
             "initZero" => self.init_zero = self.boolean(key, value, false),
+            "inits" => self.inits(value),
+            "twoClassOutput" => {
+                let names = TwoClassOutput::names();
+                let fallback = Some(d.two_class_output.as_str());
+                if let Some(o) = self.named(key, value, TwoClassOutput::parse, names, fallback) {
+                    self.config.two_class_output = o;
+                }
+            }
             "learningRate" => {
                 self.config.learning_rate =
                     self.float(key, value, 1e-6, 10.0, false, d.learning_rate)
@@ -516,6 +531,26 @@ impl Parser {
         self.activations = Some(list);
     }
 
+    fn inits(&mut self, value: &str) {
+        let mut list = Vec::new();
+        for item in value.split(',').filter(|s| !s.trim().is_empty()) {
+            match Init::parse(item) {
+                Some(i) => list.push(i),
+                None => {
+                    let names = Init::names();
+                    self.warn(
+                        "inits",
+                        format!("unknown initialization `{item}` (expected one of: {names}); that layer uses `init`"),
+                    );
+                    // Replaced by the shared `init` in `finish`, once that is known.
+                    self.inits_fallbacks.push(list.len());
+                    list.push(Config::default().init);
+                }
+            }
+        }
+        self.inits = Some(list);
+    }
+
     fn finish(mut self) -> (Config, Vec<Notice>) {
         let c = &mut self.config;
         // Problem: explicit wins; a regression set under `dataset` implies regression.
@@ -568,6 +603,32 @@ impl Parser {
                 list.resize(layers, c.activation);
             }
             c.activations = list;
+        }
+        if let Some(mut list) = self.inits.take() {
+            for &i in &self.inits_fallbacks {
+                if let Some(slot) = list.get_mut(i) {
+                    *slot = c.init;
+                }
+            }
+            // One per hidden layer, then the output layer.
+            let layers = c.network_shape.len() + 1;
+            if list.len() > layers {
+                self.notices.push(Notice::new(
+                    "inits",
+                    format!(
+                        "{} initializations for {layers} weight layers (hidden layers, then the output layer); extra ones ignored",
+                        list.len()
+                    ),
+                ));
+                list.truncate(layers);
+            }
+            if !list.is_empty() {
+                list.resize(layers, c.init);
+            }
+            if list.iter().all(|&i| i == c.init) {
+                list.clear();
+            }
+            c.inits = list;
         }
         (self.config, self.notices)
     }

@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 
 pub use names::{
     Activation, BackendChoice, Dataset, Feature, Init, Loss, Optimizer, Problem, Regularization,
+    TwoClassOutput,
 };
 pub use notice::Notice;
 
@@ -63,6 +64,12 @@ pub struct Config {
     /// Weight initialization. Hash key `init`; TensorFlow Playground's `initZero=true` means
     /// `zeros`.
     pub init: Init,
+    /// Per-weight-layer initializations overriding `init`: one per hidden layer, then the
+    /// output layer; empty when not used. Hash key `inits` (comma list).
+    pub inits: Vec<Init>,
+    /// Output units of a two-class problem (one sigmoid or two softmax). Hash key
+    /// `twoClassOutput`.
+    pub two_class_output: TwoClassOutput,
     /// Step size; changes apply live. Hash key `learningRate`.
     pub learning_rate: f64,
     /// Update rule. Hash key `optimizer`.
@@ -118,6 +125,8 @@ impl Default for Config {
             activation: Activation::Tanh,
             activations: Vec::new(),
             init: Init::Tfp,
+            inits: Vec::new(),
+            two_class_output: TwoClassOutput::Sigmoid,
             learning_rate: 0.03,
             optimizer: Optimizer::Sgd,
             momentum: 0.9,
@@ -159,6 +168,12 @@ impl Config {
             .get(layer)
             .copied()
             .unwrap_or(self.activation)
+    }
+
+    /// The initialization of weight layer `layer` (hidden layers first, then the output layer
+    /// at index `network_shape.len()`).
+    pub fn layer_init(&self, layer: usize) -> Init {
+        self.inits.get(layer).copied().unwrap_or(self.init)
     }
 
     /// The loss actually used.

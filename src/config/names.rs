@@ -207,8 +207,21 @@ named_enum! {
         He = "he",
         /// Normal times 0.01 (course section 6's make_classification network).
         Small = "small",
+        /// N(0, 1) whatever the layer's size: the naive start the course warns about.
+        Normal = "normal",
+        /// LeCun: normal with std 1/sqrt(fan-in), the course's table for sigmoid layers.
+        Lecun = "lecun",
         /// All zeros (TensorFlow Playground's initZero).
         Zeros = "zeros" | "zero",
+    }
+}
+
+named_enum! {
+    /// The output layer of a two-class problem: TensorFlow Playground's single sigmoid unit
+    /// (p of class 1), or two softmax units as in the course's 2-3-2 circles network.
+    TwoClassOutput default Sigmoid {
+        Sigmoid = "sigmoid",
+        Softmax = "softmax",
     }
 }
 

@@ -40,6 +40,18 @@ fn everything_changed_round_trips() {
             Activation::Relu,
         ],
         init: Init::He,
+        inits: vec![
+            Init::Normal,
+            Init::Lecun,
+            Init::He,
+            Init::Glorot,
+            Init::Small,
+            Init::Zeros,
+            Init::Tfp,
+            Init::He,
+            Init::Glorot,
+        ],
+        two_class_output: TwoClassOutput::Softmax,
         learning_rate: 0.00001,
         optimizer: Optimizer::Nesterov,
         momentum: 0.5,
@@ -351,4 +363,43 @@ fn cos_features_are_refused_with_a_notice() {
     assert!(!c.features.contains(&Feature::CosX));
     assert_eq!(notices.len(), 1);
     assert_eq!(notices[0].key, "cosX");
+}
+
+#[test]
+fn per_layer_inits_and_two_class_output() {
+    // The course's 2-3-2 circles network: sigmoid hidden units, two softmax outputs, and a
+    // layer-by-layer initialization.
+    let (c, notices) = parse(
+        "networkShape=3&activation=sigmoid&twoClassOutput=softmax&init=glorot&inits=lecun,bogus",
+    );
+    assert_eq!(c.two_class_output, TwoClassOutput::Softmax);
+    assert_eq!(c.inits, vec![Init::Lecun, Init::Glorot]);
+    assert_eq!(c.layer_init(0), Init::Lecun);
+    assert_eq!(
+        c.layer_init(1),
+        Init::Glorot,
+        "the unknown name falls back to init"
+    );
+    assert_eq!(notices.len(), 1);
+    assert_eq!(notices[0].key, "inits");
+    assert!(
+        notices[0].message.contains("bogus"),
+        "{}",
+        notices[0].message
+    );
+
+    // Too many: one per hidden layer plus the output layer, the rest ignored with a notice.
+    let (c, notices) = parse("networkShape=4&inits=he,he,he,he");
+    assert_eq!(c.inits, vec![Init::He, Init::He]);
+    assert!(notices
+        .iter()
+        .any(|n| n.key == "inits" && n.message.contains("2 weight layers")));
+
+    // A list equal to the shared init is no override at all.
+    let (c, _) = parse("networkShape=4&init=he&inits=he");
+    assert!(c.inits.is_empty());
+
+    let (c, notices) = parse("twoClassOutput=three");
+    assert_eq!(c.two_class_output, TwoClassOutput::Sigmoid);
+    assert_eq!(notices[0].key, "twoClassOutput");
 }

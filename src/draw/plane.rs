@@ -21,7 +21,8 @@ pub struct Palette {
 pub fn output_color(out: &[f64], p: Palette) -> Rgb {
     match (p.classes, out) {
         (1, [v, ..]) => colors::diverging(if p.discretize { v.signum() } else { *v }),
-        (2, [prob, ..]) => {
+        // One sigmoid unit gives p(class 1); two softmax units give [p0, p1].
+        (2, [prob] | [_, prob]) => {
             let t = 2.0 * prob - 1.0;
             colors::diverging(if p.discretize { t.signum() } else { t })
         }
@@ -268,6 +269,17 @@ mod tests {
             at(&img, 10, 5, 9),
             colors::mix(colors::WHITE, colors::ORANGE, 0.8)
         );
+    }
+
+    #[test]
+    fn two_softmax_units_colour_like_one_sigmoid_unit() {
+        let p = Palette {
+            classes: 2,
+            discretize: false,
+        };
+        for p1 in [0.0, 0.2, 0.5, 0.9, 1.0] {
+            assert_eq!(output_color(&[1.0 - p1, p1], p), output_color(&[p1], p));
+        }
     }
 
     #[test]

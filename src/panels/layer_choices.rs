@@ -1,10 +1,12 @@
-//! Per-hidden-layer activation pickers, so the course's comparisons (sigmoid against ReLU in
-//! depth) can be set up layer by layer. They dispatch the reducer's existing actions.
+//! Per-layer choices: each hidden layer's activation and every weight layer's initialization,
+//! and, for two classes, one sigmoid or two softmax output units. They set up the course's
+//! comparisons (sigmoid against ReLU in depth; naive, Glorot and He starts; the 2-3-2 softmax
+//! circles network) layer by layer, through the reducer's actions.
 
 use yew::prelude::*;
 
 use super::hidden::select_value;
-use crate::config::{Activation, Config};
+use crate::config::{Activation, Config, Init, Problem, TwoClassOutput};
 use crate::state::Action;
 
 #[derive(Properties, PartialEq)]
@@ -13,34 +15,93 @@ pub struct LayerChoicesProps {
     pub on_action: Callback<Action>,
 }
 
+/// A `<select>` (test id, accessible label) over `options` that emits `action(choice)`.
+fn picker<T: Copy + PartialEq + 'static>(
+    (testid, label): (String, String),
+    options: &'static [T],
+    name: fn(T) -> &'static str,
+    current: T,
+    parse: fn(&str) -> Option<T>,
+    action: impl Fn(T) -> Action + 'static,
+    on_action: &Callback<Action>,
+) -> Html {
+    let on_action = on_action.clone();
+    let onchange = Callback::from(move |e: Event| {
+        if let Some(v) = select_value(&e).as_deref().and_then(parse) {
+            on_action.emit(action(v));
+        }
+    });
+    html! {
+        <select data-testid={testid} aria-label={label} {onchange}>
+            { for options.iter().map(|&o| html! {
+                <option value={name(o)} selected={o == current}>{ name(o) }</option>
+            }) }
+        </select>
+    }
+}
+
 #[function_component(LayerChoices)]
 pub fn layer_choices(props: &LayerChoicesProps) -> Html {
     let c = &props.config;
-    if c.network_shape.is_empty() {
-        return html! {};
-    }
+    let hidden = c.network_shape.len();
+    let init_picker = |l: usize, what: &str| {
+        picker(
+            (
+                format!("layer-init-{l}"),
+                format!("Initialization of the {what}"),
+            ),
+            Init::ALL,
+            Init::as_str,
+            c.layer_init(l),
+            Init::parse,
+            move |i| Action::SetLayerInit(l, i),
+            &props.on_action,
+        )
+    };
+    let two_classes = c.problem == Problem::Classification && c.active_dataset().classes() == 2;
+    let output_units = match (c.problem, two_classes, c.two_class_output) {
+        (Problem::Regression, ..) => "1 linear unit".to_string(),
+        (_, true, TwoClassOutput::Sigmoid) => "1 sigmoid unit".to_string(),
+        (_, true, TwoClassOutput::Softmax) => "2 softmax units".to_string(),
+        _ => format!("{} softmax units", c.active_dataset().classes()),
+    };
     html! {
         <fieldset class="np-layer-choices" data-testid="layer-choices">
-            <legend>{ "Activation per hidden layer" }</legend>
-            { for (0..c.network_shape.len()).map(|l| {
-                let on_action = props.on_action.clone();
-                let onchange = Callback::from(move |e: Event| {
-                    if let Some(a) = select_value(&e).as_deref().and_then(Activation::parse) {
-                        on_action.emit(Action::SetLayerActivation(l, a));
-                    }
-                });
-                let current = c.layer_activation(l);
+            <legend>{ "Per layer: activation and initialization" }</legend>
+            { for (0..hidden).map(|l| {
+                let what = format!("hidden layer {}", l + 1);
                 html! {
-                    <label>{ format!("hidden {} ", l + 1) }
-                        <select data-testid={format!("layer-activation-{l}")} {onchange}
-                            aria-label={format!("Activation of hidden layer {}", l + 1)}>
-                            { for Activation::ALL.iter().map(|a| html! {
-                                <option value={a.as_str()} selected={*a == current}>{ a.as_str() }</option>
-                            }) }
-                        </select>
-                    </label>
+                    <span class="np-layer-choice">
+                        <span class="np-layer-name">{ format!("hidden {}", l + 1) }</span>
+                        { picker(
+                            (format!("layer-activation-{l}"), format!("Activation of {what}")),
+                            Activation::ALL,
+                            Activation::as_str,
+                            c.layer_activation(l),
+                            Activation::parse,
+                            move |a| Action::SetLayerActivation(l, a),
+                            &props.on_action,
+                        ) }
+                        { init_picker(l, &what) }
+                    </span>
                 }
             }) }
+            <span class="np-layer-choice">
+                <span class="np-layer-name">{ "output" }</span>
+                if two_classes {
+                    { picker(
+                        ("two-class-output".into(), "Output units for two classes".into()),
+                        TwoClassOutput::ALL,
+                        TwoClassOutput::as_str,
+                        c.two_class_output,
+                        TwoClassOutput::parse,
+                        Action::SetTwoClassOutput,
+                        &props.on_action,
+                    ) }
+                }
+                { init_picker(hidden, "output layer") }
+                <span class="np-layer-units" data-testid="output-units">{ output_units }</span>
+            </span>
         </fieldset>
     }
 }

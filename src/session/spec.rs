@@ -3,12 +3,12 @@
 
 use np_engine::backend::UpdateRule;
 use np_engine::nn::{
-    Activation as EAct, Init as EInit, LayerSpec, Loss as ELoss, ModelSpec, OutputUnit,
+    Activation as EAct, Init as EInit, LayerInit, LayerSpec, Loss as ELoss, ModelSpec, OutputUnit,
     Regularization as EReg,
 };
 use np_engine::train::TrainConfig;
 
-use crate::config::{Activation, Config, Init, Loss, Optimizer, Regularization};
+use crate::config::{Activation, Config, Init, Loss, Optimizer, Regularization, TwoClassOutput};
 
 fn activation(a: Activation) -> EAct {
     match a {
@@ -19,6 +19,21 @@ fn activation(a: Activation) -> EAct {
         Activation::LeakyRelu => EAct::LeakyRelu { alpha: 0.01 },
         Activation::Elu => EAct::Elu { alpha: 1.0 },
     }
+}
+
+/// The engine's weight initializer and bias start for one of the config's initializations.
+fn layer_init(i: Init) -> LayerInit {
+    let (weights, bias) = match i {
+        // TensorFlow Playground: weights uniform in [-0.5, 0.5], biases 0.1.
+        Init::Tfp => (EInit::Uniform { a: 0.5 }, 0.1),
+        Init::Glorot => (EInit::GlorotUniform, 0.0),
+        Init::He => (EInit::HeNormal, 0.0),
+        Init::Small => (EInit::SmallNormal, 0.0),
+        Init::Normal => (EInit::Normal { std: 1.0 }, 0.0),
+        Init::Lecun => (EInit::LeCunNormal, 0.0),
+        Init::Zeros => (EInit::Zeros, 0.0),
+    };
+    LayerInit { weights, bias }
 }
 
 /// The update rule for the config's optimizer at its learning rate and momentum.
@@ -62,23 +77,28 @@ pub fn update_rule(c: &Config) -> UpdateRule {
 
 /// The training description for `inputs` features and `classes` classes (1 = regression).
 pub fn train_config(c: &Config, inputs: usize, classes: usize) -> TrainConfig {
-    let (outputs, output) = match classes {
-        0 | 1 => (1, OutputUnit::Linear),
-        2 => (1, OutputUnit::Sigmoid),
-        k => (k, OutputUnit::Softmax),
+    let (outputs, output) = match (classes, c.two_class_output) {
+        (0 | 1, _) => (1, OutputUnit::Linear),
+        (2, TwoClassOutput::Sigmoid) => (1, OutputUnit::Sigmoid),
+        (k, _) => (k, OutputUnit::Softmax),
     };
-    let loss = match (classes, c.effective_loss()) {
-        (0 | 1, _) | (_, Loss::Mse) => ELoss::Mse,
-        (2, Loss::CrossEntropy) => ELoss::BinaryCrossEntropy,
+    let loss = match (outputs, c.effective_loss()) {
+        (_, Loss::Mse) => ELoss::Mse,
+        (1, Loss::CrossEntropy) if classes == 2 => ELoss::BinaryCrossEntropy,
+        (1, Loss::CrossEntropy) => ELoss::Mse,
         (_, Loss::CrossEntropy) => ELoss::CategoricalCrossEntropy,
     };
-    let (init, bias_init) = match c.init {
-        // TensorFlow Playground: weights uniform in [-0.5, 0.5], biases 0.1.
-        Init::Tfp => (EInit::Uniform { a: 0.5 }, 0.1),
-        Init::Glorot => (EInit::GlorotUniform, 0.0),
-        Init::He => (EInit::HeNormal, 0.0),
-        Init::Small => (EInit::SmallNormal, 0.0),
-        Init::Zeros => (EInit::Zeros, 0.0),
+    let LayerInit {
+        weights: init,
+        bias: bias_init,
+    } = layer_init(c.init);
+    let layers = c.network_shape.len() + 1;
+    let layer_inits = if c.inits.is_empty() {
+        Vec::new()
+    } else {
+        (0..layers)
+            .map(|l| Some(layer_init(c.layer_init(l))))
+            .collect()
     };
     let rate = c.regularization_rate as f32;
     let regularization = match c.regularization {
@@ -104,6 +124,7 @@ pub fn train_config(c: &Config, inputs: usize, classes: usize) -> TrainConfig {
             output,
             init,
             bias_init,
+            layer_inits,
         },
         optimizer: update_rule(c),
         loss,

@@ -218,3 +218,37 @@ fn the_async_path_matches_the_synchronous_one() {
     settle(&mut gpu);
     assert_eq!(gpu.epoch(), 0);
 }
+
+#[test]
+fn two_softmax_units_make_the_course_2_3_2_network() {
+    // Course section 6: rings, 3 sigmoid hidden units, softmax output: 17 parameters.
+    let c = config("dataset=rings&networkShape=3&activation=sigmoid&twoClassOutput=softmax&optimizer=adam&learningRate=0.03&batchSize=20");
+    let mut s = Session::new(&c);
+    let snap = s.snapshot(4);
+    let params: usize = snap
+        .layers
+        .iter()
+        .map(|l| l.b.len() * (1 + l.w.first().map_or(0, Vec::len)))
+        .sum();
+    assert_eq!(params, 17);
+    assert_eq!(snap.layers.last().map(|l| l.b.len()), Some(2));
+    for cell in &snap.output {
+        assert_eq!(cell.len(), 2);
+        assert!((cell[0] + cell[1] - 1.0).abs() < 1e-5, "{cell:?}");
+    }
+    for _ in 0..150 {
+        s.step_epoch();
+    }
+    let end = s.latest();
+    assert!(end.acc_train.unwrap_or(0.0) > 0.95, "{end:?}");
+}
+
+#[test]
+fn a_layer_initializer_reaches_the_network() {
+    let c = config("networkShape=4,2&init=glorot&inits=zeros,glorot,normal");
+    let s = Session::new(&c).snapshot(4);
+    assert!(s.layers[0].w.iter().flatten().all(|&w| w == 0.0));
+    let glorot = (6.0f64 / 6.0).sqrt();
+    assert!(s.layers[1].w.iter().flatten().all(|w| w.abs() <= glorot));
+    assert!(s.layers[2].w.iter().flatten().any(|&w| w != 0.0));
+}

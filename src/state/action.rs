@@ -3,7 +3,7 @@
 use super::{AppState, Impact};
 use crate::config::{
     Activation, BackendChoice, Config, Dataset, Feature, Init, Loss, Notice, Optimizer, Problem,
-    Regularization, MAX_BATCH, MAX_LAYERS, MAX_NEURONS,
+    Regularization, TwoClassOutput, MAX_BATCH, MAX_LAYERS, MAX_NEURONS,
 };
 
 /// One user intent. Values arriving from inputs are already parsed; the reducer clamps them to
@@ -11,7 +11,7 @@ use crate::config::{
 #[derive(Debug, Clone, PartialEq)]
 pub enum Action {
     /// Replace the whole state from a URL hash (page load, back/forward, preset).
-    LoadHash(Config, Vec<Notice>),
+    LoadHash(Box<Config>, Vec<Notice>),
     /// Hide the notices.
     DismissNotices,
     SetProblem(Problem),
@@ -36,8 +36,12 @@ pub enum Action {
     SetActivation(Activation),
     /// Override the activation of hidden layer `usize`.
     SetLayerActivation(usize, Activation),
+    /// The initialization of every layer (clears per-layer choices).
     SetInit(Init),
+    /// Override the initialization of weight layer `usize` (the output layer is the last).
+    SetLayerInit(usize, Init),
     SetInitSeed(u64),
+    SetTwoClassOutput(TwoClassOutput),
     SetLearningRate(f64),
     SetOptimizer(Optimizer),
     SetMomentum(f64),
@@ -60,7 +64,7 @@ impl Action {
         let c = &mut state.config;
         match self.clone() {
             Action::LoadHash(config, notices) => {
-                *c = config;
+                *c = *config;
                 state.notices = notices;
                 return Impact::Rebuild;
             }
@@ -99,11 +103,20 @@ impl Action {
                     if !c.activations.is_empty() {
                         c.activations.push(c.activation);
                     }
+                    if !c.inits.is_empty() {
+                        // The new hidden layer goes before the output layer's entry.
+                        c.inits.insert(c.network_shape.len() - 1, c.init);
+                    }
                 }
             }
             Action::RemoveLayer => {
-                c.network_shape.pop();
+                if c.network_shape.pop().is_some() && c.inits.len() >= 2 {
+                    c.inits.remove(c.inits.len() - 2);
+                }
                 c.activations.truncate(c.network_shape.len());
+                if c.inits.iter().all(|&x| x == c.init) {
+                    c.inits.clear();
+                }
             }
             Action::AddNeuron(l) => {
                 if let Some(n) = c.network_shape.get_mut(l) {
@@ -132,7 +145,23 @@ impl Action {
                     }
                 }
             }
-            Action::SetInit(i) => c.init = i,
+            Action::SetInit(i) => {
+                c.init = i;
+                c.inits.clear();
+            }
+            Action::SetLayerInit(l, i) => {
+                let layers = c.network_shape.len() + 1;
+                if l < layers {
+                    if c.inits.is_empty() {
+                        c.inits = vec![c.init; layers];
+                    }
+                    c.inits[l] = i;
+                    if c.inits.iter().all(|&x| x == c.init) {
+                        c.inits.clear();
+                    }
+                }
+            }
+            Action::SetTwoClassOutput(o) => c.two_class_output = o,
             Action::SetInitSeed(s) => c.init_seed = s,
             Action::SetLearningRate(lr) => {
                 if lr.is_finite() && lr > 0.0 {

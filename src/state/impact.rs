@@ -34,7 +34,8 @@ impl Impact {
             || old.network_shape != new.network_shape
             || (0..new.network_shape.len())
                 .any(|l| old.layer_activation(l) != new.layer_activation(l))
-            || old.init != new.init
+            || (0..=new.network_shape.len()).any(|l| old.layer_init(l) != new.layer_init(l))
+            || old.two_class_output != new.two_class_output
             || old.init_seed != new.init_seed
             || old.optimizer != new.optimizer
             || old.effective_loss() != new.effective_loss()

@@ -1,7 +1,9 @@
 //! The reducer: actions change the config within limits and report what the session must do.
 
 use super::*;
-use crate::config::{hash, Activation, Dataset, Feature, Problem, MAX_LAYERS, MAX_NEURONS};
+use crate::config::{
+    hash, Activation, Dataset, Feature, Init, Problem, TwoClassOutput, MAX_LAYERS, MAX_NEURONS,
+};
 
 fn run(actions: &[Action]) -> AppState {
     actions
@@ -61,6 +63,36 @@ fn per_layer_activation_and_shared_activation() {
 }
 
 #[test]
+fn per_layer_init_follows_the_layers_and_resets() {
+    // Default network 4,2: weight layers hidden 1, hidden 2, output.
+    let s = run(&[Action::SetLayerInit(2, Init::Zeros)]);
+    assert_eq!(s.config.inits, vec![Init::Tfp, Init::Tfp, Init::Zeros]);
+    assert_eq!(s.impact, Impact::Reset);
+    // A new hidden layer slots in before the output layer's entry, and leaves it with it.
+    let s = s.apply(Action::AddLayer);
+    assert_eq!(
+        s.config.inits,
+        vec![Init::Tfp, Init::Tfp, Init::Tfp, Init::Zeros]
+    );
+    assert_eq!(s.config.layer_init(3), Init::Zeros);
+    let s = s.apply(Action::RemoveLayer).apply(Action::RemoveLayer);
+    assert_eq!(s.config.inits, vec![Init::Tfp, Init::Zeros]);
+    // Out of range is ignored; the shared choice clears the overrides.
+    let s = s.apply(Action::SetLayerInit(7, Init::He));
+    assert_eq!(s.config.inits.len(), 2);
+    let s = s.apply(Action::SetInit(Init::He));
+    assert!(s.config.inits.is_empty());
+    assert_eq!(s.config.layer_init(1), Init::He);
+    // Setting every layer back to the shared choice leaves no overrides.
+    let s = s
+        .apply(Action::SetLayerInit(0, Init::Lecun))
+        .apply(Action::SetLayerInit(0, Init::He));
+    assert!(s.config.inits.is_empty());
+    let s = s.apply(Action::SetTwoClassOutput(TwoClassOutput::Softmax));
+    assert_eq!(s.impact, Impact::Reset);
+}
+
+#[test]
 fn datasets_switch_problem() {
     let s = run(&[Action::SetDataset(Dataset::Func1d)]);
     assert_eq!(s.config.problem, Problem::Regression);
@@ -102,7 +134,7 @@ fn every_state_prints_a_clean_hash() {
 #[test]
 fn load_hash_replaces_config_and_notices() {
     let (c, n) = hash::parse("learningRate=oops&dataset=xor");
-    let s = AppState::default().apply(Action::LoadHash(c, n));
+    let s = AppState::default().apply(Action::LoadHash(Box::new(c), n));
     assert_eq!(s.config.dataset, Dataset::Xor);
     assert_eq!(s.notices.len(), 1);
     assert_eq!(s.impact, Impact::Rebuild);

@@ -90,6 +90,7 @@ fn linear_regression_ends_near_w_0_2_b_1() {
         output: OutputUnit::Linear,
         init: Init::Zeros,
         bias_init: 0.0,
+        layer_inits: Vec::new(),
     };
     let mut t = Trainer::new(
         config(spec, UpdateRule::sgd(0.001), Loss::SumSquares, 0),
@@ -122,6 +123,7 @@ fn logistic_toy_loss_falls_every_epoch() {
         output: OutputUnit::Sigmoid,
         init: Init::Uniform { a: 1.0 },
         bias_init: 0.0,
+        layer_inits: Vec::new(),
     };
     let mut t = Trainer::new(
         config(spec, UpdateRule::sgd(1.0), Loss::BinaryCrossEntropy, 0),
@@ -308,6 +310,7 @@ fn penalties_shrink_weights_but_not_biases() {
         output: OutputUnit::Linear,
         init: Init::Constant { value: 1.0 },
         bias_init: 0.0,
+        layer_inits: Vec::new(),
     };
     let mut cfg = config(spec, UpdateRule::sgd(0.1), Loss::Mse, 0);
     cfg.regularization = Regularization { l1: 0.0, l2: 1.0 };

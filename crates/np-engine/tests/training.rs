@@ -263,6 +263,7 @@ fn specs_configs_and_states_are_plain_serde_data() {
         output: OutputUnit::Softmax,
         init: Init::Constant { value: 0.5 },
         bias_init: 0.0,
+        layer_inits: Vec::new(),
     };
     let json = serde_json::to_string(&spec).unwrap();
     assert_eq!(serde_json::from_str::<ModelSpec>(&json).unwrap(), spec);

@@ -7,5 +7,5 @@ mod summary;
 
 pub use loss::{Loss, Regularization};
 pub use model::{release_all, Dense, Sequential};
-pub use spec::{Activation, Init, LayerSpec, ModelSpec, OutputUnit};
+pub use spec::{Activation, Init, LayerInit, LayerSpec, ModelSpec, OutputUnit};
 pub use summary::{Summary, SummaryRow};

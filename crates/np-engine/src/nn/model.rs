@@ -68,10 +68,11 @@ impl Sequential {
     /// Draw fresh initial weights; the same seed always gives the same weights.
     pub fn reinit(&self, g: &mut Graph, init_seed: u64) -> Result<()> {
         let mut rng = Rng::new(init_seed);
-        for l in &self.layers {
-            let w = self.spec.init.sample(l.fan_in, l.units, &mut rng);
+        for (i, l) in self.layers.iter().enumerate() {
+            let init = self.spec.init_of(i);
+            let w = init.weights.sample(l.fan_in, l.units, &mut rng);
             g.set_var(l.w, &Tensor::new(w, &[l.fan_in, l.units])?)?;
-            g.set_var(l.b, &Tensor::full(&[l.units], self.spec.bias_init)?)?;
+            g.set_var(l.b, &Tensor::full(&[l.units], init.bias)?)?;
         }
         Ok(())
     }

@@ -89,6 +89,13 @@ pub enum Init {
     HeUniform,
     /// `N(0, 1) * 0.01`, the course's small random start.
     SmallNormal,
+    /// Normal with a fixed std whatever the layer's size: `N(0, 1)` is the naive start that
+    /// saturates sigmoid layers and makes deep nets explode or vanish.
+    Normal {
+        std: f32,
+    },
+    /// Normal with std `1 / sqrt(fan_in)` (LeCun; the course's table for sigmoid layers).
+    LeCunNormal,
     Zeros,
     Constant {
         value: f32,
@@ -109,6 +116,8 @@ impl Init {
             Init::HeNormal => nor(rng, (2.0 / fi).sqrt()),
             Init::HeUniform => uni(rng, (6.0 / fi).sqrt()),
             Init::SmallNormal => nor(rng, 0.01),
+            Init::Normal { std } => nor(rng, f64::from(std)),
+            Init::LeCunNormal => nor(rng, (1.0 / fi).sqrt()),
             Init::Zeros => vec![0.0; n],
             Init::Constant { value } => vec![value; n],
         }
@@ -125,6 +134,14 @@ pub struct LayerSpec {
     pub dropout: f32,
 }
 
+/// One weight layer's own start, overriding the model's `init` and `bias_init` (the course
+/// compares initializers layer by layer).
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct LayerInit {
+    pub weights: Init,
+    pub bias: f32,
+}
+
 /// A sequential dense network: `inputs -> hidden... -> outputs`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ModelSpec {
@@ -136,6 +153,10 @@ pub struct ModelSpec {
     /// Every bias starts here (0 in Keras and the course).
     #[serde(default)]
     pub bias_init: f32,
+    /// Per weight layer (hidden layers in order, then the output layer): `Some` overrides
+    /// `init` and `bias_init` for that layer; missing entries use them.
+    #[serde(default)]
+    pub layer_inits: Vec<Option<LayerInit>>,
 }
 
 impl ModelSpec {
@@ -162,7 +183,20 @@ impl ModelSpec {
             output,
             init,
             bias_init: 0.0,
+            layer_inits: Vec::new(),
         }
+    }
+    /// The initialization of weight layer `layer` (0 = first hidden layer; `hidden.len()` = the
+    /// output layer).
+    pub fn init_of(&self, layer: usize) -> LayerInit {
+        self.layer_inits
+            .get(layer)
+            .copied()
+            .flatten()
+            .unwrap_or(LayerInit {
+                weights: self.init,
+                bias: self.bias_init,
+            })
     }
     /// Layer widths including input and output: `[inputs, hidden..., outputs]`.
     pub fn widths(&self) -> Vec<usize> {
@@ -177,6 +211,13 @@ impl ModelSpec {
             return Err(EngineError::InvalidConfig(
                 "every layer needs at least one unit".into(),
             ));
+        }
+        if self.layer_inits.len() > self.hidden.len() + 1 {
+            return Err(EngineError::InvalidConfig(format!(
+                "{} layer initializers for {} weight layers",
+                self.layer_inits.len(),
+                self.hidden.len() + 1
+            )));
         }
         if self.hidden.iter().any(|l| !(0.0..1.0).contains(&l.dropout)) {
             return Err(EngineError::InvalidConfig(
