@@ -147,6 +147,7 @@ impl From<Activation> for Curve {
             Activation::Elu => Curve::Elu {
                 alpha: DEFAULT_ELU_ALPHA,
             },
+            Activation::Step => Curve::Step,
         }
     }
 }

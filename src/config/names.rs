@@ -153,6 +153,9 @@ named_enum! {
         Linear = "linear",
         LeakyRelu = "leakyrelu" | "leaky-relu" | "leaky_relu",
         Elu = "elu",
+        /// McCulloch-Pitts: 1 above zero, else 0. Its gradient is zero, so the layers before it
+        /// never learn: the reason smooth activations replaced it.
+        Step = "step",
     }
 }
 

@@ -18,6 +18,7 @@ fn activation(a: Activation) -> EAct {
         Activation::Linear => EAct::Linear,
         Activation::LeakyRelu => EAct::LeakyRelu { alpha: 0.01 },
         Activation::Elu => EAct::Elu { alpha: 1.0 },
+        Activation::Step => EAct::Step,
     }
 }
 

@@ -252,3 +252,19 @@ fn a_layer_initializer_reaches_the_network() {
     assert!(s.layers[1].w.iter().flatten().all(|w| w.abs() <= glorot));
     assert!(s.layers[2].w.iter().flatten().any(|&w| w != 0.0));
 }
+
+#[test]
+fn a_step_layer_passes_no_gradient_back() {
+    let c = config("dataset=xor&networkShape=4&activation=step&learningRate=0.3");
+    let mut s = Session::new(&c);
+    let before = s.snapshot(4).layers;
+    for _ in 0..3 {
+        s.step_epoch();
+    }
+    let after = s.snapshot(4).layers;
+    assert_eq!(
+        after[0], before[0],
+        "the layer before the step never learns"
+    );
+    assert_ne!(after[1], before[1], "the output layer does");
+}
