@@ -120,6 +120,10 @@ impl Session {
                         t.set_optimizer(spec::update_rule(config));
                     }
                     t.set_lr(config.learning_rate as f32);
+                    t.set_regularization(spec::regularization(config));
+                    t.set_batch_size(config.batch_size as usize);
+                    // The reducer clamps dropout below 1, which is all the engine refuses.
+                    let _ = t.set_dropout(config.dropout as f32);
                 }
                 self.config = config.clone();
             }

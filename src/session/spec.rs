@@ -37,6 +37,16 @@ fn layer_init(i: Init) -> LayerInit {
     LayerInit { weights, bias }
 }
 
+/// The engine's weight penalty for the config's choice and rate.
+pub fn regularization(c: &Config) -> EReg {
+    let rate = c.regularization_rate as f32;
+    match c.regularization {
+        Regularization::None => EReg::default(),
+        Regularization::L1 => EReg { l1: rate, l2: 0.0 },
+        Regularization::L2 => EReg { l1: 0.0, l2: rate },
+    }
+}
+
 /// The update rule for the config's optimizer at its learning rate and momentum.
 pub fn update_rule(c: &Config) -> UpdateRule {
     let lr = c.learning_rate as f32;
@@ -101,12 +111,6 @@ pub fn train_config(c: &Config, inputs: usize, classes: usize) -> TrainConfig {
             .map(|l| Some(layer_init(c.layer_init(l))))
             .collect()
     };
-    let rate = c.regularization_rate as f32;
-    let regularization = match c.regularization {
-        Regularization::None => EReg::default(),
-        Regularization::L1 => EReg { l1: rate, l2: 0.0 },
-        Regularization::L2 => EReg { l1: 0.0, l2: rate },
-    };
     let hidden = c
         .network_shape
         .iter()
@@ -129,7 +133,7 @@ pub fn train_config(c: &Config, inputs: usize, classes: usize) -> TrainConfig {
         },
         optimizer: update_rule(c),
         loss,
-        regularization,
+        regularization: regularization(c),
         batch_size: c.batch_size as usize,
         init_seed: c.init_seed,
         // The shuffle (and dropout) stream follows the data seed, so reset repeats a run exactly.

@@ -268,3 +268,26 @@ fn a_step_layer_passes_no_gradient_back() {
     );
     assert_ne!(after[1], before[1], "the output layer does");
 }
+
+#[test]
+fn live_changes_keep_the_run() {
+    let c = config("dataset=xor&networkShape=4&batchSize=10");
+    let mut s = Session::new(&c);
+    s.step_epoch();
+    s.step_epoch();
+    let weights = s.snapshot(4).layers;
+    let mut changed = c.clone();
+    changed.regularization = crate::config::Regularization::L2;
+    changed.regularization_rate = 0.3;
+    changed.dropout = 0.5;
+    changed.batch_size = 50;
+    s.update(&changed, Impact::between(&c, &changed));
+    assert_eq!(s.epoch(), 2, "no reset");
+    assert_eq!(s.snapshot(4).layers, weights, "same weights");
+    // 250 training points in batches of 50: an epoch is now five steps.
+    let mut steps = 1;
+    while !s.step_batch() {
+        steps += 1;
+    }
+    assert_eq!((steps, s.epoch()), (5, 3));
+}

@@ -8,10 +8,10 @@ pub enum Impact {
     /// Nothing to do (or only a redraw: show test data, discretize, hidden controls).
     #[default]
     None,
-    /// Applied to the running trainer without losing progress (learning rate, momentum).
+    /// Applied to the running trainer without losing progress (learning rate, momentum, weight
+    /// penalty, dropout, batch size).
     Live,
-    /// A new network from the same data (architecture, optimizer, loss, init, regularization and
-    /// its rate).
+    /// A new network from the same data (architecture, optimizer, loss, init, backend).
     Reset,
     /// New data and a new network (dataset, noise, sample count, split, data seed).
     Rebuild,
@@ -39,16 +39,16 @@ impl Impact {
             || old.init_seed != new.init_seed
             || old.optimizer != new.optimizer
             || old.effective_loss() != new.effective_loss()
-            || old.regularization != new.regularization
-            // The engine fixes the penalty when it builds the trainer.
-            || old.regularization_rate != new.regularization_rate
-            || old.dropout != new.dropout
-            || old.batch_size != new.batch_size
             || old.backend != new.backend;
         if model_changed {
             return Impact::Reset;
         }
-        let live = old.learning_rate != new.learning_rate || old.momentum != new.momentum;
+        let live = old.learning_rate != new.learning_rate
+            || old.momentum != new.momentum
+            || old.regularization != new.regularization
+            || old.regularization_rate != new.regularization_rate
+            || old.dropout != new.dropout
+            || old.batch_size != new.batch_size;
         if live {
             Impact::Live
         } else {

@@ -141,3 +141,16 @@ fn load_hash_replaces_config_and_notices() {
     let s = s.apply(Action::DismissNotices);
     assert!(s.notices.is_empty());
 }
+
+#[test]
+fn penalty_dropout_and_batch_size_apply_live() {
+    for action in [
+        Action::SetRegularization(crate::config::Regularization::L2),
+        Action::SetRegularizationRate(0.3),
+        Action::SetDropout(0.5),
+        Action::SetBatchSize(25),
+    ] {
+        let s = AppState::default().apply(action.clone());
+        assert_eq!(s.impact, Impact::Live, "{action:?}");
+    }
+}

@@ -132,6 +132,51 @@ fn learning_rate_changes_live_without_reset() {
     assert_eq!(t.steps(), 2);
 }
 
+/// A trainer like `xor_trainer` but built with the given penalty, batch size and dropout.
+fn xor_trainer_with(batch: usize, reg: Regularization, dropout: f32) -> Trainer {
+    let t = xor_trainer(batch, UpdateRule::adam(0.01));
+    let mut cfg = t.config().clone();
+    cfg.regularization = reg;
+    cfg.model
+        .hidden
+        .iter_mut()
+        .for_each(|h| h.dropout = dropout);
+    Trainer::new(cfg, t.data().clone()).unwrap()
+}
+
+#[test]
+fn penalty_batch_size_and_dropout_change_live_as_if_built_so() {
+    let reg = Regularization { l1: 0.0, l2: 0.05 };
+    // Changed before the first step: the same run as a trainer built with the new values.
+    let mut live = xor_trainer(32, UpdateRule::adam(0.01));
+    live.set_regularization(reg);
+    live.set_batch_size(7);
+    live.set_dropout(0.5).unwrap();
+    let mut built = xor_trainer_with(7, reg, 0.5);
+    for _ in 0..2 {
+        assert_eq!(live.step_epoch().unwrap(), built.step_epoch().unwrap());
+    }
+    assert_eq!(
+        live.export_params().unwrap(),
+        built.export_params().unwrap()
+    );
+    assert_eq!(live.config(), built.config());
+
+    // Changed mid-run: progress is kept and the new batch size applies from the next step.
+    let steps = live.steps();
+    let w = live.weight(0, 0, 0).unwrap();
+    live.set_batch_size(0);
+    let report = live.step_batch().unwrap();
+    assert!(
+        report.rows > 7,
+        "the rest of the epoch in one batch: {}",
+        report.rows
+    );
+    assert_eq!(live.steps(), steps + 1);
+    assert_ne!(live.weight(0, 0, 0).unwrap(), w);
+    assert!(live.set_dropout(1.0).is_err());
+}
+
 #[test]
 fn divergence_is_a_value_not_a_panic() {
     let data = generate("reg-plane", 100, 0.0, 1)

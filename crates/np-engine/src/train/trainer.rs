@@ -6,7 +6,7 @@ use crate::autodiff::{Graph, NodeId};
 use crate::backend::{poll_once, Backend, BufferId, ReadFuture};
 use crate::data::{Dataset, Splits};
 use crate::error::{EngineError, Result};
-use crate::nn::{release_all, Sequential};
+use crate::nn::{release_all, Regularization, Sequential};
 use crate::optim::Optimizer;
 use crate::rng::{pcg_hash, Rng};
 use crate::shape::Shape;
@@ -174,6 +174,38 @@ impl Trainer {
     pub fn set_lr(&mut self, lr: f32) {
         self.opt.set_lr(lr);
         self.cfg.optimizer = self.cfg.optimizer.with_lr(lr);
+    }
+    /// Change the weight penalty from the next step on; weights and optimizer state are kept
+    /// (the loss is recorded afresh every step).
+    pub fn set_regularization(&mut self, r: Regularization) {
+        self.cfg.regularization = r;
+    }
+    /// Change the mini-batch size from the next step on (0 = full batch). The epoch's shuffled
+    /// order is kept, so the epoch continues where it was.
+    pub fn set_batch_size(&mut self, batch_size: usize) {
+        self.cfg.batch_size = batch_size;
+    }
+    /// Change every hidden layer's dropout rate from the next step on.
+    pub fn set_dropout(&mut self, rate: f32) -> Result<()> {
+        if !(0.0..1.0).contains(&rate) {
+            return Err(EngineError::InvalidConfig(format!(
+                "dropout rate must be in [0, 1), not {rate}"
+            )));
+        }
+        let hidden = self.cfg.model.hidden.len();
+        for l in self.model.layers.iter_mut().take(hidden) {
+            l.dropout = rate;
+        }
+        for h in self
+            .cfg
+            .model
+            .hidden
+            .iter_mut()
+            .chain(self.model.spec.hidden.iter_mut())
+        {
+            h.dropout = rate;
+        }
+        Ok(())
     }
 
     /// One mini-batch: forward, backward, optimizer step. The recorded graph of this step
