@@ -174,13 +174,13 @@ struct Parser {
     regression_via_dataset: Option<Dataset>,
     explicit_init: Option<Init>,
     init_zero: bool,
-    activations: Option<Vec<Activation>>,
-    /// Positions in `activations` that failed to parse.
-    activations_fallbacks: Vec<usize>,
-    inits: Option<Vec<Init>>,
-    /// Positions in `inits` that failed to parse.
-    inits_fallbacks: Vec<usize>,
+    activations: Option<LayerList<Activation>>,
+    inits: Option<LayerList<Init>>,
 }
+
+/// A per-layer list from the hash. Entries that failed to parse are `None` until `finish`
+/// knows the shared value that replaces them (`activation`, `init` may come later).
+type LayerList<T> = Vec<Option<T>>;
 
 impl Parser {
     fn pair(&mut self, key: &str, value: &str) {
@@ -250,7 +250,16 @@ impl Parser {
                     self.config.activation = a;
                 }
             }
-            "activations" => self.activations(value),
+            "activations" => {
+                let fallback = "that layer uses `activation`";
+                self.activations = Some(self.layer_list(
+                    key,
+                    value,
+                    Activation::parse,
+                    Activation::names(),
+                    fallback,
+                ))
+            }
             "init" => {
                 self.explicit_init = self.named(
                     key,
@@ -261,7 +270,10 @@ impl Parser {
                 )
             }
             "initZero" => self.init_zero = self.boolean(key, value, false),
-            "inits" => self.inits(value),
+            "inits" => {
+                let fallback = "that layer uses `init`";
+                self.inits = Some(self.layer_list(key, value, Init::parse, Init::names(), fallback))
+            }
             "twoClassOutput" => {
                 let names = TwoClassOutput::names();
                 let fallback = Some(d.two_class_output.as_str());
@@ -510,45 +522,56 @@ impl Parser {
         self.config.network_shape = shape;
     }
 
-    fn activations(&mut self, value: &str) {
+    /// A comma list of names, one per layer; unknown names are warned about and left open.
+    fn layer_list<T>(
+        &mut self,
+        key: &str,
+        value: &str,
+        parse: fn(&str) -> Option<T>,
+        names: String,
+        fallback: &str,
+    ) -> LayerList<T> {
         let mut list = Vec::new();
         for item in value.split(',').filter(|s| !s.trim().is_empty()) {
-            match Activation::parse(item) {
-                Some(a) => list.push(a),
-                None => {
-                    let names = Activation::names();
-                    self.warn(
-                        "activations",
-                        format!("unknown activation `{item}` (expected one of: {names}); that layer uses `activation`"),
-                    );
-                    // A placeholder, replaced by the shared `activation` in `finish` (which may
-                    // come later in the hash).
-                    self.activations_fallbacks.push(list.len());
-                    list.push(Config::default().activation);
-                }
+            let parsed = parse(item);
+            if parsed.is_none() {
+                self.warn(
+                    key,
+                    format!("unknown value `{item}` (expected one of: {names}); {fallback}"),
+                );
             }
+            list.push(parsed);
         }
-        self.activations = Some(list);
+        list
     }
 
-    fn inits(&mut self, value: &str) {
-        let mut list = Vec::new();
-        for item in value.split(',').filter(|s| !s.trim().is_empty()) {
-            match Init::parse(item) {
-                Some(i) => list.push(i),
-                None => {
-                    let names = Init::names();
-                    self.warn(
-                        "inits",
-                        format!("unknown initialization `{item}` (expected one of: {names}); that layer uses `init`"),
-                    );
-                    // Replaced by the shared `init` in `finish`, once that is known.
-                    self.inits_fallbacks.push(list.len());
-                    list.push(Config::default().init);
-                }
-            }
+    /// `list` completed to `layers` entries with `shared` (also for the unknown names), or
+    /// empty when every layer would use `shared` anyway; extra entries are dropped with a
+    /// notice that says what the `layers` count is.
+    fn per_layer<T: Copy + PartialEq>(
+        &mut self,
+        key: &str,
+        list: LayerList<T>,
+        layers: usize,
+        shared: T,
+        what: &str,
+    ) -> Vec<T> {
+        let mut list: Vec<T> = list.into_iter().map(|v| v.unwrap_or(shared)).collect();
+        if list.len() > layers {
+            self.notices.push(Notice::new(
+                key,
+                format!(
+                    "{} entries for {layers} {what}; extra ones ignored",
+                    list.len()
+                ),
+            ));
+            list.truncate(layers);
         }
-        self.inits = Some(list);
+        list.resize(layers, shared);
+        if list.iter().all(|&v| v == shared) {
+            list.clear();
+        }
+        list
     }
 
     fn finish(mut self) -> (Config, Vec<Notice>) {
@@ -582,53 +605,16 @@ impl Parser {
             (None, true) => Init::Zeros,
             (None, false) => Init::default(),
         };
-        if let Some(mut list) = self.activations.take() {
-            for &i in &self.activations_fallbacks {
-                if let Some(slot) = list.get_mut(i) {
-                    *slot = c.activation;
-                }
-            }
-            let layers = c.network_shape.len();
-            if list.len() > layers {
-                self.notices.push(Notice::new(
-                    "activations",
-                    format!(
-                        "{} activations for {layers} hidden layers; extra ones ignored",
-                        list.len()
-                    ),
-                ));
-                list.truncate(layers);
-            }
-            if !list.is_empty() {
-                list.resize(layers, c.activation);
-            }
-            c.activations = list;
+        let layers = self.config.network_shape.len();
+        if let Some(list) = self.activations.take() {
+            let shared = self.config.activation;
+            self.config.activations =
+                self.per_layer("activations", list, layers, shared, "hidden layers");
         }
-        if let Some(mut list) = self.inits.take() {
-            for &i in &self.inits_fallbacks {
-                if let Some(slot) = list.get_mut(i) {
-                    *slot = c.init;
-                }
-            }
-            // One per hidden layer, then the output layer.
-            let layers = c.network_shape.len() + 1;
-            if list.len() > layers {
-                self.notices.push(Notice::new(
-                    "inits",
-                    format!(
-                        "{} initializations for {layers} weight layers (hidden layers, then the output layer); extra ones ignored",
-                        list.len()
-                    ),
-                ));
-                list.truncate(layers);
-            }
-            if !list.is_empty() {
-                list.resize(layers, c.init);
-            }
-            if list.iter().all(|&i| i == c.init) {
-                list.clear();
-            }
-            c.inits = list;
+        if let Some(list) = self.inits.take() {
+            let shared = self.config.init;
+            let what = "weight layers (hidden layers, then the output layer)";
+            self.config.inits = self.per_layer("inits", list, layers + 1, shared, what);
         }
         (self.config, self.notices)
     }
