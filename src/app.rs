@@ -277,14 +277,15 @@ impl Component for App {
                 });
                 self.fallback_notice = None;
                 if backend.on_gpu() {
-                    self.session.rebuild(&self.state.config, Some(backend));
+                    // The run carries on where it stands (see `Session::move_to_gpu`).
+                    self.session.move_to_gpu(backend);
                 } else if self.session.on_gpu() {
+                    // Back from the GPU to the CPU (the user changed the choice): starts over.
                     self.session.rebuild(&self.state.config, None);
+                    self.queued_epochs = 0;
                 } else {
                     return true;
                 }
-                // The network starts over on the new backend (same seeds).
-                self.queued_epochs = 0;
                 self.evaluate(ctx);
                 self.refresh();
             }
@@ -392,12 +393,6 @@ impl Component for App {
                         <h2>{ "Network" }</h2>
                         <Network config={c.clone()} snapshot={self.snapshot.clone()} on_action={on_action.clone()}
                             on_edit={link.callback(|(t, v)| Msg::Edit(t, v))} />
-                        // Thumbnails need every layer's outputs over the grid, read synchronously.
-                        if self.session.on_gpu() {
-                            <p class="hint" data-testid="gpu-thumbnails-note">
-                                { "Hidden-neuron thumbnails are available on the CPU backend." }
-                            </p>
-                        }
                     </section>
                     <section class="area area-output" data-testid="area-output" aria-label="Output">
                         <h2>{ "Output" }</h2>

@@ -48,6 +48,8 @@ pub struct Session {
     generation: u64,
     /// On the GPU: the output grid from the last evaluation (the CPU computes it per snapshot).
     gpu_output: Vec<Vec<f64>>,
+    /// On the GPU: the hidden neurons' outputs over the grid from the last evaluation.
+    gpu_neurons: Vec<Vec<Vec<f64>>>,
     /// On the GPU: the parameters from the last evaluation.
     gpu_layers: Vec<LayerView>,
 }
@@ -95,6 +97,7 @@ impl Session {
             due: None,
             generation: 0,
             gpu_output: Vec::new(),
+            gpu_neurons: Vec::new(),
             gpu_layers: Vec::new(),
         };
         if s.gpu.is_some() {
@@ -143,6 +146,50 @@ impl Session {
         *self = Session::build(config, gpu);
         self.version = version + 1;
         self.generation = generation + 1;
+    }
+
+    /// Moves the experiment running on the CPU onto `gpu` where it stands: weights, optimizer
+    /// state, epoch, shuffle position and history go across (`Trainer::export` / `import`), and
+    /// what is on screen stays until the GPU's first evaluation lands.
+    ///
+    /// Why move rather than wait for the device: opening WebGPU takes from a fraction of a
+    /// second to several seconds (adapter, device, compiling every kernel), and a student who
+    /// presses play at once expects training to start at once. Training on the CPU meanwhile
+    /// and handing the run over keeps both: nothing restarts and no epoch is lost. (Early
+    /// stopping's best snapshot and patience start afresh, as after any `import`.)
+    ///
+    /// From the GPU (a second device) this would need asynchronous reads; the app rebuilds
+    /// instead, as when the experiment could not be exported.
+    pub fn move_to_gpu(&mut self, gpu: FallbackBackend) {
+        let state = match self.trainer.as_ref() {
+            Some(t) if self.gpu.is_none() => t.export().ok(),
+            _ => None,
+        };
+        let Some(state) = state else {
+            let config = self.config.clone();
+            self.rebuild(&config, Some(gpu));
+            return;
+        };
+        let shown = snapshot::take(self, GRID);
+        // The CPU trainer goes first, so the two never hold memory at once.
+        self.trainer = None;
+        let mut next = Session::build(&self.config, Some(gpu));
+        let imported = next.trainer.as_mut().map(|t| t.import(&state));
+        if let Some(Err(e)) = imported {
+            next.diverged = Some(format!("Moving training to the GPU failed: {e}"));
+        } else {
+            next.history = std::mem::take(&mut self.history);
+            next.latest = self.latest;
+            next.diverged = self.diverged.take();
+            next.gpu_output = shown.output;
+            next.gpu_neurons = shown.neurons;
+            next.gpu_layers = shown.layers;
+            // One evaluation on the GPU to confirm the numbers; no new history point.
+            next.due = Some(gpu::Due::default());
+        }
+        next.version = self.version + 1;
+        next.generation = self.generation + 1;
+        *self = next;
     }
 
     /// Floating-point operations of one training step (the automatic backend rule's input).
