@@ -295,12 +295,14 @@ impl Component for App {
                     web_sys::console::warn_1(&format!("GPU checkpoint failed: {e}").into());
                 }
                 self.session.finish_eval(reads);
+                // The session is on the fallback handle only when it opened on the GPU, so a
+                // reason here means the device was lost mid-run: say so once.
                 if let Some(why) = self.session.fell_back() {
-                    if self.backend_label.as_deref() != Some(why.as_str()) {
+                    if self.fallback_notice.is_none() {
                         self.fallback_notice = Some(format!(
                             "The GPU stopped working; training goes on on the CPU with the same weights ({why})."
                         ));
-                        self.backend_label = Some(why);
+                        self.backend_label = Some("cpu: the GPU device was lost".to_string());
                     }
                 }
                 if self.session.diverged().is_some() {

@@ -177,3 +177,75 @@ test('a run started while WebGPU opens carries on on the GPU without restarting'
     await browser.close();
   }
 });
+
+/** Crashes the browser's GPU process (Chrome DevTools Protocol), which loses every WebGPU device. */
+async function crashGpu(context, page) {
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('Browser.crashGpuProcess');
+  await cdp.detach();
+}
+
+test('when the GPU process crashes between epochs, training carries on on the CPU from where it was', async () => {
+  const browser = await launch({ webgpu: true });
+  const problems = { consoleErrors: [], pageErrors: [] };
+  try {
+    const page = await open(browser.context, EXPERIMENT + '&backend=webgpu', problems);
+    await waitBackend(page, 'webgpu: ');
+    await waitLoss(page);
+    for (let i = 1; i <= 2; i += 1) await stepTo(page, i);
+    await crashGpu(browser.context, page);
+    // The next step finds the device lost: the last checkpoint (end of epoch 2) and the calls
+    // since are replayed on the CPU, and the step runs there.
+    for (let i = 3; i <= EPOCHS; i += 1) await stepTo(page, i);
+    await waitBackend(page, 'cpu: ');
+    const notice = await page.getByTestId('backend-notice').textContent();
+    assert.match(notice, /GPU stopped working; training goes on on the CPU/);
+    const end = await num(page, 'loss-train');
+    console.log(`device lost after epoch 2: badge "${await badge(page)}", loss-train ${end} at epoch ${EPOCHS} (cpu-only run: ${cpu.losses[EPOCHS]}); notice: ${notice}`);
+    assert.ok(Math.abs(end - cpu.losses[EPOCHS]) <= TOLERANCE, 'the same run, not a restart');
+    assert.equal(await page.getByTestId('diverged').count(), 0, 'no error');
+    // The crash also cleared the page's canvases; the browser restores them blank and the app
+    // paints them again.
+    await page.waitForFunction((ids) => ids.every((id) => {
+      const c = document.querySelector(`[data-testid=${id}] canvas`);
+      const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+      return d.some((v, i) => i % 4 !== 3 && v !== d[i % 4]);
+    }), NODES, { timeout: 20_000 });
+    const diff = pixelDiff(await thumbnails(page), cpu.thumbs);
+    assert.ok(diff.mean < 1 && diff.max <= 8, `thumbnails differ: ${JSON.stringify(diff)}`);
+    await screenshot(page, 'ui-webgpu-device-lost');
+    assert.deepEqual(problems.pageErrors, [], 'no uncaught exceptions');
+    assert.deepEqual(problems.consoleErrors, [], 'no console errors');
+  } finally {
+    await browser.close();
+  }
+});
+
+test('when the GPU process crashes while playing, training goes on on the CPU', async () => {
+  const browser = await launch({ webgpu: true });
+  const problems = { consoleErrors: [], pageErrors: [] };
+  try {
+    const page = await open(browser.context, EXPERIMENT + '&backend=webgpu', problems);
+    await waitBackend(page, 'webgpu: ');
+    await waitLoss(page);
+    await page.getByTestId('play').click();
+    await page.waitForFunction(() => Number(document.querySelector('[data-testid=epoch]').textContent) >= 3, null, { timeout: 60_000 });
+    // Evaluation reads are in flight most of the time while playing on the GPU.
+    await crashGpu(browser.context, page);
+    await waitBackend(page, 'cpu: ');
+    const at = await num(page, 'epoch');
+    const lossAt = await num(page, 'loss-train');
+    await page.waitForFunction((e) => Number(document.querySelector('[data-testid=epoch]').textContent) >= e + 10, at, { timeout: 60_000 });
+    await page.getByTestId('play').click();
+    const [epoch, end] = [await num(page, 'epoch'), await num(page, 'loss-train')];
+    console.log(`device lost while playing: on the CPU from epoch ${at} (loss ${lossAt}) to epoch ${epoch} (loss ${end}); initial loss ${cpu.losses[0]}`);
+    assert.ok(at >= 3, 'the epoch did not go back');
+    assert.ok(Number.isFinite(end) && end < cpu.losses[0] - 0.01, `the loss went on falling: ${end}`);
+    assert.equal(await page.getByTestId('diverged').count(), 0, 'no error');
+    assert.equal(await page.getByTestId('backend-notice').count(), 1, 'the user is told');
+    assert.deepEqual(problems.pageErrors, [], 'no uncaught exceptions');
+    assert.deepEqual(problems.consoleErrors, [], 'no console errors');
+  } finally {
+    await browser.close();
+  }
+});
