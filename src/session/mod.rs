@@ -143,6 +143,9 @@ impl Session {
     /// counting across sessions: panels compare snapshots by version.
     pub fn rebuild(&mut self, config: &Config, gpu: Option<FallbackBackend>) {
         let (version, generation) = (self.version, self.generation);
+        // The old network goes first: on a GPU handle its buffers return to the pool (and the
+        // handle's journal empties) before the new one allocates.
+        self.trainer = None;
         *self = Session::build(config, gpu);
         self.version = version + 1;
         self.generation = generation + 1;
