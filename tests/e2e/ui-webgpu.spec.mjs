@@ -178,6 +178,39 @@ test('a run started while WebGPU opens carries on on the GPU without restarting'
   }
 });
 
+test('a run playing while WebGPU opens keeps its epochs when it moves to the GPU', async () => {
+  const browser = await launch({ webgpu: true });
+  const problems = { consoleErrors: [], pageErrors: [] };
+  try {
+    const page = await open(browser.context, EXPERIMENT + '&backend=webgpu', problems, holdAdapter);
+    await waitLoss(page);
+    await page.getByTestId('play').click();
+    await page.waitForFunction(() => Number(document.querySelector('[data-testid=epoch]').textContent) >= 20, null, { timeout: 60_000 });
+    // Watch every epoch the page shows from here on: it may only grow.
+    await page.evaluate(() => {
+      window.npEpochs = [];
+      const el = document.querySelector('[data-testid=epoch]');
+      new MutationObserver(() => window.npEpochs.push(Number(el.textContent)))
+        .observe(el, { childList: true, characterData: true, subtree: true });
+    });
+    const before = await num(page, 'epoch');
+    await page.evaluate(() => window.npOpenGpu());
+    await waitBackend(page, 'webgpu: ');
+    const at = await num(page, 'epoch');
+    await page.waitForFunction((e) => Number(document.querySelector('[data-testid=epoch]').textContent) >= e + 3, at, { timeout: 60_000 });
+    await page.getByTestId('play').click();
+    const seen = await page.evaluate(() => window.npEpochs);
+    console.log(`playing hand-over: epoch ${before} when the device was released, ${at} when the badge changed, ${seen.at(-1)} at the end; ${seen.length} epoch changes seen`);
+    assert.ok(at >= before, `the epoch went back from ${before} to ${at}`);
+    seen.forEach((e, i) => assert.ok(i === 0 || e >= seen[i - 1], `epoch went back: ${seen.slice(Math.max(0, i - 3), i + 1)}`));
+    assert.ok(await num(page, 'loss-train') < cpu.losses[0], 'the loss kept its progress');
+    assert.deepEqual(problems.pageErrors, [], 'no uncaught exceptions');
+    assert.deepEqual(problems.consoleErrors, [], 'no console errors');
+  } finally {
+    await browser.close();
+  }
+});
+
 /** Crashes the browser's GPU process (Chrome DevTools Protocol), which loses every WebGPU device. */
 async function crashGpu(context, page) {
   const cdp = await context.newCDPSession(page);
