@@ -276,13 +276,11 @@ impl Component for App {
                     (None, GpuProbe::Unavailable(_)) => np_engine::backend::Backend::name(&backend),
                 });
                 self.fallback_notice = None;
+                // The run carries on where it stands (see `Session::move_to`).
                 if backend.on_gpu() {
-                    // The run carries on where it stands (see `Session::move_to_gpu`).
-                    self.session.move_to_gpu(backend);
+                    self.session.move_to(Some(backend));
                 } else if self.session.on_gpu() {
-                    // Back from the GPU to the CPU (the user changed the choice): starts over.
-                    self.session.rebuild(&self.state.config, None);
-                    self.queued_epochs = 0;
+                    self.session.move_to(None);
                 } else {
                     return true;
                 }

@@ -151,35 +151,39 @@ impl Session {
         self.generation = generation + 1;
     }
 
-    /// Moves the experiment running on the CPU onto `gpu` where it stands: weights, optimizer
-    /// state, epoch, shuffle position and history go across (`Trainer::export` / `import`), and
-    /// what is on screen stays until the GPU's first evaluation lands.
+    /// Moves the running experiment onto `target` (a GPU handle, or the plain CPU backend for
+    /// `None`) where it stands: weights, optimizer state, epoch, shuffle position and history go
+    /// across (`Trainer::export` / `import`), and what is on screen stays until the new backend's
+    /// first evaluation lands. From a GPU the handle first hands its work to its CPU understudy
+    /// (`FallbackBackend::leave_gpu`), so the export reads synchronously.
     ///
     /// Why move rather than wait for the device: opening WebGPU takes from a fraction of a
     /// second to several seconds (adapter, device, compiling every kernel), and a student who
     /// presses play at once expects training to start at once. Training on the CPU meanwhile
-    /// and handing the run over keeps both: nothing restarts and no epoch is lost. (Early
-    /// stopping's best snapshot and patience start afresh, as after any `import`.)
-    ///
-    /// From the GPU (a second device) this would need asynchronous reads; the app rebuilds
-    /// instead, as when the experiment could not be exported.
-    pub fn move_to_gpu(&mut self, gpu: FallbackBackend) {
-        let state = match self.trainer.as_ref() {
-            Some(t) if self.gpu.is_none() => t.export().ok(),
+    /// and handing the run over keeps both: nothing restarts and no epoch is lost. The same goes
+    /// for switching the backend choice mid-run. (Early stopping's best snapshot and patience
+    /// start afresh, as after any `import`.)
+    pub fn move_to(&mut self, target: Option<FallbackBackend>) {
+        let left = self
+            .gpu
+            .as_ref()
+            .map_or(Ok(()), |g| g.leave_gpu("cpu: moved to another backend"));
+        let state = match (left, self.trainer.as_ref()) {
+            (Ok(()), Some(t)) => t.export().ok(),
             _ => None,
         };
         let Some(state) = state else {
             let config = self.config.clone();
-            self.rebuild(&config, Some(gpu));
+            self.rebuild(&config, target);
             return;
         };
         let shown = snapshot::take(self, GRID);
-        // The CPU trainer goes first, so the two never hold memory at once.
+        // The old trainer goes first, so the two never hold memory at once.
         self.trainer = None;
-        let mut next = Session::build(&self.config, Some(gpu));
+        let mut next = Session::build(&self.config, target);
         let imported = next.trainer.as_mut().map(|t| t.import(&state));
         if let Some(Err(e)) = imported {
-            next.diverged = Some(format!("Moving training to the GPU failed: {e}"));
+            next.diverged = Some(format!("Moving training to the new backend failed: {e}"));
         } else {
             next.history = std::mem::take(&mut self.history);
             next.latest = self.latest;
@@ -187,8 +191,9 @@ impl Session {
             next.gpu_output = shown.output;
             next.gpu_neurons = shown.neurons;
             next.gpu_layers = shown.layers;
-            // One evaluation on the GPU to confirm the numbers; no new history point.
-            next.due = Some(gpu::Due::default());
+            // One evaluation on the new backend to confirm the numbers; no new history point.
+            next.due = None;
+            next.evaluate(false);
         }
         next.version = self.version + 1;
         next.generation = self.generation + 1;

@@ -243,7 +243,7 @@ fn moving_to_the_gpu_continues_the_run() {
         Box::new(|| Box::new(np_engine::backend::cpu::CpuBackend::new())),
         "cpu: test",
     );
-    moved.move_to_gpu(handle);
+    moved.move_to(Some(handle));
     assert!(moved.on_gpu());
     assert_eq!(moved.epoch(), 2, "no restart");
     let shown = moved.snapshot(GRID);
@@ -284,4 +284,13 @@ fn moving_to_the_gpu_continues_the_run() {
         "thumbnails from the asynchronous activations"
     );
     assert_eq!(a.layers, b.layers);
+    // And back to the plain CPU backend (the user switches the choice to cpu).
+    moved.move_to(None);
+    assert!(!moved.on_gpu());
+    assert_eq!(moved.epoch(), 4);
+    stay.step_epoch();
+    moved.step_epoch();
+    assert_eq!(moved.latest(), stay.latest());
+    assert_eq!(moved.history.records(), stay.history.records());
+    assert_eq!(moved.snapshot(GRID).output, stay.snapshot(GRID).output);
 }

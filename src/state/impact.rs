@@ -42,8 +42,9 @@ impl Impact {
             // The engine fixes the penalty when it builds the trainer.
             || old.regularization_rate != new.regularization_rate
             || old.dropout != new.dropout
-            || old.batch_size != new.batch_size
-            || old.backend != new.backend;
+            || old.batch_size != new.batch_size;
+        // A changed backend choice is not here: the app opens the backend and moves the
+        // running experiment onto it where it stands (`Session::move_to`).
         if model_changed {
             return Impact::Reset;
         }

@@ -1,7 +1,8 @@
 // Training in the page on WebGPU (SwiftShader under --enable-unsafe-webgpu) against the CPU
 // backend: the same seeded experiment, stepped epoch by epoch with the step button, reaches the
 // same losses and draws the same neuron thumbnails; a run started on the CPU while the device
-// opens carries on on the GPU; a run whose GPU process crashes carries on on the CPU.
+// opens carries on on the GPU, as does a run whose backend choice is switched; a run whose GPU
+// process crashes carries on on the CPU.
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -204,6 +205,35 @@ test('a run playing while WebGPU opens keeps its epochs when it moves to the GPU
     assert.ok(at >= before, `the epoch went back from ${before} to ${at}`);
     seen.forEach((e, i) => assert.ok(i === 0 || e >= seen[i - 1], `epoch went back: ${seen.slice(Math.max(0, i - 3), i + 1)}`));
     assert.ok(await num(page, 'loss-train') < cpu.losses[0], 'the loss kept its progress');
+    assert.deepEqual(problems.pageErrors, [], 'no uncaught exceptions');
+    assert.deepEqual(problems.consoleErrors, [], 'no console errors');
+  } finally {
+    await browser.close();
+  }
+});
+
+test('switching the backend choice mid-run moves the run, both ways', async () => {
+  const browser = await launch({ webgpu: true });
+  const problems = { consoleErrors: [], pageErrors: [] };
+  try {
+    const page = await open(browser.context, EXPERIMENT + '&backend=webgpu', problems);
+    await waitBackend(page, 'webgpu: ');
+    await waitLoss(page);
+    for (let i = 1; i <= 2; i += 1) await stepTo(page, i);
+    await page.getByTestId('backend-choice').selectOption('cpu');
+    await waitBackend(page, 'cpu: chosen');
+    assert.equal(await num(page, 'epoch'), 2, 'still epoch 2 on the CPU');
+    await stepTo(page, 3);
+    await page.getByTestId('backend-choice').selectOption('webgpu');
+    await waitBackend(page, 'webgpu: ');
+    assert.equal(await num(page, 'epoch'), 3, 'still epoch 3 on WebGPU');
+    for (let i = 4; i <= EPOCHS; i += 1) await stepTo(page, i);
+    const end = await num(page, 'loss-train');
+    console.log(`switching webgpu -> cpu -> webgpu at epochs 2 and 3: loss-train ${end} at epoch ${EPOCHS} (cpu-only run: ${cpu.losses[EPOCHS]})`);
+    assert.ok(Math.abs(end - cpu.losses[EPOCHS]) <= TOLERANCE, 'one run across both switches');
+    assert.equal(await page.getByTestId('backend-notice').count(), 0, 'a chosen switch is not a device loss');
+    const diff = pixelDiff(await thumbnails(page), cpu.thumbs);
+    assert.ok(diff.mean < 1 && diff.max <= 8, `thumbnails differ: ${JSON.stringify(diff)}`);
     assert.deepEqual(problems.pageErrors, [], 'no uncaught exceptions');
     assert.deepEqual(problems.consoleErrors, [], 'no console errors');
   } finally {

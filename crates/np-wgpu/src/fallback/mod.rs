@@ -291,6 +291,22 @@ impl FallbackBackend {
         Ok(())
     }
 
+    /// Moves the work to the CPU understudy on purpose (the user picked another backend): the
+    /// same hand-over as after a device loss (last checkpoint restored, calls since replayed),
+    /// synchronous, and `why` becomes [`FallbackBackend::fell_back`]. Reads then complete at
+    /// once, so the trainer can be exported without awaiting.
+    pub fn leave_gpu(&self, why: &str) -> Result<()> {
+        let mut st = self.st.borrow_mut();
+        if st.gpu.is_some() {
+            st.fall_back(&EngineError::Backend {
+                backend: "webgpu".into(),
+                message: why.to_string(),
+            })?;
+        }
+        st.fell_back = Some(why.to_string());
+        Ok(())
+    }
+
     /// How many buffers the last checkpoint read back from the device.
     pub fn last_checkpoint_reads(&self) -> usize {
         self.st.borrow().last_reads
