@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs the benchmarks (not tests): the engine natively, and in headless chromium the engine's
-# wasm build against TensorFlow.js on the same workloads in one session. Results belong in
+# wasm build against TensorFlow.js on the same workloads in one session, and the WebGPU backend
+# against the CPU backend in one page (round trip, per-step time). Results belong in
 # BENCHMARKS.md with the machine and this command.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,3 +15,6 @@ printf '\n==> browser: engine (wasm, SIMD128) against TensorFlow.js (tfjs-backen
 cargo build --quiet --release --locked --target wasm32-unknown-unknown -p np-bench
 wasm-bindgen --target web --out-dir tests/bench/pkg "$CARGO_TARGET_DIR/wasm32-unknown-unknown/release/np_bench.wasm"
 (cd tests/bench && node run.mjs)
+
+printf '\n==> browser: WebGPU backend against the CPU backend (headless chromium, --enable-unsafe-webgpu)\n'
+(cd tests/bench && node gpu.mjs)

@@ -276,15 +276,14 @@ impl Component for App {
                     (None, GpuProbe::Unavailable(_)) => np_engine::backend::Backend::name(&backend),
                 });
                 self.fallback_notice = None;
+                // The run carries on where it stands (see `Session::move_to`).
                 if backend.on_gpu() {
-                    self.session.rebuild(&self.state.config, Some(backend));
+                    self.session.move_to(Some(backend));
                 } else if self.session.on_gpu() {
-                    self.session.rebuild(&self.state.config, None);
+                    self.session.move_to(None);
                 } else {
                     return true;
                 }
-                // The network starts over on the new backend (same seeds).
-                self.queued_epochs = 0;
                 self.evaluate(ctx);
                 self.refresh();
             }
@@ -294,12 +293,14 @@ impl Component for App {
                     web_sys::console::warn_1(&format!("GPU checkpoint failed: {e}").into());
                 }
                 self.session.finish_eval(reads);
+                // The session is on the fallback handle only when it opened on the GPU, so a
+                // reason here means the device was lost mid-run: say so once.
                 if let Some(why) = self.session.fell_back() {
-                    if self.backend_label.as_deref() != Some(why.as_str()) {
+                    if self.fallback_notice.is_none() {
                         self.fallback_notice = Some(format!(
                             "The GPU stopped working; training goes on on the CPU with the same weights ({why})."
                         ));
-                        self.backend_label = Some(why);
+                        self.backend_label = Some("cpu: the GPU device was lost".to_string());
                     }
                 }
                 if self.session.diverged().is_some() {
@@ -392,12 +393,6 @@ impl Component for App {
                         <h2>{ "Network" }</h2>
                         <Network config={c.clone()} snapshot={self.snapshot.clone()} on_action={on_action.clone()}
                             on_edit={link.callback(|(t, v)| Msg::Edit(t, v))} />
-                        // Thumbnails need every layer's outputs over the grid, read synchronously.
-                        if self.session.on_gpu() {
-                            <p class="hint" data-testid="gpu-thumbnails-note">
-                                { "Hidden-neuron thumbnails are available on the CPU backend." }
-                            </p>
-                        }
                     </section>
                     <section class="area area-output" data-testid="area-output" aria-label="Output">
                         <h2>{ "Output" }</h2>

@@ -80,9 +80,10 @@ pub fn draw<DB: DrawingBackend>(
 #[function_component(ActivationChart)]
 pub fn activation_chart() -> Html {
     let canvas = use_node_ref();
+    let restored = super::canvas_restore::use_context_restored(&canvas);
     {
         let canvas = canvas.clone();
-        use_effect_with((), move |_| {
+        use_effect_with(restored, move |_| {
             let drawn = canvas
                 .cast::<web_sys::HtmlCanvasElement>()
                 .and_then(CanvasBackend::with_canvas_object)

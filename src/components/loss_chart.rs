@@ -153,18 +153,22 @@ struct ChartProps {
 fn chart(props: &ChartProps) -> Html {
     let canvas = use_node_ref();
     let hover = use_state(|| None::<f64>);
+    let restored = super::canvas_restore::use_context_restored(&canvas);
     {
         let canvas = canvas.clone();
         let snapshot = props.snapshot.clone();
-        use_effect_with((props.snapshot.version, props.kind), move |(_, kind)| {
-            let drawn = canvas
-                .cast::<web_sys::HtmlCanvasElement>()
-                .and_then(CanvasBackend::with_canvas_object)
-                .map(|b| draw(b.into_drawing_area(), &snapshot.history, *kind));
-            if let Some(Err(e)) = drawn {
-                web_sys::console::warn_1(&format!("chart: {e}").into());
-            }
-        });
+        use_effect_with(
+            (props.snapshot.version, props.kind, restored),
+            move |(_, kind, _)| {
+                let drawn = canvas
+                    .cast::<web_sys::HtmlCanvasElement>()
+                    .and_then(CanvasBackend::with_canvas_object)
+                    .map(|b| draw(b.into_drawing_area(), &snapshot.history, *kind));
+                if let Some(Err(e)) = drawn {
+                    web_sys::console::warn_1(&format!("chart: {e}").into());
+                }
+            },
+        );
     }
     let onmousemove = {
         let hover = hover.clone();

@@ -2,6 +2,7 @@
 
 pub mod activation_chart;
 pub mod backend_badge;
+pub mod canvas_restore;
 pub mod controls;
 pub mod data_panel;
 pub mod fields;

@@ -1,8 +1,10 @@
-//! A canvas that shows a [`Pixels`] image, redrawn only when the image changes.
+//! A canvas that shows a [`Pixels`] image, redrawn only when the image changes (or the browser
+//! restores a lost canvas).
 
 use wasm_bindgen::{Clamped, JsCast};
 use yew::prelude::*;
 
+use super::canvas_restore::use_context_restored;
 use crate::draw::Pixels;
 
 #[derive(Properties, PartialEq)]
@@ -18,9 +20,10 @@ pub struct PixelCanvasProps {
 #[function_component(PixelCanvas)]
 pub fn pixel_canvas(props: &PixelCanvasProps) -> Html {
     let canvas = use_node_ref();
+    let restored = use_context_restored(&canvas);
     {
         let canvas = canvas.clone();
-        use_effect_with(props.pixels.clone(), move |pixels| {
+        use_effect_with((props.pixels.clone(), restored), move |(pixels, _)| {
             if let Err(e) = paint(&canvas, pixels) {
                 web_sys::console::warn_1(&format!("canvas: {e}").into());
             }

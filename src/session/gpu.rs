@@ -6,7 +6,7 @@
 use std::fmt;
 
 use np_engine::backend::ReadFuture;
-use np_engine::train::{EvalMetrics, Split, Trainer};
+use np_engine::train::{EvalMetrics, LayerActivations, PendingActivations, Split, Trainer};
 use np_wgpu::FallbackBackend;
 
 use super::{LayerView, Record, Session, GRID};
@@ -35,7 +35,9 @@ pub struct PendingEval {
     due: Due,
     loss: Option<ReadFuture>,
     splits: [Option<ReadFuture>; 3],
-    grid: Option<ReadFuture>,
+    /// Every layer's outputs over the drawing grid: the hidden ones are the neuron thumbnails,
+    /// the last one the output heatmap.
+    grid: Option<PendingActivations>,
     /// Every layer's weights and bias, `w1, b1, w2, b2, ...`, with their dims.
     params: Vec<(Vec<usize>, ReadFuture)>,
     backend: FallbackBackend,
@@ -59,7 +61,7 @@ pub struct EvalReads {
     due: Due,
     loss: Read,
     splits: [Read; 3],
-    grid: Read,
+    grid: Option<Result<Vec<LayerActivations>, String>>,
     params: Vec<(Vec<usize>, Read)>,
     /// A failed checkpoint (the device-loss insurance); training goes on without it.
     pub checkpoint_error: Option<String>,
@@ -78,7 +80,10 @@ impl PendingEval {
         let loss = settle(self.loss).await;
         let [a, b, c] = self.splits;
         let splits = [settle(a).await, settle(b).await, settle(c).await];
-        let grid = settle(self.grid).await;
+        let grid = match self.grid {
+            Some(g) => Some(g.finish().await.map_err(|e| e.to_string())),
+            None => None,
+        };
         let mut params = Vec::with_capacity(self.params.len());
         for (dims, f) in self.params {
             params.push((dims, settle(Some(f)).await));
@@ -152,7 +157,7 @@ impl Session {
             t.predict_async(&x).ok()
         });
         let grid = match self.grid_rows.as_ref() {
-            Some((_, rows)) => t.predict_async(rows).ok(),
+            Some((_, rows)) => t.begin_activations(rows).ok(),
             None => None,
         };
         let params = t
@@ -197,13 +202,9 @@ impl Session {
             }
         };
         let [train, val, test] = [0, 1, 2].map(|i| metrics(i, &r.splits[i]));
-        let outputs = t.config().model.outputs.max(1);
         match &r.grid {
-            Some(Ok(v)) => {
-                self.gpu_output = v
-                    .chunks_exact(outputs)
-                    .map(|row| row.iter().map(|&x| f64::from(x)).collect())
-                    .collect();
+            Some(Ok(acts)) => {
+                (self.gpu_output, self.gpu_neurons) = super::snapshot::grid_views(acts);
             }
             Some(Err(e)) => failed = Some(e.clone()),
             None => {}
@@ -221,10 +222,19 @@ impl Session {
             }
         }
         let params_finite = params.iter().all(|(_, v)| v.iter().all(|x| x.is_finite()));
-        self.gpu_layers = params
-            .chunks_exact(2)
-            .map(|wb| super::snapshot::layer_view(&wb[0].0, &wb[0].1, &wb[1].1))
-            .collect();
+        if failed.is_none() {
+            self.gpu_layers = params
+                .chunks_exact(2)
+                .map(|wb| super::snapshot::layer_view(&wb[0].0, &wb[0].1, &wb[1].1))
+                .collect();
+        }
+        if failed.is_some() && self.gpu.as_ref().is_some_and(|g| !g.on_gpu()) {
+            // The device was lost while these reads were in flight; the backend has moved to
+            // the CPU with the same state. Ask again there instead of stopping the run.
+            self.due = Some(self.due.unwrap_or_default().merge(r.due));
+            self.version += 1;
+            return true;
+        }
         if let Some(e) = failed {
             self.diverged = Some(format!("Reading results from the GPU failed: {e}"));
             self.version += 1;

@@ -48,6 +48,8 @@ pub struct Session {
     generation: u64,
     /// On the GPU: the output grid from the last evaluation (the CPU computes it per snapshot).
     gpu_output: Vec<Vec<f64>>,
+    /// On the GPU: the hidden neurons' outputs over the grid from the last evaluation.
+    gpu_neurons: Vec<Vec<Vec<f64>>>,
     /// On the GPU: the parameters from the last evaluation.
     gpu_layers: Vec<LayerView>,
 }
@@ -95,6 +97,7 @@ impl Session {
             due: None,
             generation: 0,
             gpu_output: Vec::new(),
+            gpu_neurons: Vec::new(),
             gpu_layers: Vec::new(),
         };
         if s.gpu.is_some() {
@@ -144,9 +147,61 @@ impl Session {
     /// counting across sessions: panels compare snapshots by version.
     pub fn rebuild(&mut self, config: &Config, gpu: Option<FallbackBackend>) {
         let (version, generation) = (self.version, self.generation);
+        // The old network goes first: on a GPU handle its buffers return to the pool (and the
+        // handle's journal empties) before the new one allocates.
+        self.trainer = None;
         *self = Session::build(config, gpu);
         self.version = version + 1;
         self.generation = generation + 1;
+    }
+
+    /// Moves the running experiment onto `target` (a GPU handle, or the plain CPU backend for
+    /// `None`) where it stands: weights, optimizer state, epoch, shuffle position and history go
+    /// across (`Trainer::export` / `import`), and what is on screen stays until the new backend's
+    /// first evaluation lands. From a GPU the handle first hands its work to its CPU understudy
+    /// (`FallbackBackend::leave_gpu`), so the export reads synchronously.
+    ///
+    /// Why move rather than wait for the device: opening WebGPU takes from a fraction of a
+    /// second to several seconds (adapter, device, compiling every kernel), and a student who
+    /// presses play at once expects training to start at once. Training on the CPU meanwhile
+    /// and handing the run over keeps both: nothing restarts and no epoch is lost. The same goes
+    /// for switching the backend choice mid-run. (Early stopping's best snapshot and patience
+    /// start afresh, as after any `import`.)
+    pub fn move_to(&mut self, target: Option<FallbackBackend>) {
+        let left = self
+            .gpu
+            .as_ref()
+            .map_or(Ok(()), |g| g.leave_gpu("cpu: moved to another backend"));
+        let state = match (left, self.trainer.as_ref()) {
+            (Ok(()), Some(t)) => t.export().ok(),
+            _ => None,
+        };
+        let Some(state) = state else {
+            let config = self.config.clone();
+            self.rebuild(&config, target);
+            return;
+        };
+        let shown = snapshot::take(self, GRID);
+        // The old trainer goes first, so the two never hold memory at once.
+        self.trainer = None;
+        let mut next = Session::build(&self.config, target);
+        let imported = next.trainer.as_mut().map(|t| t.import(&state));
+        if let Some(Err(e)) = imported {
+            next.diverged = Some(format!("Moving training to the new backend failed: {e}"));
+        } else {
+            next.history = std::mem::take(&mut self.history);
+            next.latest = self.latest;
+            next.diverged = self.diverged.take();
+            next.gpu_output = shown.output;
+            next.gpu_neurons = shown.neurons;
+            next.gpu_layers = shown.layers;
+            // One evaluation on the new backend to confirm the numbers; no new history point.
+            next.due = None;
+            next.evaluate(false);
+        }
+        next.version = self.version + 1;
+        next.generation = self.generation + 1;
+        *self = next;
     }
 
     /// Floating-point operations of one training step (the automatic backend rule's input).

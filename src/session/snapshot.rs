@@ -3,6 +3,7 @@
 
 use std::rc::Rc;
 
+use np_engine::train::LayerActivations;
 use np_engine::Tensor;
 
 use super::{data, Data, Record, Session};
@@ -74,6 +75,33 @@ pub(super) fn layer_view(w_dims: &[usize], w: &[f32], b: &[f32]) -> LayerView {
     }
 }
 
+/// The output per cell (`[cell][unit]`) and the hidden neurons' outputs (`[layer][neuron][cell]`)
+/// from every layer's activations over the grid; the last layer is the output.
+pub(super) fn grid_views(acts: &[LayerActivations]) -> (Vec<Vec<f64>>, Vec<Vec<Vec<f64>>>) {
+    let mut output = Vec::new();
+    let mut neurons = Vec::new();
+    let last = acts.len().saturating_sub(1);
+    for (l, a) in acts.iter().enumerate() {
+        // [cells, units]
+        let (n, units) = a.post.shape().rows_cols();
+        let v = a.post.data();
+        if l == last {
+            output = v
+                .chunks_exact(units.max(1))
+                .take(n)
+                .map(|row| row.iter().map(|&x| f64::from(x)).collect())
+                .collect();
+        } else {
+            neurons.push(
+                (0..units)
+                    .map(|u| (0..n).map(|i| f64::from(v[i * units + u])).collect())
+                    .collect(),
+            );
+        }
+    }
+    (output, neurons)
+}
+
 pub(super) fn take(s: &mut Session, grid: usize) -> Snapshot {
     if s.grid_rows.as_ref().is_none_or(|(g, _)| *g != grid) {
         s.grid_rows = grid_rows(s, grid).map(|t| (grid, t));
@@ -82,33 +110,13 @@ pub(super) fn take(s: &mut Session, grid: usize) -> Snapshot {
     let mut neurons = Vec::new();
     let mut layers = Vec::new();
     if s.gpu.is_some() {
-        // Only the output grid is read back on the GPU (asynchronously, in `gpu.rs`); neuron
-        // thumbnails and parameters need synchronous reads, which the CPU backend has.
+        // On the GPU the last evaluation's reads (asynchronous, in `gpu.rs`).
         output = s.gpu_output.clone();
+        neurons = s.gpu_neurons.clone();
         layers = s.gpu_layers.clone();
     } else if let (Some(t), Some((_, rows))) = (s.trainer.as_mut(), s.grid_rows.as_ref()) {
         if let Ok(acts) = t.activations(rows) {
-            let last = acts.len().saturating_sub(1);
-            for (l, a) in acts.iter().enumerate() {
-                let (n, units) = a.post.shape().rows_cols();
-                let v = a.post.data();
-                if l == last {
-                    output = (0..n)
-                        .map(|i| {
-                            v[i * units..(i + 1) * units]
-                                .iter()
-                                .map(|&x| f64::from(x))
-                                .collect()
-                        })
-                        .collect();
-                } else {
-                    neurons.push(
-                        (0..units)
-                            .map(|u| (0..n).map(|i| f64::from(v[i * units + u])).collect())
-                            .collect(),
-                    );
-                }
-            }
+            (output, neurons) = grid_views(&acts);
         }
         for i in 0..t.model().layers.len() {
             if let Ok((w, b)) = t.layer_params(i) {

@@ -209,7 +209,10 @@ fn the_async_path_matches_the_synchronous_one() {
         GRID * GRID,
         "the output grid comes from the async read"
     );
-    assert_eq!(snap.output, cpu.snapshot(GRID).output);
+    let cpu_snap = cpu.snapshot(GRID);
+    assert_eq!(snap.output, cpu_snap.output);
+    assert_eq!(snap.neurons, cpu_snap.neurons, "the thumbnails too");
+    assert!(!snap.neurons.is_empty() && snap.neurons[0].len() == 4);
     // A reset drops the owed read's generation and evaluates afresh.
     let stale = gpu.begin_eval();
     assert!(stale.is_none());
@@ -290,4 +293,77 @@ fn live_changes_keep_the_run() {
         steps += 1;
     }
     assert_eq!((steps, s.epoch()), (5, 3));
+}
+
+#[test]
+fn moving_to_the_gpu_continues_the_run() {
+    // A run started on the CPU and moved onto the fallback handle (the GPU code path) ends where
+    // a run that stayed on the CPU ends: same epoch, history, metrics and output.
+    let c = config("dataset=xor&networkShape=4,2&seed=7&initSeed=3");
+    let mut stay = Session::new(&c);
+    let mut moved = Session::new(&c);
+    for _ in 0..2 {
+        stay.step_epoch();
+        moved.step_epoch();
+    }
+    // Part-way through the third epoch, so the shuffle position must go across too.
+    for _ in 0..3 {
+        stay.step_batch();
+        moved.step_batch();
+    }
+    let before = moved.snapshot(GRID);
+    let handle = np_wgpu::FallbackBackend::cpu_only(
+        Box::new(|| Box::new(np_engine::backend::cpu::CpuBackend::new())),
+        "cpu: test",
+    );
+    moved.move_to(Some(handle));
+    assert!(moved.on_gpu());
+    assert_eq!(moved.epoch(), 2, "no restart");
+    let shown = moved.snapshot(GRID);
+    assert_eq!(
+        shown.output, before.output,
+        "the picture stays until the GPU's read"
+    );
+    assert_eq!(shown.neurons, before.neurons);
+    settle(&mut moved);
+    // The move evaluates the weights of the moment (three batches into epoch 3), unrecorded.
+    stay.evaluate(false);
+    assert_eq!(
+        moved.latest(),
+        stay.latest(),
+        "the same weights, evaluated on the new backend"
+    );
+    assert_eq!(
+        moved.history.records(),
+        stay.history.records(),
+        "no extra history point"
+    );
+    for _ in 0..2 {
+        stay.step_epoch();
+        moved.step_epoch();
+        settle(&mut moved);
+    }
+    assert_eq!(moved.epoch(), 4);
+    assert_eq!(
+        moved.latest(),
+        stay.latest(),
+        "optimizer state and shuffle went across"
+    );
+    assert_eq!(moved.history.records(), stay.history.records());
+    let (a, b) = (moved.snapshot(GRID), stay.snapshot(GRID));
+    assert_eq!(a.output, b.output);
+    assert_eq!(
+        a.neurons, b.neurons,
+        "thumbnails from the asynchronous activations"
+    );
+    assert_eq!(a.layers, b.layers);
+    // And back to the plain CPU backend (the user switches the choice to cpu).
+    moved.move_to(None);
+    assert!(!moved.on_gpu());
+    assert_eq!(moved.epoch(), 4);
+    stay.step_epoch();
+    moved.step_epoch();
+    assert_eq!(moved.latest(), stay.latest());
+    assert_eq!(moved.history.records(), stay.history.records());
+    assert_eq!(moved.snapshot(GRID).output, stay.snapshot(GRID).output);
 }

@@ -11,7 +11,7 @@ pub enum Impact {
     /// Applied to the running trainer without losing progress (learning rate, momentum, weight
     /// penalty, dropout, batch size).
     Live,
-    /// A new network from the same data (architecture, optimizer, loss, init, backend).
+    /// A new network from the same data (architecture, optimizer, loss, initialization).
     Reset,
     /// New data and a new network (dataset, noise, sample count, split, data seed).
     Rebuild,
@@ -38,8 +38,9 @@ impl Impact {
             || old.two_class_output != new.two_class_output
             || old.init_seed != new.init_seed
             || old.optimizer != new.optimizer
-            || old.effective_loss() != new.effective_loss()
-            || old.backend != new.backend;
+            || old.effective_loss() != new.effective_loss();
+        // A changed backend choice is not here: the app opens the backend and moves the
+        // running experiment onto it where it stands (`Session::move_to`).
         if model_changed {
             return Impact::Reset;
         }

@@ -23,6 +23,9 @@ fn learning_rate_is_live_and_architecture_resets() {
     assert_eq!(s.impact, Impact::Rebuild);
     let s = s.apply(Action::SetDiscretize(true));
     assert_eq!(s.impact, Impact::None);
+    // The app moves the running experiment to a newly chosen backend: no reset.
+    let s = s.apply(Action::SetBackend(crate::config::BackendChoice::Cpu));
+    assert_eq!(s.impact, Impact::None);
     let s = s.apply(Action::Reset);
     assert_eq!(
         s.impact,

@@ -12,6 +12,8 @@ use np_engine::{Result, Tensor};
 
 #[cfg(target_arch = "wasm32")]
 pub mod web;
+#[cfg(target_arch = "wasm32")]
+pub mod web_gpu;
 
 /// Rows per mini-batch of the MLP workload.
 pub const MLP_BATCH: usize = 128;
@@ -71,6 +73,61 @@ fn trainer(
         test: empty,
     };
     Trainer::with_backend(cfg, splits, Box::new(backend(kernels)))
+}
+
+/// The networks of the WebGPU-against-CPU comparison, from the course's size to a large MLP:
+/// layer widths and batch size.
+pub const STEP_SIZES: [(&[usize], usize); 4] = [
+    (&[2, 8, 8, 1], 500),
+    (&[64, 128, 128, 10], 128),
+    (&[784, 64, 10], 128),
+    (&[784, 256, 256, 10], 128),
+];
+
+/// A ReLU MLP of `widths` (inputs first, outputs last) on random data, Adam, mini-batches of
+/// `batch` (eight per epoch), on `backend`: one output unit is a sigmoid on two classes, more
+/// are a softmax. Only the shapes matter: it times steps.
+pub fn sized(widths: &[usize], batch: usize, backend: Box<dyn Backend>) -> Result<Trainer> {
+    let (inputs, outputs) = match widths {
+        [i, .., o] => (*i, *o),
+        _ => {
+            return Err(np_engine::EngineError::InvalidConfig(
+                "at least two layer widths".into(),
+            ))
+        }
+    };
+    let (unit, loss, classes) = if outputs == 1 {
+        (OutputUnit::Sigmoid, Loss::BinaryCrossEntropy, 2)
+    } else {
+        (OutputUnit::Softmax, Loss::CategoricalCrossEntropy, outputs)
+    };
+    let hidden = &widths[1..widths.len() - 1];
+    let model = ModelSpec::mlp(
+        inputs,
+        hidden,
+        Activation::Relu,
+        outputs,
+        unit,
+        Init::GlorotUniform,
+    );
+    let train = random_classification(batch * 8, inputs, classes, 5)?;
+    let empty = train.subset(&[])?;
+    let cfg = TrainConfig {
+        model,
+        optimizer: UpdateRule::adam(1e-3),
+        loss,
+        regularization: Regularization::default(),
+        batch_size: batch,
+        init_seed: 1,
+        shuffle_seed: 2,
+        early_stopping: None,
+    };
+    let splits = Splits {
+        train,
+        val: empty.clone(),
+        test: empty,
+    };
+    Trainer::with_backend(cfg, splits, backend)
 }
 
 /// MLP 784-64-10, ReLU, softmax cross-entropy, Adam (lr 1e-3), batch 128: one `step_batch` is

@@ -30,22 +30,29 @@ pub fn step_flops(layer_widths: &[usize], batch: usize) -> f64 {
     6.0 * batch as f64 * weights as f64
 }
 
-/// Below this many FLOPs per step the CPU wins on any adapter. The numbers behind it:
-/// - a GPU step pays a fixed round trip (one submission plus one `map_async` readback of the
-///   loss). Measured natively on lavapipe: 0.08-0.27 ms (`examples/gpu_bench.rs`, "round trip").
-///   In a browser the WebGPU round trip goes through the page's event loop; we assume about 1 ms
-///   there (NOT measured on this machine: no GPU, and headless SwiftShader says nothing about it);
-/// - our CPU backend does 25-40 GFLOP/s natively on this VM (BENCHMARKS.md) and about
-///   20 GFLOP/s in wasm with SIMD128 (the engine issue's measurement of a blocked GEMM);
-/// - so 1 ms of round trip buys the CPU about 20 MFLOP: smaller steps cannot win on a GPU
-///   however fast it is. The course's 2-8-8-1 net on 500 points is 0.26 MFLOP per step (CPU);
-///   the 784-64-10 MLP at batch 128 is 39 MFLOP (GPU, on a hardware adapter).
+/// Below this many FLOPs per step auto keeps the CPU even on a hardware adapter. The numbers
+/// behind it (BENCHMARKS.md, "WebGPU backend in the browser"):
+/// - a GPU step that waits for its result pays a round trip (submission plus a `map_async`
+///   readback). Natively on lavapipe: 0.08-0.27 ms. In headless chromium through our backend
+///   (`tests/bench/gpu.mjs`): median 2.5-2.6 ms, minimum 0.2-0.3 ms. That browser is on
+///   SwiftShader, Chrome's CPU emulation of a GPU, so how much of the 2.5 ms a hardware adapter
+///   also pays is unknown; no GPU was available to measure it;
+/// - our CPU backend trains the MLPs at about 45-50 GFLOP/s in the same page (wasm, SIMD128);
+/// - so a loop that waited for every step's loss would need steps above roughly
+///   2.5 ms x 50 GFLOP/s = 125 MFLOP before any GPU could win. The app does not wait per step:
+///   it submits steps back to back and reads once per epoch, so the round trip is shared by an
+///   epoch's steps and a step pays its submission and the GPU's work, which only a hardware
+///   adapter can measure. 20 MFLOP is therefore an estimate of the crossover on real GPUs, not a
+///   measurement: the course's 2-8-8-1 net on 500 points (0.26 MFLOP per step) stays on the CPU,
+///   the 784-64-10 MLP at batch 128 (39 MFLOP) goes to a hardware GPU. Re-measure with
+///   `scripts/bench.sh` on a machine with one.
 pub const GPU_MIN_STEP_FLOPS: f64 = 20.0e6;
 
 /// The rule. A software adapter (SwiftShader, lavapipe) is slower than our CPU backend at every
-/// size we measured (lavapipe: 1.4-30x slower than CpuBackend, BENCHMARKS.md), so auto never
-/// picks it; the user or the URL can still ask for it (`Preference::WebGpu`), which is how the
-/// e2e test runs WebGPU on SwiftShader.
+/// size we measured (lavapipe: 1.4-30x slower than CpuBackend; SwiftShader in chromium: 70-1000x
+/// slower per training step, BENCHMARKS.md), so auto never picks it; the user or the URL can
+/// still ask for it (`Preference::WebGpu`), which is how the e2e tests run WebGPU on
+/// SwiftShader.
 pub fn choose(pref: Preference, adapter: Option<&AdapterSummary>, step_flops: f64) -> Choice {
     match (pref, adapter) {
         (_, None) => Choice::Cpu,

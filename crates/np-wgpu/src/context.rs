@@ -105,6 +105,12 @@ impl GpuContext {
         self.pool.created()
     }
 
+    /// Device memory held through the buffer pool now (tests check that rebuilding networks
+    /// on one context does not make it grow).
+    pub fn memory(&self) -> crate::pool::MemoryStats {
+        self.pool.stats()
+    }
+
     /// The raw device, for callers that need wgpu directly (and for tests that simulate loss
     /// with `device().destroy()`).
     pub fn device(&self) -> &wgpu::Device {

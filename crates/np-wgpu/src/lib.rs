@@ -26,4 +26,5 @@ pub use backend::WgpuBackend;
 pub use context::GpuContext;
 pub use error::GpuError;
 pub use fallback::{CpuFactory, FallbackBackend};
+pub use pool::MemoryStats;
 pub use probe::{probe, AdapterSummary, ProbeError};

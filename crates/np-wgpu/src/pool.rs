@@ -28,6 +28,39 @@ struct Shelf {
     idle: HashMap<u64, Vec<wgpu::Buffer>>,
     idle_bytes: u64,
     created: u64,
+    /// Buffers handed out (or adopted) and not yet given back or discarded, and their bytes.
+    in_use: u64,
+    in_use_bytes: u64,
+}
+
+impl Shelf {
+    fn lend(&mut self, class: u64) {
+        self.in_use += 1;
+        self.in_use_bytes += class;
+    }
+    fn settle(&mut self, class: u64) {
+        self.in_use = self.in_use.saturating_sub(1);
+        self.in_use_bytes = self.in_use_bytes.saturating_sub(class);
+    }
+}
+
+/// Device memory the pool accounts for, both kinds together: what tensors and reads hold now,
+/// and what waits on the shelves for reuse. Every tensor and staging buffer comes from the pool;
+/// outside it are only the uniform arena (one buffer, grown when needed) and the short-lived
+/// source buffers of uploads and writes (dropped once their copy is recorded).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct MemoryStats {
+    pub in_use_buffers: u64,
+    pub in_use_bytes: u64,
+    pub idle_buffers: u64,
+    pub idle_bytes: u64,
+}
+
+impl MemoryStats {
+    /// Bytes of device buffers alive through the pool (in use plus idle).
+    pub fn live_bytes(&self) -> u64 {
+        self.in_use_bytes + self.idle_bytes
+    }
 }
 
 /// The pool: one shelf of storage buffers and one of staging buffers.
@@ -60,6 +93,7 @@ impl BufferPool {
     ) -> wgpu::Buffer {
         let class = size_class(bytes);
         if let Ok(mut shelf) = self.shelf(usage).lock() {
+            shelf.lend(class);
             if let Some(buffer) = shelf.idle.get_mut(&class).and_then(Vec::pop) {
                 shelf.idle_bytes -= class;
                 return buffer;
@@ -88,11 +122,26 @@ impl BufferPool {
             return; // not one of ours (an upload buffer of odd size): let it be freed
         }
         if let Ok(mut shelf) = self.shelf(usage).lock() {
+            shelf.settle(class);
             if shelf.idle_bytes + class <= MAX_IDLE_BYTES {
                 shelf.idle_bytes += class;
                 shelf.idle.entry(class).or_default().push(buffer);
             }
         }
+    }
+
+    /// What the pool holds now.
+    pub(crate) fn stats(&self) -> MemoryStats {
+        let mut out = MemoryStats::default();
+        for m in [&self.storage, &self.staging] {
+            if let Ok(s) = m.lock() {
+                out.in_use_buffers += s.in_use;
+                out.in_use_bytes += s.in_use_bytes;
+                out.idle_buffers += s.idle.values().map(|v| v.len() as u64).sum::<u64>();
+                out.idle_bytes += s.idle_bytes;
+            }
+        }
+        out
     }
 
     /// How many buffers of each kind were ever created (tests check that steps reuse them).

@@ -131,3 +131,44 @@ fn engine_trainer_survives_device_loss() {
     let cr = run(&mut c, 6, |_| {});
     compare("xor across device loss", &gr, &cr);
 }
+
+#[test]
+fn engine_trainer_leaves_the_gpu_on_request() {
+    // The user switching to the CPU mid-run: the same hand-over as a device loss, on purpose,
+    // after which the trainer exports synchronously.
+    let ctx = Arc::new(pollster::block_on(GpuContext::new()).unwrap());
+    let fb = FallbackBackend::new(
+        WgpuBackend::new(Arc::clone(&ctx)),
+        Box::new(|| Box::new(CpuBackend::new())),
+    );
+    let probe = fb.clone();
+    let mut g = trainer("xor", Box::new(fb));
+    let gr = run(&mut g, 6, |e| {
+        if e == 2 {
+            pollster::block_on(probe.checkpoint()).unwrap();
+        }
+        if e == 4 {
+            probe.leave_gpu("cpu: chosen").unwrap();
+            assert!(!probe.on_gpu());
+            assert_eq!(probe.fell_back().as_deref(), Some("cpu: chosen"));
+            assert!(g_exports_now(&probe));
+        }
+    });
+    assert_eq!(
+        ctx.memory().in_use_buffers,
+        0,
+        "the GPU backend gave its buffers back"
+    );
+    let mut c = trainer("xor", Box::new(CpuBackend::new()));
+    let cr = run(&mut c, 6, |_| {});
+    compare("xor after leaving the GPU", &gr, &cr);
+}
+
+/// Reads on the handle complete at once (what `Trainer::export` needs).
+fn g_exports_now(fb: &FallbackBackend) -> bool {
+    let mut b = fb.clone();
+    let id = b.upload(&[1.0]).unwrap();
+    let done = np_engine::backend::poll_once(b.read(id)).is_some();
+    b.release(id);
+    done
+}

@@ -1,6 +1,9 @@
 //! Looking inside a trainer: single weights, per-layer values and gradients, activations.
 
+use std::fmt;
+
 use super::trainer::Trainer;
+use crate::backend::ReadFuture;
 use crate::error::{EngineError, Result};
 use crate::nn::{release_all, Dense};
 use crate::tensor::Tensor;
@@ -13,6 +16,36 @@ use serde::{Deserialize, Serialize};
 pub struct LayerActivations {
     pub pre: Tensor,
     pub post: Tensor,
+}
+
+/// Activation reads already issued ([`Trainer::begin_activations`]); owns its futures.
+pub struct PendingActivations {
+    rows: usize,
+    /// Per layer: units, then the reads of `pre` and `post`.
+    reads: Vec<(usize, ReadFuture, ReadFuture)>,
+}
+
+impl fmt::Debug for PendingActivations {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PendingActivations")
+            .field("rows", &self.rows)
+            .field("layers", &self.reads.len())
+            .finish_non_exhaustive()
+    }
+}
+
+impl PendingActivations {
+    /// Awaits every layer's values.
+    pub async fn finish(self) -> Result<Vec<LayerActivations>> {
+        let mut out = Vec::with_capacity(self.reads.len());
+        for (units, pre, post) in self.reads {
+            out.push(LayerActivations {
+                pre: Tensor::new(pre.await?, &[self.rows, units])?,
+                post: Tensor::new(post.await?, &[self.rows, units])?,
+            });
+        }
+        Ok(out)
+    }
 }
 
 /// Per-layer gradient norms (L2) after the last step.
@@ -112,6 +145,12 @@ impl Trainer {
     /// # Shapes
     /// `x: [rows, inputs]`; layer `i`: `pre, post: [rows, units_i]`.
     pub async fn activations_async(&mut self, x: &Tensor) -> Result<Vec<LayerActivations>> {
+        self.begin_activations(x)?.finish().await
+    }
+    /// Issues the reads of [`Trainer::activations_async`] now and returns them without
+    /// borrowing the trainer, so a caller can await them while training goes on: the values
+    /// are those of the weights at this call.
+    pub fn begin_activations(&mut self, x: &Tensor) -> Result<PendingActivations> {
         let (rows, d) = x.shape().rows_cols();
         if d != self.cfg.model.inputs {
             return Err(EngineError::ShapeMismatch {
@@ -123,20 +162,14 @@ impl Trainer {
         let xb = self.graph.backend_mut().upload(x.data())?;
         let pairs = self.model.infer(&mut self.graph, xb, rows, true)?;
         let be = self.graph.backend_mut();
-        let reads: Vec<_> = pairs
+        let reads = pairs
             .iter()
-            .map(|&(pre, post)| (be.read(pre), be.read(post)))
+            .zip(&self.model.layers)
+            .map(|(&(pre, post), l)| (l.units, be.read(pre), be.read(post)))
             .collect();
         release_all(be, &pairs);
         be.release(xb);
-        let mut out = Vec::with_capacity(reads.len());
-        for ((pre, post), l) in reads.into_iter().zip(&self.model.layers) {
-            out.push(LayerActivations {
-                pre: Tensor::new(pre.await?, &[rows, l.units])?,
-                post: Tensor::new(post.await?, &[rows, l.units])?,
-            });
-        }
-        Ok(out)
+        Ok(PendingActivations { rows, reads })
     }
     /// [`Trainer::activations_async`] where reads are synchronous (else `NotReady`).
     pub fn activations(&mut self, x: &Tensor) -> Result<Vec<LayerActivations>> {

@@ -8,7 +8,7 @@ mod state;
 mod trainer;
 
 pub use config::{EarlyStopping, TrainConfig};
-pub use inspect::{GradNorms, LayerActivations};
+pub use inspect::{GradNorms, LayerActivations, PendingActivations};
 pub use metrics::EvalMetrics;
 pub use state::TrainerState;
 pub use trainer::{EpochRecord, Split, Status, StepReport, Trainer};

@@ -115,9 +115,10 @@ impl WgpuBackend {
         Ok(bytes)
     }
 
-    /// A fresh device buffer holding `contents` (its size a pool size class, so it can be
-    /// recycled). `queue.write_buffer` into a buffer no recorded command uses yet is ordered
-    /// correctly: it lands before the submission that first reads it.
+    /// A fresh device buffer holding `contents`, the source of a write's recorded copy; dropped
+    /// by the caller (wgpu keeps it until the copy has run). `queue.write_buffer` into a buffer
+    /// no recorded command uses yet is ordered correctly: it lands before the submission that
+    /// first reads it.
     fn upload_bytes(&self, contents: &[u8], len: usize) -> Result<wgpu::Buffer> {
         let bytes = self.check_size(len)?;
         self.ctx.check()?;
@@ -220,6 +221,15 @@ fn padded_u32(shape: Shape) -> [u32; 4] {
     shape.padded4().map(|d| d as u32)
 }
 
+impl Drop for WgpuBackend {
+    /// Buffers still live go back to the pool (the context outlives the backend when shared).
+    fn drop(&mut self) {
+        for slot in self.slots.drain(..).flatten() {
+            self.ctx.pool.give(slot.buffer);
+        }
+    }
+}
+
 impl Backend for WgpuBackend {
     fn name(&self) -> String {
         format!("webgpu: {}", self.ctx.adapter())
@@ -232,13 +242,22 @@ impl Backend for WgpuBackend {
     }
     fn upload(&mut self, data: &[f32]) -> Result<BufferId> {
         self.ctx.check()?;
-        let buffer = self.upload_bytes(bytemuck::cast_slice(data), data.len())?;
-        Ok(self.insert(buffer, data.len()))
+        // A pooled buffer (released ones are reused, so repeated uploads do not pile up idle
+        // buffers), filled like `write`.
+        let bytes = self.check_size(data.len())?;
+        let buffer = self.ctx.pool.take(&self.ctx.device, bytes, STORAGE);
+        let id = self.insert(buffer, data.len());
+        self.write(id, data)?;
+        Ok(id)
     }
     fn write(&mut self, buf: BufferId, data: &[f32]) -> Result<()> {
+        if data.is_empty() {
+            return self.buf(buf, 0, "write").map(drop);
+        }
         let dst = self.buf(buf, data.len(), "write")?;
         // Through a fresh buffer and a recorded copy, not queue.write_buffer: the write must land
-        // after the ops already recorded against `buf`, and queue writes jump ahead of them.
+        // after the ops already recorded against `buf` (a pooled buffer may still be used by
+        // them), and queue writes jump ahead of them.
         let src = self.upload_bytes(bytemuck::cast_slice(data), data.len())?;
         self.ctx.check()?;
         if let Ok(mut rec) = self.ctx.recorder.lock() {

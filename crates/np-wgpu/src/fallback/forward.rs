@@ -38,7 +38,11 @@ impl Backend for FallbackBackend {
         let known = self.st.borrow_mut().lens.remove(&buf.0).is_some();
         if known {
             let _ = self.run(Call::Release { id: buf.0 });
-            self.st.borrow_mut().free.push(buf.0);
+            let mut st = self.st.borrow_mut();
+            st.free.push(buf.0);
+            if st.lens.is_empty() {
+                st.forget();
+            }
         }
     }
     fn buffer_len(&self, buf: BufferId) -> Result<usize> {

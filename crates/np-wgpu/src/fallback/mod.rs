@@ -41,6 +41,8 @@ struct State {
     last_reads: usize,
     /// Calls since the last checkpoint.
     journal: Vec<Call>,
+    /// Counts [`State::forget`]s, so a checkpoint that straddles one does not apply.
+    forgotten: u64,
     fell_back: Option<String>,
 }
 
@@ -145,6 +147,17 @@ impl State {
         }
     }
 
+    /// With no buffer live, nothing needs restoring: drops the checkpoint and the journal. (A
+    /// network rebuilt on the same handle would otherwise keep the old one's uploads, the
+    /// training data among them, in the journal until the next checkpoint.)
+    fn forget(&mut self) {
+        self.journal.clear();
+        self.snapshot.clear();
+        self.dirty.clear();
+        self.host.clear();
+        self.forgotten += 1;
+    }
+
     fn new_id(&mut self, len: usize) -> u32 {
         let id = self.free.pop().unwrap_or_else(|| {
             self.next += 1;
@@ -194,6 +207,7 @@ impl FallbackBackend {
                 host: HashMap::new(),
                 last_reads: 0,
                 journal: Vec::new(),
+                forgotten: 0,
                 fell_back: None,
             })),
         }
@@ -214,13 +228,18 @@ impl FallbackBackend {
         self.st.borrow().journal.len()
     }
 
+    /// Buffers kept as the restart point (the last checkpoint's, minus those released since).
+    pub fn checkpoint_len(&self) -> usize {
+        self.st.borrow().snapshot.len()
+    }
+
     /// Makes the current state the restart point, so a later fallback only replays what came
     /// after. Reads back only the buffers a kernel wrote since the last checkpoint; uploaded
     /// data and untouched buffers are already known. Calls made while the reads are pending
     /// stay in the journal. If a read fails, the old checkpoint and the whole journal are still
     /// there, and it falls back.
     pub async fn checkpoint(&self) -> Result<()> {
-        let (reads, mut next, covered) = {
+        let (reads, mut next, covered, forgotten) = {
             let mut st = self.st.borrow_mut();
             let Some(gpu) = st.gpu.as_mut() else {
                 return Ok(());
@@ -252,7 +271,7 @@ impl FallbackBackend {
                 }
             }
             // Every call journaled so far is reflected in the snapshot being built.
-            (reads, next, st.journal.len())
+            (reads, next, st.journal.len(), st.forgotten)
         };
         let count = reads.len();
         for (outer, fut) in reads {
@@ -264,11 +283,27 @@ impl FallbackBackend {
             }
         }
         let mut st = self.st.borrow_mut();
-        if st.gpu.is_some() {
+        if st.gpu.is_some() && st.forgotten == forgotten {
             st.snapshot = next;
             st.journal.drain(..covered);
             st.last_reads = count;
         }
+        Ok(())
+    }
+
+    /// Moves the work to the CPU understudy on purpose (the user picked another backend): the
+    /// same hand-over as after a device loss (last checkpoint restored, calls since replayed),
+    /// synchronous, and `why` becomes [`FallbackBackend::fell_back`]. Reads then complete at
+    /// once, so the trainer can be exported without awaiting.
+    pub fn leave_gpu(&self, why: &str) -> Result<()> {
+        let mut st = self.st.borrow_mut();
+        if st.gpu.is_some() {
+            st.fall_back(&EngineError::Backend {
+                backend: "webgpu".into(),
+                message: why.to_string(),
+            })?;
+        }
+        st.fell_back = Some(why.to_string());
         Ok(())
     }
 
