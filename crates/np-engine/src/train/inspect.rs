@@ -2,7 +2,7 @@
 
 use super::trainer::Trainer;
 use crate::error::{EngineError, Result};
-use crate::nn::{release_all, Dense};
+use crate::nn::Dense;
 use crate::tensor::Tensor;
 use serde::{Deserialize, Serialize};
 
@@ -112,31 +112,7 @@ impl Trainer {
     /// # Shapes
     /// `x: [rows, inputs]`; layer `i`: `pre, post: [rows, units_i]`.
     pub async fn activations_async(&mut self, x: &Tensor) -> Result<Vec<LayerActivations>> {
-        let (rows, d) = x.shape().rows_cols();
-        if d != self.cfg.model.inputs {
-            return Err(EngineError::ShapeMismatch {
-                op: "activations",
-                left: x.dims().to_vec(),
-                right: vec![rows, self.cfg.model.inputs],
-            });
-        }
-        let xb = self.graph.backend_mut().upload(x.data())?;
-        let pairs = self.model.infer(&mut self.graph, xb, rows, true)?;
-        let be = self.graph.backend_mut();
-        let reads: Vec<_> = pairs
-            .iter()
-            .map(|&(pre, post)| (be.read(pre), be.read(post)))
-            .collect();
-        release_all(be, &pairs);
-        be.release(xb);
-        let mut out = Vec::with_capacity(reads.len());
-        for ((pre, post), l) in reads.into_iter().zip(&self.model.layers) {
-            out.push(LayerActivations {
-                pre: Tensor::new(pre.await?, &[rows, l.units])?,
-                post: Tensor::new(post.await?, &[rows, l.units])?,
-            });
-        }
-        Ok(out)
+        super::probe::read_activations(&mut self.graph, &self.model, x).await
     }
     /// [`Trainer::activations_async`] where reads are synchronous (else `NotReady`).
     pub fn activations(&mut self, x: &Tensor) -> Result<Vec<LayerActivations>> {
