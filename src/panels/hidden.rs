@@ -10,6 +10,7 @@ use yew::prelude::*;
 
 use super::hidden_draw::{scene_2d, scene_3d, HiddenView};
 use super::inspection::Inspection;
+use super::probe::input_rows;
 use super::scene_canvas::SceneCanvas;
 use crate::analysis::grid::{flatten, input_grid, split_like};
 use crate::analysis::pca::Pca;
@@ -57,31 +58,29 @@ pub fn hidden_panel(props: &HiddenPanelProps) -> Html {
     let frames = &ins.frames;
     // None, or an index past the end, means "live".
     let frame = scrub.and_then(|i| frames.get(i));
-    let net = match frame {
-        Some(f) => ins.net.with_layers(&f.layers),
-        None => ins.net.clone(),
-    };
+    let layers = frame.map_or(&ins.net.layers, |f| &f.layers);
     let epoch = frame.map_or(ins.epoch, |f| f.epoch);
     let acts = if frame.is_some() {
-        net.forward_through(&ins.train.inputs, layer + 1)
+        ins.forward_with(layers, &ins.train.inputs)
             .post
-            .swap_remove(layer)
+            .get(layer)
+            .cloned()
+            .unwrap_or_default()
     } else {
-        ins.forward.post[layer].clone()
+        ins.forward.post.get(layer).cloned().unwrap_or_default()
     };
-    let units = net.layers[layer].b.len();
+    let units = layers[layer].b.len();
     let grid_lines = input_grid(ins.extent.0, ins.extent.1, 9, 31);
-    let grid_rows: Vec<Vec<f64>> = flatten(&grid_lines)
-        .iter()
-        .map(|&(x, y)| super::probe::input_row(&ins.features, x, y))
-        .collect();
-    let grid_acts = net
-        .forward_through(&grid_rows, layer + 1)
+    let grid_rows = input_rows(&ins.features, &flatten(&grid_lines));
+    let grid_acts = ins
+        .forward_with(layers, &grid_rows)
         .post
-        .swap_remove(layer);
+        .get(layer)
+        .cloned()
+        .unwrap_or_default();
     let grid_acts = split_like(&grid_lines, &grid_acts);
     let raw_plane = if layer + 1 == hidden {
-        net.layers
+        layers
             .last()
             .and_then(|o| Hyperplane::of_output(&o.w, &o.b))
             .filter(|_| ins.is_classification())
@@ -173,7 +172,7 @@ pub fn hidden_panel(props: &HiddenPanelProps) -> Html {
         "epoch": epoch,
         "layer": layer,
         "units": units,
-        "activation": net.curves.get(layer).map(|c| c.name()),
+        "activation": ins.net.curves.get(layer).map(|c| c.name()),
         "activations": acts,
         "labels": ins.train.labels,
         "inputs": ins.train.inputs,

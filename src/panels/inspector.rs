@@ -12,6 +12,7 @@ use super::health::HealthPanel;
 use super::hidden::HiddenPanel;
 use super::inspection::{frame_of, Inspection};
 use super::layer_choices::LayerChoices;
+use super::probe::EngineProbe;
 use super::summary::SummaryPanel;
 use super::timeline::{Frame, Timeline};
 use crate::config::Config;
@@ -25,18 +26,21 @@ pub struct InspectorProps {
     pub on_action: Callback<Action>,
 }
 
-/// The recorded frames and the Rc the panels share, rebuilt only when a frame is added.
+/// The recorded frames and the Rc the panels share, rebuilt only when a frame is added; the
+/// engine probe, rebuilt only when the network's objective changes.
 #[derive(Default)]
 struct Memory {
     timeline: Timeline,
     shared: Rc<Vec<Frame>>,
     seen: Option<u64>,
+    probe: Option<EngineProbe>,
 }
 
 #[function_component(Inspector)]
 pub fn inspector(props: &InspectorProps) -> Html {
     let memory = use_mut_ref(Memory::default);
-    let frames = record(&memory, &props.snapshot, &props.config);
+    let probe = probe_for(&memory, &props.snapshot, &props.config);
+    let frames = record(&memory, &props.snapshot, probe.as_ref());
     let inspection = {
         let snapshot = props.snapshot.clone();
         let config = Rc::new(props.config.clone());
@@ -50,7 +54,9 @@ pub fn inspector(props: &InspectorProps) -> Html {
             frames.len(),
             Rc::as_ptr(&frames) as usize,
         );
-        use_memo(key, move |_| Inspection::new(&snapshot, &config, frames))
+        use_memo(key, move |_| {
+            Inspection::new(&snapshot, &config, probe, frames)
+        })
     };
     html! {
         <div class="np-panels" data-testid="inspector">
@@ -64,13 +70,30 @@ pub fn inspector(props: &InspectorProps) -> Html {
     }
 }
 
+/// The engine probe for the session's network: the same `TrainConfig` the session builds, so
+/// architecture, initializers, output unit, loss and penalty all follow the config.
+fn probe_for(
+    memory: &Rc<RefCell<Memory>>,
+    snapshot: &Snapshot,
+    config: &Config,
+) -> Option<EngineProbe> {
+    let mut m = memory.borrow_mut();
+    let cfg = EngineProbe::config_for(config, snapshot);
+    m.probe = EngineProbe::for_config(&cfg, snapshot.data.classes, m.probe.as_ref());
+    m.probe.clone()
+}
+
 /// Offers the snapshot to the timeline once per session version.
-fn record(memory: &Rc<RefCell<Memory>>, snapshot: &Snapshot, config: &Config) -> Rc<Vec<Frame>> {
+fn record(
+    memory: &Rc<RefCell<Memory>>,
+    snapshot: &Snapshot,
+    probe: Option<&EngineProbe>,
+) -> Rc<Vec<Frame>> {
     let mut m = memory.borrow_mut();
     if m.seen != Some(snapshot.version) {
         m.seen = Some(snapshot.version);
         if m.timeline.observe(snapshot.epoch, &snapshot.layers, || {
-            frame_of(snapshot, config)
+            frame_of(snapshot, probe)
         }) {
             m.shared = Rc::new(m.timeline.frames().to_vec());
         }
