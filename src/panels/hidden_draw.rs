@@ -2,7 +2,7 @@
 //! the warped input grid and the output layer's class boundaries in that space (each drawn
 //! only where its two classes are the most probable ones, see `analysis::separator`).
 
-use super::scene::{class_color, Align, Color, Plot, Scene, GRID, INK, MUTED};
+use super::scene::{class_color, Align, Color, Plot, Scene, Shape, GRID, INK, MUTED};
 use crate::analysis::rotation::{normalize, Rotation, Viewport};
 use crate::analysis::separator::Boundary;
 
@@ -204,6 +204,21 @@ pub fn scene_3d(view: &HiddenView, rotation: Rotation, width: f64, height: f64) 
                 .map(|d| mesh.iter().map(|s| (s[0][d] + s[1][d]) / 2.0).sum::<f64>() / n)
                 .collect();
             let (x, y, _) = to_screen(&c);
+            // A small white tag with a dark edge, so it does not read as two data points.
+            scene.shapes.push(Shape::Rect {
+                x: x - 15.0,
+                y: y - 8.0,
+                w: 30.0,
+                h: 16.0,
+                fill: INK,
+            });
+            scene.shapes.push(Shape::Rect {
+                x: x - 14.0,
+                y: y - 7.0,
+                w: 28.0,
+                h: 14.0,
+                fill: Color::rgb(255, 255, 255),
+            });
             scene.circle(x - 7.0, y, 4.5, class_color(i), Some(INK));
             scene.text_colored(x, y + 4.0, "|", INK, 13.0, Align::Center);
             scene.circle(x + 7.0, y, 4.5, class_color(j), Some(INK));
@@ -234,7 +249,6 @@ pub fn scene_3d(view: &HiddenView, rotation: Rotation, width: f64, height: f64) 
 mod tests {
     use super::*;
     use crate::analysis::separator::Logits;
-    use crate::panels::scene::Shape;
 
     fn view(dims: usize) -> HiddenView {
         HiddenView {
