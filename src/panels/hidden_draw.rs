@@ -183,6 +183,8 @@ pub fn scene_3d(view: &HiddenView, rotation: Rotation, width: f64, height: f64) 
         scene.polyline(pts, GRID.mix(MUTED, 0.3), 1.0);
     }
     let several = view.boundaries.len() > 1;
+    // Pair labels go on top of the points, drawn last.
+    let mut labels = Vec::new();
     for b in &view.boundaries {
         let (i, j) = b.pair;
         // One boundary: dark ink. Several: each pair in the blend of its classes' colours,
@@ -198,30 +200,12 @@ pub fn scene_3d(view: &HiddenView, rotation: Rotation, width: f64, height: f64) 
             scene.line((p.0, p.1), (q.0, q.1), color.alpha(0.7), 1.3);
         }
         if several && !mesh.is_empty() {
-            // Label: a dot in each class's colour either side of a bar, at the piece's centre.
             let n = mesh.len() as f64;
             let c: Vec<f64> = (0..3)
                 .map(|d| mesh.iter().map(|s| (s[0][d] + s[1][d]) / 2.0).sum::<f64>() / n)
                 .collect();
             let (x, y, _) = to_screen(&c);
-            // A small white tag with a dark edge, so it does not read as two data points.
-            scene.shapes.push(Shape::Rect {
-                x: x - 15.0,
-                y: y - 8.0,
-                w: 30.0,
-                h: 16.0,
-                fill: INK,
-            });
-            scene.shapes.push(Shape::Rect {
-                x: x - 14.0,
-                y: y - 7.0,
-                w: 28.0,
-                h: 14.0,
-                fill: Color::rgb(255, 255, 255),
-            });
-            scene.circle(x - 7.0, y, 4.5, class_color(i), Some(INK));
-            scene.text_colored(x, y + 4.0, "|", INK, 13.0, Align::Center);
-            scene.circle(x + 7.0, y, 4.5, class_color(j), Some(INK));
+            labels.push((x, y, i, j));
         }
     }
     let mut order: Vec<(usize, (f64, f64, f64))> = view
@@ -241,6 +225,26 @@ pub fn scene_3d(view: &HiddenView, rotation: Rotation, width: f64, height: f64) 
             point_color(view, i),
             Some(Color::rgb(255, 255, 255)),
         );
+    }
+    for (x, y, i, j) in labels {
+        // A small white tag with a dark edge and a dot in each class's colour.
+        scene.shapes.push(Shape::Rect {
+            x: x - 15.0,
+            y: y - 8.0,
+            w: 30.0,
+            h: 16.0,
+            fill: INK,
+        });
+        scene.shapes.push(Shape::Rect {
+            x: x - 14.0,
+            y: y - 7.0,
+            w: 28.0,
+            h: 14.0,
+            fill: Color::rgb(255, 255, 255),
+        });
+        scene.circle(x - 7.0, y, 4.5, class_color(i), Some(INK));
+        scene.text_colored(x, y + 4.0, "|", INK, 13.0, Align::Center);
+        scene.circle(x + 7.0, y, 4.5, class_color(j), Some(INK));
     }
     scene
 }

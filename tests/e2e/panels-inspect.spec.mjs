@@ -343,3 +343,32 @@ test('three classes: the hidden-layer view draws each pair\'s boundary only wher
     }
   }
 });
+
+test('while training runs the panels stay live, catch up when scrolled back into view, and are exact after a pause', async () => {
+  const { page, problems } = await open('dataset=circle&networkShape=8,8&activation=tanh&learningRate=0.03&batchSize=10');
+  try {
+    const shownEpoch = () => page.evaluate(() => JSON.parse(document.querySelector('[data-testid=hidden-activations]').textContent).epoch);
+    // (Clicking play scrolls the page up to the button: bring the panel into view after.)
+    await page.getByTestId('play').click();
+    await page.getByTestId('panel-hidden').scrollIntoViewIfNeeded();
+    // Live while playing: the hidden-layer panel moves past epoch 3 without a pause.
+    await page.waitForFunction(() => JSON.parse(document.querySelector('[data-testid=hidden-activations]').textContent).epoch >= 3, null, { timeout: 60000 });
+    // Out of view it may wait; scrolled back it catches up with what the page had trained by then.
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.waitForFunction(() => Number(document.querySelector('[data-testid=epoch]').textContent) >= 12, null, { timeout: 60000 });
+    const trained = await epoch(page);
+    await page.getByTestId('panel-hidden').scrollIntoViewIfNeeded();
+    await page.waitForFunction((want) => JSON.parse(document.querySelector('[data-testid=hidden-activations]').textContent).epoch >= want, trained, { timeout: 60000 });
+    await page.getByTestId('play').click();
+    await page.waitForTimeout(300);
+    // Paused: every panel shows the page's current epoch and weights.
+    assert.equal(await shownEpoch(), await epoch(page));
+    const mine = Number(await page.getByTestId('confusion-accuracy').textContent());
+    const engine = Number(await page.getByTestId('accuracy-train').textContent());
+    assert.ok(Math.abs(mine - engine) < 1e-3, `confusion accuracy ${mine} vs the session's ${engine}`);
+    assert.deepEqual(problems.pageErrors, []);
+    assert.deepEqual(problems.consoleErrors, []);
+  } finally {
+    await page.close();
+  }
+});
