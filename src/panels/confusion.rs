@@ -25,8 +25,7 @@ pub fn confusion_panel(props: &ConfusionPanelProps) -> Html {
     let batch = if on_test { &ins.test } else { &ins.train };
     // The training split's outputs are already in the shared forward pass.
     let outputs = if on_test {
-        ins.net
-            .forward(&batch.inputs)
+        ins.forward_with(&ins.net.layers, &batch.inputs)
             .post
             .pop()
             .unwrap_or_default()

@@ -8,13 +8,14 @@ use serde_json::json;
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
-use super::hidden_draw::{scene_2d, scene_3d, HiddenView};
+use super::hidden_draw::{ranges, scene_2d, scene_3d, HiddenView};
 use super::inspection::Inspection;
+use super::probe::input_rows;
 use super::scene_canvas::SceneCanvas;
 use crate::analysis::grid::{flatten, input_grid, split_like};
 use crate::analysis::pca::Pca;
 use crate::analysis::rotation::Rotation;
-use crate::analysis::separator::Hyperplane;
+use crate::analysis::separator::{Boundary, Logits};
 
 #[derive(Properties, PartialEq)]
 pub struct HiddenPanelProps {
@@ -57,34 +58,31 @@ pub fn hidden_panel(props: &HiddenPanelProps) -> Html {
     let frames = &ins.frames;
     // None, or an index past the end, means "live".
     let frame = scrub.and_then(|i| frames.get(i));
-    let net = match frame {
-        Some(f) => ins.net.with_layers(&f.layers),
-        None => ins.net.clone(),
-    };
+    let layers = frame.map_or(&ins.net.layers, |f| &f.layers);
     let epoch = frame.map_or(ins.epoch, |f| f.epoch);
     let acts = if frame.is_some() {
-        net.forward_through(&ins.train.inputs, layer + 1)
+        ins.forward_with(layers, &ins.train.inputs)
             .post
-            .swap_remove(layer)
+            .get(layer)
+            .cloned()
+            .unwrap_or_default()
     } else {
-        ins.forward.post[layer].clone()
+        ins.forward.post.get(layer).cloned().unwrap_or_default()
     };
-    let units = net.layers[layer].b.len();
+    let units = layers[layer].b.len();
     let grid_lines = input_grid(ins.extent.0, ins.extent.1, 9, 31);
-    let grid_rows: Vec<Vec<f64>> = flatten(&grid_lines)
-        .iter()
-        .map(|&(x, y)| super::probe::input_row(&ins.features, x, y))
-        .collect();
-    let grid_acts = net
-        .forward_through(&grid_rows, layer + 1)
+    let grid_rows = input_rows(&ins.features, &flatten(&grid_lines));
+    let grid_acts = ins
+        .forward_with(layers, &grid_rows)
         .post
-        .swap_remove(layer);
+        .get(layer)
+        .cloned()
+        .unwrap_or_default();
     let grid_acts = split_like(&grid_lines, &grid_acts);
-    let raw_plane = if layer + 1 == hidden {
-        net.layers
-            .last()
-            .and_then(|o| Hyperplane::of_output(&o.w, &o.b))
-            .filter(|_| ins.is_classification())
+    // The output layer's logits as a map of this layer's activations: only the last hidden
+    // layer feeds the output directly.
+    let raw_logits = if layer + 1 == hidden && ins.is_classification() {
+        layers.last().and_then(|o| Logits::new(&o.w, &o.b))
     } else {
         None
     };
@@ -94,24 +92,20 @@ pub fn hidden_panel(props: &HiddenPanelProps) -> Html {
     } else {
         *dims_choice
     };
-    let (coords, grid, plane, axes, explained) = if units <= 3 {
+    let (coords, grid, logits, axes, explained) = if units <= 3 {
         // One unit is drawn on a line: pad a zero second coordinate.
         let pad = |v: &Vec<f64>| {
             let mut v = v.clone();
             v.resize(dims, 0.0);
             v
         };
-        let plane = raw_plane.clone().map(|mut p| {
-            p.w.resize(dims, 0.0);
-            p
-        });
         (
             acts.iter().map(pad).collect::<Vec<_>>(),
             grid_acts
                 .iter()
                 .map(|l| l.iter().map(pad).collect())
                 .collect::<Vec<_>>(),
-            plane,
+            raw_logits.as_ref().map(|l| l.padded(dims)),
             (1..=dims).map(|d| format!("h{d}")).collect::<Vec<_>>(),
             None,
         )
@@ -126,22 +120,17 @@ pub fn hidden_panel(props: &HiddenPanelProps) -> Html {
                     }
                 }
                 *last_pca.borrow_mut() = Some(pca.clone());
-                // The boundary's slice through the shown subspace: h = mean + C^T y.
-                let plane = raw_plane.clone().map(|p| Hyperplane {
-                    w: pca
-                        .components
-                        .iter()
-                        .map(|c| c.iter().zip(&p.w).map(|(a, b)| a * b).sum())
-                        .collect(),
-                    b: p.eval(&pca.mean),
-                });
+                // The boundaries' slice through the shown subspace: h = mean + C^T y.
+                let logits = raw_logits
+                    .as_ref()
+                    .map(|l| l.in_subspace(&pca.mean, &pca.components));
                 (
                     acts.iter().map(|a| pca.project(a)).collect(),
                     grid_acts
                         .iter()
                         .map(|l| l.iter().map(|a| pca.project(a)).collect())
                         .collect(),
-                    plane,
+                    logits,
                     (1..=dims).map(|d| format!("PC{d}")).collect(),
                     Some(pca.explained()),
                 )
@@ -152,12 +141,14 @@ pub fn hidden_panel(props: &HiddenPanelProps) -> Html {
     let classes: Option<Vec<usize>> = ins
         .is_classification()
         .then(|| ins.train.labels.iter().map(|&l| l as usize).collect());
+    let boundaries = logits.as_ref().map(Logits::boundaries).unwrap_or_default();
+    let drawn = drawn_pieces(&boundaries, &coords, dims);
     let view = HiddenView {
         coords,
         classes: classes.clone(),
         values: ins.train.labels.clone(),
         grid,
-        plane,
+        boundaries,
         axes,
     };
     let scene = if dims == 3 {
@@ -165,21 +156,40 @@ pub fn hidden_panel(props: &HiddenPanelProps) -> Html {
     } else {
         scene_2d(&view, WIDTH, HEIGHT)
     };
+    // One boundary (two classes): the share of points on their class's side of it.
+    let raw_boundaries = raw_logits
+        .as_ref()
+        .map(Logits::boundaries)
+        .unwrap_or_default();
+    let raw_plane = match raw_boundaries.as_slice() {
+        [b] => Some(b.plane.clone()),
+        _ => None,
+    };
     let plane_accuracy = match (&raw_plane, &classes) {
         (Some(p), Some(c)) => Some(p.accuracy(&acts, c)),
         _ => None,
+    };
+    let per_class = match (&raw_logits, &classes) {
+        (Some(l), Some(c)) => l.per_class(&acts, c, ins.classes),
+        _ => Vec::new(),
     };
     let export = json!({
         "epoch": epoch,
         "layer": layer,
         "units": units,
-        "activation": net.curves.get(layer).map(|c| c.name()),
+        "activation": ins.net.curves.get(layer).map(|c| c.name()),
         "activations": acts,
         "labels": ins.train.labels,
         "inputs": ins.train.inputs,
         "features": ins.features.iter().map(|f| f.as_str()).collect::<Vec<_>>(),
         "plane": raw_plane.as_ref().map(|p| json!({"w": p.w, "b": p.b})),
         "planeAccuracy": plane_accuracy,
+        "output": raw_logits.as_ref().map(|l| json!({"w": l.w, "b": l.b})),
+        "boundaries": raw_boundaries.iter().zip(&drawn).map(|(b, pieces)| json!({
+            "pair": [b.pair.0, b.pair.1], "w": b.plane.w, "b": b.plane.b, "drawn": pieces,
+        })).collect::<Vec<_>>(),
+        "view": if explained.is_some() { "pca" } else { "units" },
+        "perClass": per_class.iter().map(|&(n, right)| json!({"points": n, "correct": right})).collect::<Vec<_>>(),
     })
     .to_string();
 
@@ -225,6 +235,13 @@ pub fn hidden_panel(props: &HiddenPanelProps) -> Html {
         (1, None) => "1 unit: the points lie on a line.".to_string(),
         (u, None) => format!("{u} units, drawn as they are."),
     };
+    let boundary_note = match (view.boundaries.len(), explained.is_some(), dims) {
+        (0, _, _) => "",
+        (1, false, _) => " The dark line or plane is the output's boundary between the two classes.",
+        (_, false, 2) => " Each line is where two classes tie and beat every other class, edged on each side with the colour of the class that wins there.",
+        (_, false, _) => " Each plane is where two classes tie and beat every other class; its label shows the two classes' colours.",
+        (_, true, _) => " Boundaries are cut through the points' mean in the shown components: exact on that slice; a point off it may sit on the other side of the drawn boundary.",
+    };
     let hint = if dims == 3 {
         "Drag (or focus and use the arrow keys) to rotate."
     } else {
@@ -261,10 +278,35 @@ pub fn hidden_panel(props: &HiddenPanelProps) -> Html {
             <SceneCanvas scene={scene} label={format!("Training points in hidden layer {} at epoch {epoch}", layer + 1)}
                 testid={Some(AttrValue::from("hidden-canvas"))}
                 on_drag={(dims == 3).then_some(on_drag)} />
-            <p class="np-note">{ caption }{ " " }{ hint }
+            <p class="np-note">{ caption }{ " " }{ hint }{ boundary_note }
                 { plane_accuracy.map(|a| format!(" The output boundary separates {:.1} % of the training points in this space.", a * 100.0)).unwrap_or_default() }
             </p>
             <pre hidden=true data-testid="hidden-activations">{ export }</pre>
         </section>
     }
+}
+
+/// The boundary pieces drawn in display coordinates, per boundary: one segment in 2-D, the
+/// mesh's segments in 3-D (for the export, so tests can check what is on screen).
+fn drawn_pieces(
+    boundaries: &[Boundary],
+    coords: &[Vec<f64>],
+    dims: usize,
+) -> Vec<Vec<[Vec<f64>; 2]>> {
+    let r = ranges(coords, dims);
+    boundaries
+        .iter()
+        .map(|b| match r.as_slice() {
+            [x, y] => b
+                .segment_in_box(*x, *y)
+                .map(|[p, q]| vec![[vec![p.0, p.1], vec![q.0, q.1]]])
+                .unwrap_or_default(),
+            [x, y, z] => b
+                .mesh_in_box(&[*x, *y, *z], 9)
+                .into_iter()
+                .map(|[p, q]| [p.to_vec(), q.to_vec()])
+                .collect(),
+            _ => Vec::new(),
+        })
+        .collect()
 }

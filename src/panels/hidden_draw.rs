@@ -1,9 +1,10 @@
 //! Pure drawing of a hidden layer's representation: a 2-D scatter, or a rotated 3-D one, with
-//! the warped input grid and the output layer's boundary in that space.
+//! the warped input grid and the output layer's class boundaries in that space (each drawn
+//! only where its two classes are the most probable ones, see `analysis::separator`).
 
-use super::scene::{class_color, Align, Color, Plot, Scene, GRID, INK, MUTED};
+use super::scene::{class_color, Align, Color, Plot, Scene, Shape, GRID, INK, MUTED};
 use crate::analysis::rotation::{normalize, Rotation, Viewport};
-use crate::analysis::separator::{line_in_box, plane_mesh, Hyperplane};
+use crate::analysis::separator::Boundary;
 
 /// What the representation panel shows, already in display coordinates (2 or 3 per point).
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -14,8 +15,8 @@ pub struct HiddenView {
     pub values: Vec<f64>,
     /// The input grid's lines carried into the same coordinates.
     pub grid: Vec<Vec<Vec<f64>>>,
-    /// The output boundary in these coordinates, when there is one.
-    pub plane: Option<Hyperplane>,
+    /// The output's class boundaries in these coordinates (none for regression).
+    pub boundaries: Vec<Boundary>,
     /// Axis names, e.g. `h1`, `h2` or `PC1`, `PC2`.
     pub axes: Vec<String>,
 }
@@ -62,6 +63,41 @@ fn clip(line: &[Vec<f64>], ranges: &[(f64, f64)]) -> Vec<Vec<f64>> {
         .collect()
 }
 
+/// One boundary piece in 2-D: a dark line edged on each side with the colour of the class
+/// that wins there, so a student reads which two classes it separates.
+fn boundary_2d(scene: &mut Scene, plot: &Plot, b: &Boundary, [a, c]: [(f64, f64); 2]) {
+    let (pa, pc) = (plot.at(a.0, a.1), plot.at(c.0, c.1));
+    let (dx, dy) = (pc.0 - pa.0, pc.1 - pa.1);
+    let len = dx.hypot(dy);
+    if len < 1e-9 {
+        return;
+    }
+    let perp = (-dy / len, dx / len);
+    // A small step along the plane's normal (towards the pair's second class), on screen.
+    let mid = ((a.0 + c.0) / 2.0, (a.1 + c.1) / 2.0);
+    let (w0, w1) = (b.plane.w[0], b.plane.w.get(1).copied().unwrap_or(0.0));
+    let norm = w0.hypot(w1).max(1e-12);
+    let span = (a.0 - c.0).hypot(a.1 - c.1).max(1e-9) * 1e-3;
+    let pm = plot.at(mid.0, mid.1);
+    let pn = plot.at(mid.0 + span * w0 / norm, mid.1 + span * w1 / norm);
+    let side = if (pn.0 - pm.0) * perp.0 + (pn.1 - pm.1) * perp.1 >= 0.0 {
+        1.0
+    } else {
+        -1.0
+    };
+    let (i, j) = b.pair;
+    for (class, s) in [(j, side), (i, -side)] {
+        let off = (3.0 * s * perp.0, 3.0 * s * perp.1);
+        scene.line(
+            (pa.0 + off.0, pa.1 + off.1),
+            (pc.0 + off.0, pc.1 + off.1),
+            class_color(class),
+            2.5,
+        );
+    }
+    scene.line(pa, pc, INK, 2.0);
+}
+
 /// The 2-D scatter.
 pub fn scene_2d(view: &HiddenView, width: f64, height: f64) -> Scene {
     let mut scene = Scene::new(width, height);
@@ -73,9 +109,9 @@ pub fn scene_2d(view: &HiddenView, width: f64, height: f64) -> Scene {
         let pts = clip(line, &r).iter().map(|p| plot.at(p[0], p[1])).collect();
         scene.polyline(pts, GRID.mix(MUTED, 0.35), 1.0);
     }
-    if let Some(plane) = &view.plane {
-        if let Some([a, b]) = line_in_box(plane, r[0], r[1]) {
-            scene.line(plot.at(a.0, a.1), plot.at(b.0, b.1), INK, 2.0);
+    for b in &view.boundaries {
+        if let Some(seg) = b.segment_in_box(r[0], r[1]) {
+            boundary_2d(&mut scene, &plot, b, seg);
         }
     }
     for (i, c) in view.coords.iter().enumerate() {
@@ -146,10 +182,30 @@ pub fn scene_3d(view: &HiddenView, rotation: Rotation, width: f64, height: f64) 
             .collect();
         scene.polyline(pts, GRID.mix(MUTED, 0.3), 1.0);
     }
-    if let Some(plane) = &view.plane {
-        for [a, b] in plane_mesh(plane, &box3, 9) {
-            let (p, q) = (to_screen(&a), to_screen(&b));
-            scene.line((p.0, p.1), (q.0, q.1), INK.alpha(0.45), 1.2);
+    let several = view.boundaries.len() > 1;
+    // Pair labels go on top of the points, drawn last.
+    let mut labels = Vec::new();
+    for b in &view.boundaries {
+        let (i, j) = b.pair;
+        // One boundary: dark ink. Several: each pair in the blend of its classes' colours,
+        // labelled with both colours where its piece lies.
+        let color = if several {
+            class_color(i).mix(class_color(j), 0.5).mix(INK, 0.3)
+        } else {
+            INK
+        };
+        let mesh = b.mesh_in_box(&box3, 9);
+        for [p, q] in &mesh {
+            let (p, q) = (to_screen(p), to_screen(q));
+            scene.line((p.0, p.1), (q.0, q.1), color.alpha(0.7), 1.3);
+        }
+        if several && !mesh.is_empty() {
+            let n = mesh.len() as f64;
+            let c: Vec<f64> = (0..3)
+                .map(|d| mesh.iter().map(|s| (s[0][d] + s[1][d]) / 2.0).sum::<f64>() / n)
+                .collect();
+            let (x, y, _) = to_screen(&c);
+            labels.push((x, y, i, j));
         }
     }
     let mut order: Vec<(usize, (f64, f64, f64))> = view
@@ -170,12 +226,33 @@ pub fn scene_3d(view: &HiddenView, rotation: Rotation, width: f64, height: f64) 
             Some(Color::rgb(255, 255, 255)),
         );
     }
+    for (x, y, i, j) in labels {
+        // A small white tag with a dark edge and a dot in each class's colour.
+        scene.shapes.push(Shape::Rect {
+            x: x - 15.0,
+            y: y - 8.0,
+            w: 30.0,
+            h: 16.0,
+            fill: INK,
+        });
+        scene.shapes.push(Shape::Rect {
+            x: x - 14.0,
+            y: y - 7.0,
+            w: 28.0,
+            h: 14.0,
+            fill: Color::rgb(255, 255, 255),
+        });
+        scene.circle(x - 7.0, y, 4.5, class_color(i), Some(INK));
+        scene.text_colored(x, y + 4.0, "|", INK, 13.0, Align::Center);
+        scene.circle(x + 7.0, y, 4.5, class_color(j), Some(INK));
+    }
     scene
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::analysis::separator::Logits;
 
     fn view(dims: usize) -> HiddenView {
         HiddenView {
@@ -189,10 +266,9 @@ mod tests {
             classes: Some((0..20).map(|i| i % 2).collect()),
             values: Vec::new(),
             grid: vec![(0..5).map(|i| vec![f64::from(i) / 5.0; dims]).collect()],
-            plane: Some(Hyperplane {
-                w: vec![1.0; dims],
-                b: -0.5 * dims as f64,
-            }),
+            boundaries: Logits::new(&[vec![1.0; dims]], &[-0.5 * dims as f64])
+                .map(|l| l.boundaries())
+                .unwrap_or_default(),
             axes: (1..=dims).map(|d| format!("h{d}")).collect(),
         }
     }
@@ -204,7 +280,7 @@ mod tests {
             .shapes
             .iter()
             .filter_map(|sh| match sh {
-                super::super::scene::Shape::Circle { x, y, .. } => Some((*x, *y)),
+                Shape::Circle { x, y, .. } => Some((*x, *y)),
                 _ => None,
             })
             .collect();
@@ -225,6 +301,57 @@ mod tests {
             12,
             "an empty layer still draws its box, and no panic"
         );
+    }
+
+    fn three_class_view(dims: usize) -> HiddenView {
+        // Class 0 wins to the left, 1 to the right, 2 at the top (the triple point at (0.5, 0.75)
+        // inside the points' box).
+        let w = |v: [f64; 3]| v[..dims].to_vec();
+        let logits = Logits::new(
+            &[w([-1.0, 0.0, 0.0]), w([1.0, 0.0, 0.0]), w([0.0, 1.0, 0.1])],
+            &[0.5, -0.5, -0.75],
+        )
+        .expect("shapes");
+        HiddenView {
+            boundaries: logits.boundaries(),
+            ..view(dims)
+        }
+    }
+
+    #[test]
+    fn three_classes_draw_each_pairs_boundary_edged_in_its_classes_colours() {
+        let s = scene_2d(&three_class_view(2), 300.0, 240.0);
+        let lines = |c: Color| {
+            s.shapes
+                .iter()
+                .filter(|sh| matches!(sh, Shape::Polyline { color, width, .. } if *color == c && *width > 2.2))
+                .count()
+        };
+        // Three pieces meeting at the triple point: each class edges the two pieces it is part of.
+        assert_eq!(lines(class_color(0)), 2);
+        assert_eq!(lines(class_color(1)), 2);
+        assert_eq!(lines(class_color(2)), 2);
+        let s3 = scene_3d(&three_class_view(3), Rotation::default(), 300.0, 240.0);
+        let bars = s3
+            .shapes
+            .iter()
+            .filter(|sh| matches!(sh, Shape::Text { text, .. } if text == "|"))
+            .count();
+        assert_eq!(bars, 3, "one label per pair");
+        let ringed: Vec<Color> = s3
+            .shapes
+            .iter()
+            .filter_map(|sh| match sh {
+                Shape::Circle {
+                    fill,
+                    stroke: Some(s),
+                    ..
+                } if *s == INK => Some(*fill),
+                _ => None,
+            })
+            .collect();
+        let pair = |i: usize, j: usize| vec![class_color(i), class_color(j)];
+        assert_eq!(ringed, [pair(0, 1), pair(0, 2), pair(1, 2)].concat());
     }
 
     #[test]

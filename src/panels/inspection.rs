@@ -1,16 +1,21 @@
 //! Everything the panels show, computed once per session snapshot: the network, a sample of
-//! training and test points with their activations, and the recorded timeline.
+//! training and test points with their activations (from the engine's probe), and the recorded
+//! timeline.
 
 use std::rc::Rc;
 
-use super::probe::{batch, Forward, Net};
+use super::probe::{batch, EngineProbe, Forward, Net};
 use super::timeline::Frame;
 use crate::config::{Config, Feature};
-use crate::session::Snapshot;
+use crate::session::{LayerView, Snapshot};
 
 /// Most points the panels push through the network per frame: enough for a readable scatter,
 /// few enough to stay well inside a frame.
 pub const SAMPLE_LIMIT: usize = 300;
+
+/// Most training points in the recorded full-batch gradient (every point of the app's data
+/// sets fits; a larger set would be sampled evenly).
+pub const GRADIENT_LIMIT: usize = 2000;
 
 /// A batch of input rows and their labels (class index or target value).
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -26,6 +31,8 @@ pub struct Inspection {
     pub version: u64,
     pub epoch: u64,
     pub net: Net,
+    /// The engine's model of this network; `None` when the session could not be built.
+    pub probe: Option<EngineProbe>,
     pub features: Vec<Feature>,
     /// 1 for regression.
     pub classes: usize,
@@ -47,13 +54,21 @@ impl PartialEq for Inspection {
 }
 
 impl Inspection {
-    pub fn new(snapshot: &Snapshot, config: &Config, frames: Rc<Vec<Frame>>) -> Self {
+    pub fn new(
+        snapshot: &Snapshot,
+        config: &Config,
+        probe: Option<EngineProbe>,
+        frames: Rc<Vec<Frame>>,
+    ) -> Self {
         let net = Net::of(snapshot, config);
         let (inputs, labels) = batch(&snapshot.features, &snapshot.data.train, SAMPLE_LIMIT);
         let train = Batch { inputs, labels };
         let (inputs, labels) = batch(&snapshot.features, &snapshot.data.test, SAMPLE_LIMIT);
         let test = Batch { inputs, labels };
-        let forward = net.forward(&train.inputs);
+        let forward = probe
+            .as_ref()
+            .map(|p| p.forward(&net.layers, &train.inputs))
+            .unwrap_or_default();
         Self {
             version: snapshot.version,
             epoch: snapshot.epoch,
@@ -64,6 +79,7 @@ impl Inspection {
             test,
             forward,
             net,
+            probe,
             frames,
         }
     }
@@ -77,15 +93,26 @@ impl Inspection {
     pub fn is_classification(&self) -> bool {
         self.classes > 1
     }
+
+    /// Every layer's activations for `rows` under `layers` (another epoch's weights).
+    pub fn forward_with(&self, layers: &[LayerView], rows: &[Vec<f64>]) -> Forward {
+        self.probe
+            .as_ref()
+            .map(|p| p.forward(layers, rows))
+            .unwrap_or_default()
+    }
 }
 
-/// The frame to record for the snapshot's epoch: its weights and full-batch gradient.
-pub fn frame_of(snapshot: &Snapshot, config: &Config) -> Frame {
-    let net = Net::of(snapshot, config);
-    let (inputs, labels) = batch(&snapshot.features, &snapshot.data.train, SAMPLE_LIMIT);
+/// The frame to record for the snapshot's epoch: its weights and the full-batch gradient of the
+/// training objective there.
+pub fn frame_of(snapshot: &Snapshot, probe: Option<&EngineProbe>) -> Frame {
+    let (inputs, labels) = batch(&snapshot.features, &snapshot.data.train, GRADIENT_LIMIT);
+    let grads = probe
+        .and_then(|p| p.gradient(&snapshot.layers, &inputs, &labels))
+        .unwrap_or_default();
     Frame {
         epoch: snapshot.epoch,
-        grads: net.gradients(&inputs, &labels),
+        grads,
         layers: snapshot.layers.clone(),
     }
 }

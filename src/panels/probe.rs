@@ -1,16 +1,23 @@
-//! What the panels need from the network that the session's snapshot does not hold directly:
-//! every layer's pre- and post-activations on a batch of points, and the full-batch gradient of
-//! the training loss. Computed here from the snapshot's weights, with the same definitions as
-//! the session's network (see `activation::Curve`), so the panels need no access to the trainer.
-//!
-//! When np-engine's trainer replaces the session's interim network, these should come from its
-//! per-layer activation and gradient accessors instead; the shapes below are the contract.
+//! The panels' window on the network. The numbers (every layer's activations, the full-batch
+//! gradient of the training objective) come from np-engine's `Probe`: the session's own model,
+//! loss and penalty, built from the same `TrainConfig` as the trainer and loaded with the
+//! snapshot's weights or an earlier epoch's. What stays here is UI: which points to show, and
+//! the conversions between the engine's tensors and the panels' per-unit rows.
 
-use crate::analysis::activation::{softmax, Curve};
-use crate::config::{Config, Feature, Loss};
-use crate::session::{LayerView, Point, Snapshot};
+use std::cell::RefCell;
+use std::rc::Rc;
 
-/// The output layer's nonlinearity, inferred from the problem and the output width.
+use np_engine::data::Dataset;
+use np_engine::train::{Probe, TrainConfig};
+use np_engine::{Tensor, TensorData};
+
+use crate::analysis::activation::Curve;
+use crate::config::{Config, Feature};
+use crate::session::data::feature_rows;
+use crate::session::{train_config, LayerView, Point, Snapshot};
+
+/// The output layer's nonlinearity, inferred from the problem and the output width (names in
+/// the summary; the engine applies the real one).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Output {
     /// Regression.
@@ -39,14 +46,13 @@ impl Output {
     }
 }
 
-/// The network as the panels see it: weights plus the nonlinearities.
+/// The network as the panels describe it: weights and the names of its nonlinearities.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Net {
     pub layers: Vec<LayerView>,
-    /// One curve per hidden layer.
+    /// One curve per hidden layer (what the activation panel plots for it).
     pub curves: Vec<Curve>,
     pub output: Output,
-    pub loss: Loss,
 }
 
 /// Activations of every weight layer on a batch. `pre[l][s][u]`: layer l (hidden layers first,
@@ -68,15 +74,6 @@ impl Net {
                 .map(|l| Curve::from(config.layer_activation(l)))
                 .collect(),
             output: Output::infer(snapshot.data.classes, out_width),
-            loss: config.effective_loss(),
-        }
-    }
-
-    /// The same nonlinearities with other weights (an earlier epoch's).
-    pub fn with_layers(&self, layers: &[LayerView]) -> Self {
-        Self {
-            layers: layers.to_vec(),
-            ..self.clone()
         }
     }
 
@@ -91,245 +88,280 @@ impl Net {
             .chain(self.layers.iter().map(|l| l.b.len()))
             .collect()
     }
-
-    /// Every layer's pre- and post-activations for each input row.
-    pub fn forward(&self, inputs: &[Vec<f64>]) -> Forward {
-        self.forward_through(inputs, self.layers.len())
-    }
-
-    /// Pre- and post-activations of the first `layers` layers only: the hidden-layer view needs
-    /// nothing past the layer it shows.
-    pub fn forward_through(&self, inputs: &[Vec<f64>], layers: usize) -> Forward {
-        let mut fw = Forward::default();
-        let last = self.layers.len().saturating_sub(1);
-        for (l, layer) in self.layers.iter().enumerate().take(layers) {
-            let prev: Vec<&[f64]> = if l == 0 {
-                inputs.iter().map(Vec::as_slice).collect()
-            } else {
-                fw.post[l - 1].iter().map(Vec::as_slice).collect()
-            };
-            let pre: Vec<Vec<f64>> = prev
-                .iter()
-                .map(|a| {
-                    layer
-                        .w
-                        .iter()
-                        .zip(&layer.b)
-                        .map(|(row, b)| {
-                            row.iter().zip(a.iter()).map(|(w, x)| w * x).sum::<f64>() + b
-                        })
-                        .collect()
-                })
-                .collect();
-            let post = pre
-                .iter()
-                .map(|z| {
-                    if l == last {
-                        match self.output {
-                            Output::Identity => z.clone(),
-                            Output::Sigmoid => z.iter().map(|&v| Curve::Sigmoid.f(v)).collect(),
-                            Output::Softmax => softmax(z),
-                        }
-                    } else {
-                        let c = self.curves.get(l).copied().unwrap_or(Curve::Linear);
-                        z.iter().map(|&v| c.f(v)).collect()
-                    }
-                })
-                .collect();
-            fw.pre.push(pre);
-            fw.post.push(post);
-        }
-        fw
-    }
-
-    /// Mean gradient of the data loss (no penalty) over the batch, shaped like the layers.
-    pub fn gradients(&self, inputs: &[Vec<f64>], labels: &[f64]) -> Vec<LayerView> {
-        let mut grads: Vec<LayerView> = self
-            .layers
-            .iter()
-            .map(|l| LayerView {
-                w: l.w.iter().map(|r| vec![0.0; r.len()]).collect(),
-                b: vec![0.0; l.b.len()],
-            })
-            .collect();
-        let n = inputs.len().min(labels.len());
-        if n == 0 || self.layers.is_empty() {
-            return grads;
-        }
-        let fw = self.forward(&inputs[..n]);
-        let last = self.layers.len() - 1;
-        for s in 0..n {
-            let out = &fw.post[last][s];
-            let mut delta = self.output_delta(out, labels[s]);
-            for l in (0..=last).rev() {
-                let a_prev: &[f64] = if l == 0 {
-                    &inputs[s]
-                } else {
-                    &fw.post[l - 1][s]
-                };
-                for (u, d) in delta.iter().enumerate() {
-                    grads[l].b[u] += d / n as f64;
-                    for (i, a) in a_prev.iter().enumerate() {
-                        grads[l].w[u][i] += d * a / n as f64;
-                    }
-                }
-                if l == 0 {
-                    break;
-                }
-                let curve = self.curves.get(l - 1).copied().unwrap_or(Curve::Linear);
-                let z_prev = &fw.pre[l - 1][s];
-                delta = (0..a_prev.len())
-                    .map(|i| {
-                        let back: f64 = self.layers[l]
-                            .w
-                            .iter()
-                            .zip(&delta)
-                            .map(|(row, d)| row[i] * d)
-                            .sum();
-                        back * curve.df(z_prev[i])
-                    })
-                    .collect();
-            }
-        }
-        grads
-    }
-
-    /// dLoss/dz of the output layer for one sample.
-    fn output_delta(&self, out: &[f64], label: f64) -> Vec<f64> {
-        let target = |k: usize| match self.output {
-            Output::Softmax => f64::from(u8::from(label as usize == k)),
-            _ => label,
-        };
-        let err: Vec<f64> = out.iter().enumerate().map(|(k, p)| p - target(k)).collect();
-        match (self.output, self.loss) {
-            // Cross-entropy through its matching output: the famous p - y.
-            (Output::Sigmoid | Output::Softmax, Loss::CrossEntropy) | (Output::Identity, _) => err,
-            (Output::Sigmoid, Loss::Mse) => err
-                .iter()
-                .zip(out)
-                .map(|(e, p)| e * p * (1.0 - p))
-                .collect(),
-            (Output::Softmax, Loss::Mse) => (0..out.len())
-                .map(|j| {
-                    (0..out.len())
-                        .map(|i| err[i] * out[i] * (f64::from(u8::from(i == j)) - out[j]))
-                        .sum()
-                })
-                .collect(),
-        }
-    }
 }
 
-/// The network's input row for a point.
-pub fn input_row(features: &[Feature], x: f64, y: f64) -> Vec<f64> {
-    features.iter().map(|f| f.eval(x, y)).collect()
+/// The engine's parameter list (`w1, b1, ...`, W as `[fan_in, units]`) of the panels' layers
+/// (`w[to][from]`).
+pub fn params_of(layers: &[LayerView]) -> Vec<TensorData> {
+    layers
+        .iter()
+        .flat_map(|l| {
+            let units = l.b.len();
+            let fan_in = l.w.first().map_or(0, Vec::len);
+            let w = (0..fan_in)
+                .flat_map(|from| (0..units).map(move |to| (from, to)))
+                .map(|(from, to)| l.w[to].get(from).map_or(f32::NAN, |&v| v as f32))
+                .collect();
+            [
+                TensorData {
+                    dims: vec![fan_in, units],
+                    data: w,
+                },
+                TensorData {
+                    dims: vec![units],
+                    data: l.b.iter().map(|&v| v as f32).collect(),
+                },
+            ]
+        })
+        .collect()
+}
+
+/// The panels' layers from the engine's parameter list (the inverse of [`params_of`]).
+pub fn views_of(params: &[TensorData]) -> Vec<LayerView> {
+    params
+        .chunks_exact(2)
+        .map(|wb| {
+            let (fan_in, units) = match wb[0].dims.as_slice() {
+                [f, u] => (*f, *u),
+                _ => (0, 0),
+            };
+            LayerView {
+                w: (0..units)
+                    .map(|to| {
+                        (0..fan_in)
+                            .map(|from| f64::from(wb[0].data[from * units + to]))
+                            .collect()
+                    })
+                    .collect(),
+                b: wb[1].data.iter().map(|&v| f64::from(v)).collect(),
+            }
+        })
+        .collect()
+}
+
+/// The network's input rows for plane positions: the session's own features (the engine's
+/// feature code), so the panels feed the network exactly what it trains on.
+pub fn input_rows(features: &[Feature], points: &[(f64, f64)]) -> Vec<Vec<f64>> {
+    let plane: Vec<f32> = points
+        .iter()
+        .flat_map(|&(x, y)| [x as f32, y as f32])
+        .collect();
+    let rows = Tensor::new(plane, &[points.len(), 2])
+        .map_err(|e| e.to_string())
+        .and_then(|t| feature_rows(&t, features));
+    match rows {
+        Ok(t) => {
+            let (_, d) = t.shape().rows_cols();
+            t.data()
+                .chunks(d.max(1))
+                .map(|r| r.iter().map(|&v| f64::from(v)).collect())
+                .collect()
+        }
+        Err(_) => Vec::new(),
+    }
 }
 
 /// Input rows and labels of `points`, at most `limit` of them spread evenly over the set.
 pub fn batch(features: &[Feature], points: &[Point], limit: usize) -> (Vec<Vec<f64>>, Vec<f64>) {
     let stride = points.len().div_ceil(limit.max(1)).max(1);
-    points
-        .iter()
-        .step_by(stride)
-        .map(|p| (input_row(features, p.x, p.y), p.label))
-        .unzip()
+    let chosen: Vec<&Point> = points.iter().step_by(stride).collect();
+    let xy: Vec<(f64, f64)> = chosen.iter().map(|p| (p.x, p.y)).collect();
+    (
+        input_rows(features, &xy),
+        chosen.iter().map(|p| p.label).collect(),
+    )
+}
+
+fn tensor_of(rows: &[Vec<f64>]) -> Option<Tensor> {
+    let d = rows.first().map_or(0, Vec::len);
+    let data: Vec<f32> = rows.iter().flatten().map(|&v| v as f32).collect();
+    Tensor::new(data, &[rows.len(), d]).ok()
+}
+
+/// The engine's probe for the session's network, shared by the panels (one CPU model, loaded
+/// with whichever weights a panel asks about).
+#[derive(Debug, Clone)]
+pub struct EngineProbe {
+    probe: Rc<RefCell<Probe>>,
+    /// Classes as the engine counts them (0 for regression).
+    classes: usize,
+}
+
+impl EngineProbe {
+    /// The training description the session builds for this config and data.
+    pub fn config_for(config: &Config, snapshot: &Snapshot) -> TrainConfig {
+        let inputs = input_rows(&snapshot.features, &[(0.0, 0.0)])
+            .first()
+            .map_or(1, Vec::len);
+        train_config(config, inputs, snapshot.data.classes)
+    }
+
+    /// A probe for `cfg`, reusing `previous` when it already computes the same objective.
+    pub fn for_config(cfg: &TrainConfig, classes: usize, previous: Option<&Self>) -> Option<Self> {
+        let classes = if classes > 1 { classes } else { 0 };
+        if let Some(p) = previous.filter(|p| p.probe.borrow().matches(cfg)) {
+            return Some(Self {
+                probe: p.probe.clone(),
+                classes,
+            });
+        }
+        Probe::new(cfg).ok().map(|p| Self {
+            probe: Rc::new(RefCell::new(p)),
+            classes,
+        })
+    }
+
+    /// Every layer's activations under `layers` for `rows`; empty when the weights do not fit
+    /// the network (a session that could not be built).
+    pub fn forward(&self, layers: &[LayerView], rows: &[Vec<f64>]) -> Forward {
+        let mut p = self.probe.borrow_mut();
+        let Some(x) = tensor_of(rows) else {
+            return Forward::default();
+        };
+        if rows.is_empty() || p.set_params(&params_of(layers)).is_err() {
+            return Forward::default();
+        }
+        let Ok(acts) = p.activations(&x) else {
+            return Forward::default();
+        };
+        let per_row = |t: &Tensor| -> Vec<Vec<f64>> {
+            let (_, units) = t.shape().rows_cols();
+            t.data()
+                .chunks(units.max(1))
+                .map(|r| r.iter().map(|&v| f64::from(v)).collect())
+                .collect()
+        };
+        Forward {
+            pre: acts.iter().map(|a| per_row(&a.pre)).collect(),
+            post: acts.iter().map(|a| per_row(&a.post)).collect(),
+        }
+    }
+
+    /// The gradient of the training objective (mean data loss over `rows` + L1/L2 penalty, no
+    /// dropout) under `layers`, shaped like them.
+    pub fn gradient(
+        &self,
+        layers: &[LayerView],
+        rows: &[Vec<f64>],
+        labels: &[f64],
+    ) -> Option<Vec<LayerView>> {
+        let x = tensor_of(rows)?;
+        let y = labels.iter().map(|&v| v as f32).collect();
+        let data = Dataset::new(x, y, self.classes).ok()?;
+        let mut p = self.probe.borrow_mut();
+        p.set_params(&params_of(layers)).ok()?;
+        p.gradient(&data).ok().map(|g| views_of(&g.params))
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::session::Session;
 
-    fn net(output: Output, loss: Loss) -> Net {
-        Net {
-            layers: vec![
-                LayerView {
-                    w: vec![vec![0.3, -0.2], vec![0.5, 0.4], vec![-0.6, 0.1]],
-                    b: vec![0.1, -0.1, 0.05],
-                },
-                LayerView {
-                    w: match output {
-                        Output::Softmax => vec![vec![0.7, -0.3, 0.2], vec![-0.4, 0.6, 0.1]],
-                        _ => vec![vec![0.7, -0.3, 0.2]],
-                    },
-                    b: match output {
-                        Output::Softmax => vec![0.0, 0.1],
-                        _ => vec![0.2],
-                    },
-                },
-            ],
-            curves: vec![Curve::Tanh],
-            output,
-            loss,
-        }
-    }
-
-    fn loss(n: &Net, inputs: &[Vec<f64>], labels: &[f64]) -> f64 {
-        let fw = n.forward(inputs);
-        let out = fw.post.last().expect("layers");
-        out.iter()
-            .zip(labels)
-            .map(|(o, &y)| match (n.output, n.loss) {
-                (Output::Sigmoid, Loss::CrossEntropy) => {
-                    -(y * o[0].ln() + (1.0 - y) * (1.0 - o[0]).ln())
-                }
-                (Output::Softmax, Loss::CrossEntropy) => -o[y as usize].ln(),
-                (Output::Softmax, Loss::Mse) => o
-                    .iter()
-                    .enumerate()
-                    .map(|(k, p)| 0.5 * (p - f64::from(u8::from(k == y as usize))).powi(2))
-                    .sum(),
-                _ => 0.5 * (o[0] - y).powi(2),
-            })
-            .sum::<f64>()
-            / labels.len() as f64
+    fn config(hash: &str) -> Config {
+        crate::config::hash::parse(hash).0
     }
 
     #[test]
-    fn gradients_match_finite_differences() {
-        let inputs = vec![vec![1.0, -2.0], vec![0.5, 0.3], vec![-1.5, 0.8]];
-        for (output, l, labels) in [
-            (Output::Sigmoid, Loss::CrossEntropy, vec![1.0, 0.0, 1.0]),
-            (Output::Softmax, Loss::CrossEntropy, vec![1.0, 0.0, 1.0]),
-            (Output::Softmax, Loss::Mse, vec![1.0, 0.0, 1.0]),
-            (Output::Sigmoid, Loss::Mse, vec![1.0, 0.0, 1.0]),
-            (Output::Identity, Loss::Mse, vec![0.3, -0.5, 0.9]),
+    fn params_round_trip_the_engine_layout() {
+        let layers = vec![LayerView {
+            w: vec![vec![1.0, 2.0], vec![3.0, 4.0], vec![5.0, 6.0]],
+            b: vec![0.5, -0.5, 0.25],
+        }];
+        let p = params_of(&layers);
+        assert_eq!(p[0].dims, vec![2, 3]);
+        // Engine W[from][to]: the first row holds every unit's weight from input 0.
+        assert_eq!(p[0].data, vec![1.0, 3.0, 5.0, 2.0, 4.0, 6.0]);
+        assert_eq!(views_of(&p), layers);
+    }
+
+    #[test]
+    fn probe_of_the_snapshot_reproduces_the_sessions_own_outputs() {
+        // Two and three classes, regression, per-layer activations, L2: the probe built from
+        // the config and fed the snapshot's weights computes what the trainer drew.
+        for hash in [
+            "dataset=circle&networkShape=4,3&activation=tanh&regularization=L2&regularizationRate=0.01",
+            "dataset=spiral3&networkShape=5&activation=relu",
+            "problem=regression&regDataset=reg-plane&networkShape=3&activation=sigmoid",
         ] {
-            let n = net(output, l);
-            let g = n.gradients(&inputs, &labels);
-            let h = 1e-6;
-            for layer in 0..2 {
-                for u in 0..n.layers[layer].w.len() {
-                    for i in 0..n.layers[layer].w[u].len() {
-                        let mut up = n.clone();
-                        up.layers[layer].w[u][i] += h;
-                        let mut down = n.clone();
-                        down.layers[layer].w[u][i] -= h;
-                        let numeric = (loss(&up, &inputs, &labels) - loss(&down, &inputs, &labels))
-                            / (2.0 * h);
-                        assert!(
-                            (numeric - g[layer].w[u][i]).abs() < 1e-6,
-                            "{output:?} {l:?} layer {layer} w[{u}][{i}]: {numeric} vs {}",
-                            g[layer].w[u][i]
-                        );
-                    }
+            let c = config(hash);
+            let mut s = Session::new(&c);
+            s.step_epoch();
+            let snap = s.snapshot(8);
+            let cfg = EngineProbe::config_for(&c, &snap);
+            let probe = EngineProbe::for_config(&cfg, snap.data.classes, None).expect("probe");
+            let cells: Vec<(f64, f64)> = (0..64)
+                .map(|i| snap.data.extent.cell(8, i / 8, i % 8))
+                .collect();
+            let rows = input_rows(&snap.features, &cells);
+            let fw = probe.forward(&snap.layers, &rows);
+            assert_eq!(fw.post.len(), snap.layers.len(), "{hash}");
+            let out = fw.post.last().expect("output");
+            for (i, o) in out.iter().enumerate() {
+                for (k, v) in o.iter().enumerate() {
+                    assert!(
+                        (v - snap.output[i][k]).abs() < 1e-6,
+                        "{hash}: cell {i} output {k}: {v} vs {}",
+                        snap.output[i][k]
+                    );
                 }
+            }
+            for (l, neurons) in snap.neurons.iter().enumerate() {
+                for (u, cells) in neurons.iter().enumerate() {
+                    assert!((fw.post[l][5][u] - cells[5]).abs() < 1e-6, "{hash}");
+                }
+            }
+            // A reused probe for the same objective, a new one for another penalty.
+            let again = EngineProbe::for_config(&cfg, snap.data.classes, Some(&probe)).expect("probe");
+            assert!(Rc::ptr_eq(&again.probe, &probe.probe));
+            let mut other = cfg.clone();
+            other.regularization.l2 += 0.5;
+            let fresh = EngineProbe::for_config(&other, snap.data.classes, Some(&probe)).expect("probe");
+            assert!(!Rc::ptr_eq(&fresh.probe, &probe.probe));
+            // The gradient has the layers' shapes and is finite.
+            let (rows, labels) = batch(&snap.features, &snap.data.train, 1000);
+            let g = probe.gradient(&snap.layers, &rows, &labels).expect("gradient");
+            assert_eq!(g.len(), snap.layers.len());
+            for (a, b) in g.iter().zip(&snap.layers) {
+                assert_eq!(a.b.len(), b.b.len());
+                assert!(a.w.iter().flatten().all(|v| v.is_finite()));
             }
         }
     }
 
     #[test]
-    fn forward_keeps_pre_and_post() {
-        let n = net(Output::Sigmoid, Loss::CrossEntropy);
-        let fw = n.forward(&[vec![1.0, 2.0]]);
-        assert_eq!(fw.pre.len(), 2);
-        assert!((fw.pre[0][0][0] - (0.3 - 0.4 + 0.1)).abs() < 1e-12);
-        assert!((fw.post[0][0][0] - (0.0_f64).tanh()).abs() < 1e-12);
-        assert_eq!(n.widths(), vec![2, 3, 1]);
-        let part = n.forward_through(&[vec![1.0, 2.0]], 1);
-        assert_eq!(part.post.len(), 1);
-        assert_eq!(part.post[0], fw.post[0]);
-        assert_eq!(Output::infer(2, 2), Output::Softmax);
-        assert_eq!(Output::infer(1, 1), Output::Identity);
+    fn penalty_reaches_the_panels_gradient() {
+        // Same weights, same points: the L2 objective's weight gradient differs from the plain
+        // one by 2 * rate * W, which the old hand-written backprop left out.
+        let plain = config("dataset=xor&networkShape=3&activation=tanh");
+        let l2 = config(
+            "dataset=xor&networkShape=3&activation=tanh&regularization=L2&regularizationRate=0.1",
+        );
+        let mut s = Session::new(&plain);
+        s.step_epoch();
+        let snap = s.snapshot(4);
+        let (rows, labels) = batch(&snap.features, &snap.data.train, 1000);
+        let g = |c: &Config| {
+            let cfg = EngineProbe::config_for(c, &snap);
+            EngineProbe::for_config(&cfg, snap.data.classes, None)
+                .and_then(|p| p.gradient(&snap.layers, &rows, &labels))
+                .expect("gradient")
+        };
+        let (a, b) = (g(&plain), g(&l2));
+        for l in 0..snap.layers.len() {
+            for (u, row) in snap.layers[l].w.iter().enumerate() {
+                for (i, w) in row.iter().enumerate() {
+                    let d = b[l].w[u][i] - a[l].w[u][i];
+                    assert!(
+                        (d - 0.2 * w).abs() < 1e-5,
+                        "layer {l} w[{u}][{i}]: {d} vs {}",
+                        0.2 * w
+                    );
+                }
+            }
+            assert_eq!(a[l].b, b[l].b, "biases carry no penalty");
+        }
     }
 
     #[test]
@@ -345,5 +377,7 @@ mod tests {
         assert!(rows.len() <= 4 && rows.len() >= 3);
         assert_eq!(rows[1], vec![3.0, 0.0]);
         assert_eq!(labels.len(), rows.len());
+        assert_eq!(Output::infer(2, 2), Output::Softmax);
+        assert_eq!(Output::infer(1, 1), Output::Identity);
     }
 }

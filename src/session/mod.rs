@@ -18,6 +18,7 @@ pub use data::{Data, Extent, Point};
 pub use gpu::EvalReads;
 pub use history::{History, Record};
 pub use snapshot::{LayerView, Snapshot};
+pub use spec::train_config;
 
 use crate::config::{BackendChoice, Config, Feature};
 use crate::state::Impact;

@@ -284,3 +284,91 @@ test('edge shapes: no hidden layer, and a 1-unit layer, render without errors', 
     }
   }
 });
+
+test('three classes: the hidden-layer view draws each pair\'s boundary only where those two classes lead', async (t) => {
+  const dot = (w, h) => w.reduce((s, v, j) => s + v * h[j], 0);
+  for (const units of [2, 3, 6]) {
+    const { page, problems } = await open(`dataset=clouds3&networkShape=${units}&activation=tanh&learningRate=0.03&batchSize=10`);
+    try {
+      await steps(page, 8);
+      const ex = await exported(page);
+      assert.equal(ex.units, units);
+      assert.equal(ex.view, units <= 3 ? 'units' : 'pca');
+      // Three softmax units, and one boundary per pair: (w_j - w_i) . h + (b_j - b_i) = 0.
+      assert.equal(ex.output.w.length, 3);
+      assert.deepEqual(ex.boundaries.map((b) => b.pair), [[0, 1], [0, 2], [1, 2]]);
+      for (const { pair: [i, j], w, b } of ex.boundaries) {
+        w.forEach((v, d) => assert.ok(Math.abs(v - (ex.output.w[j][d] - ex.output.w[i][d])) < 1e-12));
+        assert.ok(Math.abs(b - (ex.output.b[j] - ex.output.b[i])) < 1e-12);
+      }
+      assert.equal(ex.plane, null, 'no single plane for three classes');
+      const logits = (h) => ex.output.w.map((w, k) => dot(w, h) + ex.output.b[k]);
+      const argmax = (z) => z.indexOf(Math.max(...z));
+      // Per class, recomputed here from the exported activations and output layer...
+      const perClass = [0, 1, 2].map((k) => ({
+        points: ex.labels.filter((l) => l === k).length,
+        correct: ex.activations.filter((h, s) => ex.labels[s] === k && argmax(logits(h)) === k).length,
+      }));
+      assert.deepEqual(ex.perClass, perClass);
+      // ...and as the confusion panel counts them from the engine's forward pass.
+      for (let k = 0; k < 3; k++) {
+        const cell = Number(await page.getByTestId(`confusion-cell-${k}-${k}`).textContent());
+        assert.equal(cell, perClass[k].correct, `class ${k}: confusion diagonal vs hidden-space argmax`);
+      }
+      let drawn = 0;
+      if (ex.view === 'units') {
+        // Every drawn piece lies where its two classes tie and the third is below them.
+        for (const { pair: [i, j], drawn: pieces } of ex.boundaries) {
+          if (pieces.length) drawn++;
+          for (const [p, q] of pieces) {
+            for (const h of [p, q, p.map((v, d) => (v + q[d]) / 2)]) {
+              const z = logits(h);
+              const scale = 1 + Math.max(...z.map(Math.abs));
+              assert.ok(Math.abs(z[i] - z[j]) < 1e-6 * scale, `pair ${i}|${j} ties at ${h}: ${z}`);
+              assert.ok(z.every((v) => v <= z[i] + 1e-6 * scale), `pair ${i}|${j} leads at ${h}: ${z}`);
+            }
+          }
+        }
+        assert.ok(drawn >= 2, `${drawn} pairs drawn`);
+      } else {
+        drawn = ex.boundaries.filter((b) => b.drawn.length).length;
+      }
+      assert.ok(await canvasInk(page.getByTestId('hidden-canvas')) > 0.01);
+      t.diagnostic(`${units} units (${ex.view}): per class ${JSON.stringify(perClass)}, ${drawn} pairs drawn`);
+      await screenshot(page.getByTestId('panel-hidden'), `panels-3class-${units}-units`);
+      assert.deepEqual(problems.pageErrors, []);
+      assert.deepEqual(problems.consoleErrors, []);
+    } finally {
+      await page.close();
+    }
+  }
+});
+
+test('while training runs the panels stay live, catch up when scrolled back into view, and are exact after a pause', async () => {
+  const { page, problems } = await open('dataset=circle&networkShape=8,8&activation=tanh&learningRate=0.03&batchSize=10');
+  try {
+    const shownEpoch = () => page.evaluate(() => JSON.parse(document.querySelector('[data-testid=hidden-activations]').textContent).epoch);
+    // (Clicking play scrolls the page up to the button: bring the panel into view after.)
+    await page.getByTestId('play').click();
+    await page.getByTestId('panel-hidden').scrollIntoViewIfNeeded();
+    // Live while playing: the hidden-layer panel moves past epoch 3 without a pause.
+    await page.waitForFunction(() => JSON.parse(document.querySelector('[data-testid=hidden-activations]').textContent).epoch >= 3, null, { timeout: 60000 });
+    // Out of view it may wait; scrolled back it catches up with what the page had trained by then.
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.waitForFunction(() => Number(document.querySelector('[data-testid=epoch]').textContent) >= 12, null, { timeout: 60000 });
+    const trained = await epoch(page);
+    await page.getByTestId('panel-hidden').scrollIntoViewIfNeeded();
+    await page.waitForFunction((want) => JSON.parse(document.querySelector('[data-testid=hidden-activations]').textContent).epoch >= want, trained, { timeout: 60000 });
+    await page.getByTestId('play').click();
+    await page.waitForTimeout(300);
+    // Paused: every panel shows the page's current epoch and weights.
+    assert.equal(await shownEpoch(), await epoch(page));
+    const mine = Number(await page.getByTestId('confusion-accuracy').textContent());
+    const engine = Number(await page.getByTestId('accuracy-train').textContent());
+    assert.ok(Math.abs(mine - engine) < 1e-3, `confusion accuracy ${mine} vs the session's ${engine}`);
+    assert.deepEqual(problems.pageErrors, []);
+    assert.deepEqual(problems.consoleErrors, []);
+  } finally {
+    await page.close();
+  }
+});

@@ -5,7 +5,7 @@ use std::fmt;
 use super::trainer::Trainer;
 use crate::backend::ReadFuture;
 use crate::error::{EngineError, Result};
-use crate::nn::{release_all, Dense};
+use crate::nn::Dense;
 use crate::tensor::Tensor;
 use serde::{Deserialize, Serialize};
 
@@ -20,9 +20,9 @@ pub struct LayerActivations {
 
 /// Activation reads already issued ([`Trainer::begin_activations`]); owns its futures.
 pub struct PendingActivations {
-    rows: usize,
+    pub(super) rows: usize,
     /// Per layer: units, then the reads of `pre` and `post`.
-    reads: Vec<(usize, ReadFuture, ReadFuture)>,
+    pub(super) reads: Vec<(usize, ReadFuture, ReadFuture)>,
 }
 
 impl fmt::Debug for PendingActivations {
@@ -151,25 +151,7 @@ impl Trainer {
     /// borrowing the trainer, so a caller can await them while training goes on: the values
     /// are those of the weights at this call.
     pub fn begin_activations(&mut self, x: &Tensor) -> Result<PendingActivations> {
-        let (rows, d) = x.shape().rows_cols();
-        if d != self.cfg.model.inputs {
-            return Err(EngineError::ShapeMismatch {
-                op: "activations",
-                left: x.dims().to_vec(),
-                right: vec![rows, self.cfg.model.inputs],
-            });
-        }
-        let xb = self.graph.backend_mut().upload(x.data())?;
-        let pairs = self.model.infer(&mut self.graph, xb, rows, true)?;
-        let be = self.graph.backend_mut();
-        let reads = pairs
-            .iter()
-            .zip(&self.model.layers)
-            .map(|(&(pre, post), l)| (l.units, be.read(pre), be.read(post)))
-            .collect();
-        release_all(be, &pairs);
-        be.release(xb);
-        Ok(PendingActivations { rows, reads })
+        super::probe::begin_activations(&mut self.graph, &self.model, x)
     }
     /// [`Trainer::activations_async`] where reads are synchronous (else `NotReady`).
     pub fn activations(&mut self, x: &Tensor) -> Result<Vec<LayerActivations>> {

@@ -4,11 +4,13 @@ mod config;
 mod epoch;
 mod inspect;
 pub mod metrics;
+mod probe;
 mod state;
 mod trainer;
 
 pub use config::{EarlyStopping, TrainConfig};
 pub use inspect::{GradNorms, LayerActivations, PendingActivations};
 pub use metrics::EvalMetrics;
+pub use probe::{Probe, ProbeGradient};
 pub use state::TrainerState;
 pub use trainer::{EpochRecord, Split, Status, StepReport, Trainer};

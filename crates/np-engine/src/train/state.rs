@@ -5,7 +5,7 @@ use crate::backend::Backend;
 use crate::error::{EngineError, Result};
 use crate::optim::OptimizerState;
 use crate::rng::Rng;
-use crate::tensor::{Tensor, TensorData};
+use crate::tensor::TensorData;
 use serde::{Deserialize, Serialize};
 
 /// Everything needed to continue a run exactly: parameters, optimizer state, counters, the
@@ -47,26 +47,7 @@ impl Trainer {
     }
     /// Load parameters exported from a model of the same spec.
     pub fn import_params(&mut self, params: &[TensorData]) -> Result<()> {
-        let vars = self.model.params();
-        if vars.len() != params.len() {
-            return Err(EngineError::StateMismatch(format!(
-                "{} tensors for {} parameters",
-                params.len(),
-                vars.len()
-            )));
-        }
-        for (v, p) in vars.into_iter().zip(params) {
-            let t = Tensor::try_from(p.clone())?;
-            if t.shape() != self.graph.var_info(v)?.shape {
-                return Err(EngineError::StateMismatch(format!(
-                    "shape {:?} for parameter {}",
-                    p.dims,
-                    self.graph.var_info(v)?.name
-                )));
-            }
-            self.graph.set_var(v, &t)?;
-        }
-        Ok(())
+        super::probe::load_params(&mut self.graph, &self.model.params(), params)
     }
     /// Export the whole state (save, or move to another backend).
     pub async fn export_async(&self) -> Result<TrainerState> {

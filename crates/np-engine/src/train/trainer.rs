@@ -2,6 +2,7 @@
 
 use super::config::TrainConfig;
 use super::metrics::{self, EvalMetrics};
+use super::probe::record_objective;
 use crate::autodiff::{Graph, NodeId};
 use crate::backend::{poll_once, Backend, BufferId, ReadFuture};
 use crate::data::{Dataset, Splits};
@@ -242,22 +243,14 @@ impl Trainer {
         let x = g.input_buffer("x", xb, Shape::matrix(rows, d))?;
         let t = g.input_buffer("y", tb, Shape::matrix(rows, o))?;
         let dropout_seed = pcg_hash((self.cfg.shuffle_seed as u32) ^ pcg_hash(self.step as u32));
-        let logits = self.model.forward(g, x, Some(dropout_seed))?;
-        let head = if self.cfg.loss.from_logits() {
-            logits
-        } else {
-            self.model.output(g, logits)?
-        };
-        g.push_scope("loss");
-        let mut loss = self.cfg.loss.build(g, head, t)?;
-        for l in &self.model.layers {
-            let w = g.var(l.w)?;
-            if let Some(p) = self.cfg.regularization.build(g, w)? {
-                loss = g.add(loss, p)?;
-            }
-        }
-        g.pop_scope();
-        g.name(loss, "loss")?;
+        let loss = record_objective(
+            g,
+            &self.model,
+            self.cfg.loss,
+            self.cfg.regularization,
+            (x, t),
+            Some(dropout_seed),
+        )?;
         g.backward(loss)?;
         self.opt.step(g)?;
         self.last_loss = Some(loss);
