@@ -1,5 +1,5 @@
 // Issue 6's promises: the inspection panels draw for narrow, 3-unit and wide layers in
-// classification and regression; the 2-3 sigmoid network on concentric rings lifts them apart so a
+// classification and regression; the 2-3-2 (and 2-3-1) sigmoid network on concentric rings lifts them apart so a
 // plane separates what no line in the input plane can; ReLU units die under a huge learning
 // rate. Checked on the numbers the page exports, with screenshots kept for looking at.
 
@@ -128,9 +128,13 @@ for (const problem of ['classification', 'regression']) {
   }
 }
 
-test('the 2-3 sigmoid network lifts concentric rings apart so a plane separates them', async (t) => {
-  const { page, problems } = await open('dataset=rings&networkShape=3&activation=sigmoid&optimizer=adam&learningRate=0.1&batchSize=10');
+// The course's network is 2-3-2 (two softmax outputs, 17 parameters); TensorFlow Playground's
+// form has one sigmoid output (13). Either way the output's boundary is one plane in the hidden
+// space: for softmax it is where the two logits tie.
+for (const [output, params] of [['softmax', 17], ['sigmoid', 13]]) test(`the 2-3-${output === 'softmax' ? 2 : 1} sigmoid network (${output} output) lifts concentric rings apart so a plane separates them`, async (t) => {
+  const { page, problems } = await open(`dataset=rings&networkShape=3&activation=sigmoid&twoClassOutput=${output}&optimizer=adam&learningRate=0.1&batchSize=10`);
   try {
+    assert.equal(Number(await page.getByTestId('summary-total').textContent()), params);
     const start = await exported(page);
     await page.getByTestId('play').click();
     await page.waitForFunction(() => Number(document.querySelector('[data-testid=epoch]').textContent) >= 60, null, { timeout: 120000 });
@@ -153,10 +157,10 @@ test('the 2-3 sigmoid network lifts concentric rings apart so a plane separates 
     assert.ok(fitted >= 0.97, `a fitted plane in the hidden space gets ${fitted.toFixed(3)}`);
     // Before training the same layer did not separate them.
     assert.ok(start.planeAccuracy < 0.9, `initial plane share ${start.planeAccuracy}`);
-    t.diagnostic(`epoch ${ex.epoch}: line in input plane ${flat.toFixed(3)}, output plane ${own.toFixed(3)}, fitted plane ${fitted.toFixed(3)}, initial output plane ${start.planeAccuracy.toFixed(3)}`);
+    t.diagnostic(`${output} output, epoch ${ex.epoch}: line in input plane ${flat.toFixed(3)}, output plane ${own.toFixed(3)}, fitted plane ${fitted.toFixed(3)}, initial output plane ${start.planeAccuracy.toFixed(3)}`);
 
     const canvas = page.getByTestId('hidden-canvas');
-    await screenshot(page.getByTestId('panel-hidden'), 'panels-rings-3d-trained');
+    await screenshot(page.getByTestId('panel-hidden'), `panels-rings-3d-trained-${output}`);
     // Rotating: a drag and the arrow keys both turn the view.
     const before = await canvas.screenshot();
     const box = await canvas.boundingBox();
@@ -169,15 +173,15 @@ test('the 2-3 sigmoid network lifts concentric rings apart so a plane separates 
     await canvas.focus();
     await page.keyboard.press('ArrowLeft');
     assert.ok(!dragged.equals(await canvas.screenshot()), 'arrow keys rotate the 3-D view');
-    await screenshot(page.getByTestId('panel-hidden'), 'panels-rings-3d-rotated');
+    await screenshot(page.getByTestId('panel-hidden'), `panels-rings-3d-rotated-${output}`);
 
     // Scrubbing back to the first recorded frame shows the untrained representation.
     await slide(page.getByTestId('hidden-epoch'), 0);
     const first = await exported(page);
     assert.equal(first.epoch, 0);
     assert.ok(first.planeAccuracy < own, `epoch 0 separates ${first.planeAccuracy}`);
-    await screenshot(page.getByTestId('panel-hidden'), 'panels-rings-3d-epoch0');
-    await screenshot(page.getByTestId('area-inspect'), 'panels-rings-trained');
+    await screenshot(page.getByTestId('panel-hidden'), `panels-rings-3d-epoch0-${output}`);
+    await screenshot(page.getByTestId('area-inspect'), `panels-rings-trained-${output}`);
     assert.deepEqual(problems.pageErrors, []);
     assert.deepEqual(problems.consoleErrors, []);
   } finally {
