@@ -5,6 +5,7 @@ use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 use yew::prelude::*;
 
 use super::scene::{Align, Scene, Shape};
+use crate::components::canvas_restore::use_context_restored;
 
 #[derive(Properties, PartialEq)]
 pub struct SceneCanvasProps {
@@ -22,9 +23,11 @@ pub struct SceneCanvasProps {
 #[function_component(SceneCanvas)]
 pub fn scene_canvas(props: &SceneCanvasProps) -> Html {
     let canvas = use_node_ref();
+    // A GPU process crash clears the canvas; paint the scene again when it comes back.
+    let restored = use_context_restored(&canvas);
     {
         let canvas = canvas.clone();
-        use_effect_with(props.scene.clone(), move |scene| {
+        use_effect_with((props.scene.clone(), restored), move |(scene, _)| {
             if let Some(ctx) = context(&canvas) {
                 paint(&ctx, scene);
             }
