@@ -6,8 +6,8 @@
 //   cd tests/e2e && NP_DIST=/tmp/np-dist node panels-frames.bench.mjs [seconds] [runs]
 //
 // Prints one line per scenario and run: p50 / p95 / max / mean frame time in ms, the share of
-// frames over 50 ms, frames, and epochs trained per second (so a faster frame is not bought
-// with less training).
+// frames over 50 ms, frames, epochs trained per second (so a faster frame is not bought with
+// less training), and how often the hidden-layer panel recomputed (its exported data changed).
 
 import { serve, launch, openApp } from './harness.mjs';
 
@@ -23,18 +23,25 @@ async function measure(browser, server, scenario) {
   const { page, problems } = await openApp(browser.context, `${server.url}#${HASH}`);
   try {
     await page.getByTestId('inspector').waitFor();
+    // Clicking play scrolls the page up to the button, so scroll after it.
+    await page.getByTestId('play').click();
     if (scenario === 'panels in view') {
       await page.getByTestId('panel-hidden').scrollIntoViewIfNeeded();
     } else {
       await page.evaluate(() => window.scrollTo(0, 0));
     }
-    await page.getByTestId('play').click();
     // Warm-up: the first frames compile shaders of the canvas paths and fill the timeline.
     await page.waitForTimeout(2000);
     const epoch0 = Number(await page.getByTestId('epoch').textContent());
-    const gaps = await page.evaluate(
+    const { gaps, updates } = await page.evaluate(
       (ms) =>
         new Promise((done) => {
+          // How often the hidden-layer panel re-rendered its data (its export changes each time).
+          let updates = 0;
+          const observer = new MutationObserver(() => { updates += 1; });
+          observer.observe(document.querySelector('[data-testid=hidden-activations]'), {
+            childList: true, characterData: true, subtree: true,
+          });
           const gaps = [];
           const start = performance.now();
           let last = start;
@@ -42,14 +49,17 @@ async function measure(browser, server, scenario) {
             gaps.push(t - last);
             last = t;
             if (t - start < ms) requestAnimationFrame(tick);
-            else done(gaps.slice(1));
+            else {
+              observer.disconnect();
+              done({ gaps: gaps.slice(1), updates });
+            }
           };
           requestAnimationFrame(tick);
         }),
       seconds * 1000,
     );
     const epoch1 = Number(await page.getByTestId('epoch').textContent());
-    await page.getByTestId('play').click();
+    await page.getByTestId('play').click({ noWaitAfter: true });
     const sorted = [...gaps].sort((a, b) => a - b);
     if (problems.pageErrors.length) console.log('page errors:', problems.pageErrors);
     return {
@@ -60,6 +70,7 @@ async function measure(browser, server, scenario) {
       max: sorted[sorted.length - 1],
       frames: gaps.length,
       epochsPerS: (epoch1 - epoch0) / seconds,
+      updatesPerS: updates / seconds,
     };
   } finally {
     await page.close();
@@ -74,7 +85,7 @@ try {
     for (const scenario of ['panels in view', 'panels out of view']) {
       const r = await measure(browser, server, scenario);
       console.log(
-        `run ${run} | ${scenario.padEnd(18)} | p50 ${r.p50.toFixed(1)} ms | p95 ${r.p95.toFixed(1)} ms | max ${r.max.toFixed(1)} ms | mean ${r.mean.toFixed(1)} ms | ${(100 * r.long).toFixed(1)} % over 50 ms | ${r.frames} frames | ${r.epochsPerS.toFixed(1)} epochs/s`,
+        `run ${run} | ${scenario.padEnd(18)} | p50 ${r.p50.toFixed(1)} ms | p95 ${r.p95.toFixed(1)} ms | max ${r.max.toFixed(1)} ms | mean ${r.mean.toFixed(1)} ms | ${(100 * r.long).toFixed(1)} % over 50 ms | ${r.frames} frames | ${r.epochsPerS.toFixed(1)} epochs/s | hidden panel ${r.updatesPerS.toFixed(1)} updates/s`,
       );
     }
   }
