@@ -94,18 +94,8 @@ impl Logits {
         let z = self.eval(h);
         match z.as_slice() {
             [v] => usize::from(*v > 0.0),
-            _ => {
-                z.iter()
-                    .enumerate()
-                    .fold((0, f64::NEG_INFINITY), |best, (k, &v)| {
-                        if v > best.1 {
-                            (k, v)
-                        } else {
-                            best
-                        }
-                    })
-                    .0
-            }
+            // Softmax is monotone: the largest logit is the most probable class.
+            _ => super::confusion::predicted_class(&z),
         }
     }
 

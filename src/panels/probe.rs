@@ -120,22 +120,7 @@ pub fn params_of(layers: &[LayerView]) -> Vec<TensorData> {
 pub fn views_of(params: &[TensorData]) -> Vec<LayerView> {
     params
         .chunks_exact(2)
-        .map(|wb| {
-            let (fan_in, units) = match wb[0].dims.as_slice() {
-                [f, u] => (*f, *u),
-                _ => (0, 0),
-            };
-            LayerView {
-                w: (0..units)
-                    .map(|to| {
-                        (0..fan_in)
-                            .map(|from| f64::from(wb[0].data[from * units + to]))
-                            .collect()
-                    })
-                    .collect(),
-                b: wb[1].data.iter().map(|&v| f64::from(v)).collect(),
-            }
-        })
+        .map(|wb| crate::session::layer_view(&wb[0].dims, &wb[0].data, &wb[1].data))
         .collect()
 }
 

@@ -14,10 +14,11 @@ use np_engine::train::{Split, Status, Trainer};
 use np_engine::Tensor;
 use np_wgpu::FallbackBackend;
 
+pub use crate::analysis::confusion::predicted_class;
 pub use data::{Data, Extent, Point};
 pub use gpu::EvalReads;
 pub use history::{History, Record};
-pub use snapshot::{LayerView, Snapshot};
+pub use snapshot::{layer_view, LayerView, Snapshot};
 pub use spec::train_config;
 
 use crate::config::{BackendChoice, Config, Feature};
@@ -411,25 +412,6 @@ impl Session {
     /// Everything the panels draw, computed now.
     pub fn snapshot(&mut self, grid: usize) -> Snapshot {
         snapshot::take(self, grid)
-    }
-}
-
-/// The most probable class of an output (a single sigmoid unit means class 1 from one half).
-pub fn predicted_class(out: &[f64]) -> usize {
-    match out {
-        [p] => usize::from(*p >= 0.5),
-        _ => {
-            out.iter()
-                .enumerate()
-                .fold((0, f64::NEG_INFINITY), |best, (k, &v)| {
-                    if v > best.1 {
-                        (k, v)
-                    } else {
-                        best
-                    }
-                })
-                .0
-        }
     }
 }
 

@@ -57,7 +57,7 @@ pub(super) fn grid_rows(s: &Session, grid: usize) -> Option<Tensor> {
 }
 
 /// A weight layer for the diagram from the engine's W `[fan_in, units]` and b `[units]`.
-pub(super) fn layer_view(w_dims: &[usize], w: &[f32], b: &[f32]) -> LayerView {
+pub fn layer_view(w_dims: &[usize], w: &[f32], b: &[f32]) -> LayerView {
     // The engine stores W as [fan_in, units]; the diagram reads w[to][from].
     let (fan_in, units) = match w_dims {
         [f, u] => (*f, *u),
