@@ -376,7 +376,7 @@ impl Component for App {
                     <BackendBadge label={self.backend_label.clone()} adapter={self.adapter.clone()} />
                 </header>
                 { for self.fallback_notice.iter().map(|n| html! {
-                    <p class="notice backend-notice" role="status" data-testid="backend-notice">{ n.clone() }</p>
+                    <p class="alert alert-notice backend-notice" role="status" data-testid="backend-notice">{ n.clone() }</p>
                 }) }
                 <Notices notices={self.state.notices.clone()} diverged={self.session.diverged().map(str::to_string)}
                     on_dismiss={link.callback(|_| Msg::Act(Action::DismissNotices))} />
