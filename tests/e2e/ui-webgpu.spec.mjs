@@ -283,6 +283,9 @@ test('when the GPU process crashes between epochs, training carries on on the CP
       const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
       return d.some((v, i) => i % 4 !== 3 && v !== d[i % 4]);
     }), null, { timeout: 20_000 });
+    // The canvases hold their pictures now; the screenshot also needs the restarted GPU
+    // process to composite the page again, which can lag behind by a moment.
+    await page.waitForTimeout(1000);
     await screenshot(page, 'ui-webgpu-device-lost');
     assert.deepEqual(problems.pageErrors, [], 'no uncaught exceptions');
     assert.deepEqual(problems.consoleErrors, [], 'no console errors');
