@@ -39,6 +39,22 @@ async function open(context, hash, problems, init) {
   return page;
 }
 
+/**
+ * Runs `body` in a fresh chromium with WebGPU (SwiftShader), then fails the test on any console
+ * error or uncaught exception the pages recorded in `problems`.
+ */
+async function inWebgpuBrowser(body) {
+  const browser = await launch({ webgpu: true });
+  const problems = { consoleErrors: [], pageErrors: [] };
+  try {
+    await body(browser, problems);
+    assert.deepEqual(problems.pageErrors, [], 'no uncaught exceptions');
+    assert.deepEqual(problems.consoleErrors, [], 'no console errors');
+  } finally {
+    await browser.close();
+  }
+}
+
 async function waitBackend(page, prefix) {
   await page.waitForFunction((p) => document.querySelector('[data-testid=backend]').textContent.startsWith(p), prefix, { timeout: 60_000 });
 }
@@ -103,9 +119,7 @@ before(async () => {
 after(async () => { await server?.close(); });
 
 test('WebGPU training in the page matches the CPU backend, thumbnails included', async () => {
-  const browser = await launch({ webgpu: true });
-  const problems = { consoleErrors: [], pageErrors: [] };
-  try {
+  await inWebgpuBrowser(async (browser, problems) => {
     const page = await open(browser.context, EXPERIMENT + '&backend=webgpu', problems);
     await waitBackend(page, 'webgpu: ');
     assert.match(await badge(page), /^webgpu: .*swiftshader/i);
@@ -128,11 +142,7 @@ test('WebGPU training in the page matches the CPU backend, thumbnails included',
     const auto = await open(browser.context, EXPERIMENT + '&backend=auto', problems);
     await waitBackend(auto, 'cpu: ');
     assert.match(await badge(auto), /^cpu: faster than the software adapter/);
-    assert.deepEqual(problems.pageErrors, [], 'no uncaught exceptions');
-    assert.deepEqual(problems.consoleErrors, [], 'no console errors');
-  } finally {
-    await browser.close();
-  }
+  });
 });
 
 /**
@@ -152,9 +162,7 @@ function holdAdapter() {
 }
 
 test('a run started while WebGPU opens carries on on the GPU without restarting', async () => {
-  const browser = await launch({ webgpu: true });
-  const problems = { consoleErrors: [], pageErrors: [] };
-  try {
+  await inWebgpuBrowser(async (browser, problems) => {
     const page = await open(browser.context, EXPERIMENT + '&backend=webgpu', problems, holdAdapter);
     await waitLoss(page);
     for (let i = 1; i <= 3; i += 1) await stepTo(page, i);
@@ -172,17 +180,11 @@ test('a run started while WebGPU opens carries on on the GPU without restarting'
     assert.ok(Math.abs(end - cpu.losses[EPOCHS]) <= TOLERANCE, 'optimizer state and shuffle went across');
     assert.equal(await page.getByTestId('backend-notice').count(), 0, 'no device-loss notice');
     await thumbnails(page);
-    assert.deepEqual(problems.pageErrors, [], 'no uncaught exceptions');
-    assert.deepEqual(problems.consoleErrors, [], 'no console errors');
-  } finally {
-    await browser.close();
-  }
+  });
 });
 
 test('a run playing while WebGPU opens keeps its epochs when it moves to the GPU', async () => {
-  const browser = await launch({ webgpu: true });
-  const problems = { consoleErrors: [], pageErrors: [] };
-  try {
+  await inWebgpuBrowser(async (browser, problems) => {
     const page = await open(browser.context, EXPERIMENT + '&backend=webgpu', problems, holdAdapter);
     await waitLoss(page);
     await page.getByTestId('play').click();
@@ -205,17 +207,11 @@ test('a run playing while WebGPU opens keeps its epochs when it moves to the GPU
     assert.ok(at >= before, `the epoch went back from ${before} to ${at}`);
     seen.forEach((e, i) => assert.ok(i === 0 || e >= seen[i - 1], `epoch went back: ${seen.slice(Math.max(0, i - 3), i + 1)}`));
     assert.ok(await num(page, 'loss-train') < cpu.losses[0], 'the loss kept its progress');
-    assert.deepEqual(problems.pageErrors, [], 'no uncaught exceptions');
-    assert.deepEqual(problems.consoleErrors, [], 'no console errors');
-  } finally {
-    await browser.close();
-  }
+  });
 });
 
 test('switching the backend choice mid-run moves the run, both ways', async () => {
-  const browser = await launch({ webgpu: true });
-  const problems = { consoleErrors: [], pageErrors: [] };
-  try {
+  await inWebgpuBrowser(async (browser, problems) => {
     const page = await open(browser.context, EXPERIMENT + '&backend=webgpu', problems);
     await waitBackend(page, 'webgpu: ');
     await waitLoss(page);
@@ -234,11 +230,7 @@ test('switching the backend choice mid-run moves the run, both ways', async () =
     assert.equal(await page.getByTestId('backend-notice').count(), 0, 'a chosen switch is not a device loss');
     const diff = pixelDiff(await thumbnails(page), cpu.thumbs);
     assert.ok(diff.mean < 1 && diff.max <= 8, `thumbnails differ: ${JSON.stringify(diff)}`);
-    assert.deepEqual(problems.pageErrors, [], 'no uncaught exceptions');
-    assert.deepEqual(problems.consoleErrors, [], 'no console errors');
-  } finally {
-    await browser.close();
-  }
+  });
 });
 
 /** Crashes the browser's GPU process (Chrome DevTools Protocol), which loses every WebGPU device. */
@@ -249,9 +241,7 @@ async function crashGpu(context, page) {
 }
 
 test('when the GPU process crashes between epochs, training carries on on the CPU from where it was', async () => {
-  const browser = await launch({ webgpu: true });
-  const problems = { consoleErrors: [], pageErrors: [] };
-  try {
+  await inWebgpuBrowser(async (browser, problems) => {
     const page = await open(browser.context, EXPERIMENT + '&backend=webgpu', problems);
     await waitBackend(page, 'webgpu: ');
     await waitLoss(page);
@@ -287,17 +277,11 @@ test('when the GPU process crashes between epochs, training carries on on the CP
     // process to composite the page again, which can lag behind by a moment.
     await page.waitForTimeout(1000);
     await screenshot(page, 'ui-webgpu-device-lost');
-    assert.deepEqual(problems.pageErrors, [], 'no uncaught exceptions');
-    assert.deepEqual(problems.consoleErrors, [], 'no console errors');
-  } finally {
-    await browser.close();
-  }
+  });
 });
 
 test('when the GPU process crashes while playing, training goes on on the CPU', async () => {
-  const browser = await launch({ webgpu: true });
-  const problems = { consoleErrors: [], pageErrors: [] };
-  try {
+  await inWebgpuBrowser(async (browser, problems) => {
     const page = await open(browser.context, EXPERIMENT + '&backend=webgpu', problems);
     await waitBackend(page, 'webgpu: ');
     await waitLoss(page);
@@ -316,9 +300,5 @@ test('when the GPU process crashes while playing, training goes on on the CPU', 
     assert.ok(Number.isFinite(end) && end < cpu.losses[0] - 0.01, `the loss went on falling: ${end}`);
     assert.equal(await page.getByTestId('diverged').count(), 0, 'no error');
     assert.equal(await page.getByTestId('backend-notice').count(), 1, 'the user is told');
-    assert.deepEqual(problems.pageErrors, [], 'no uncaught exceptions');
-    assert.deepEqual(problems.consoleErrors, [], 'no console errors');
-  } finally {
-    await browser.close();
-  }
+  });
 });
