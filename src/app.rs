@@ -409,7 +409,7 @@ impl Component for App {
                     // issue 6 (inspection panels): mounted here by the panels' engineer.
                     <section class="area area-inspect" data-testid="area-inspect" aria-label="Inside the network">
                         <h2>{ "Inside the network" }</h2>
-                        <crate::panels::inspector::Inspector snapshot={self.snapshot.clone()} config={c.clone()} playing={self.playing}
+                        <crate::inspector::container::Inspector snapshot={self.snapshot.clone()} config={c.clone()} playing={self.playing}
                             on_action={link.callback(Msg::Act)} />
                     </section>
                 </main>

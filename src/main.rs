@@ -7,7 +7,7 @@ mod components;
 mod config;
 mod draw;
 mod gpu_probe;
-mod panels; // issue 6: inspection panels
+mod inspector;
 mod session;
 mod state;
 
