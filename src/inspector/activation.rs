@@ -6,10 +6,10 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
-use super::activation_draw::{curve_scene, softmax_scene};
+use crate::draw::activation::{curve_scene, softmax_scene};
 use super::hidden::{input_value, select_value};
 use super::inspection::Inspection;
-use super::scene_canvas::SceneCanvas;
+use crate::draw::scene_canvas::SceneCanvas;
 use crate::analysis::activation::{softmax, softmax_jacobian, Curve};
 use crate::analysis::units::{concern, unit_shares, Concern};
 

@@ -5,10 +5,10 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
-use super::confusion_draw::{matrix_scene, residual_scene};
+use crate::draw::confusion::{matrix_scene, residual_scene};
 use super::hidden::select_value;
 use super::inspection::Inspection;
-use super::scene_canvas::SceneCanvas;
+use crate::draw::scene_canvas::SceneCanvas;
 use crate::analysis::confusion::{predicted_class, Confusion};
 
 #[derive(Properties, PartialEq)]

@@ -8,10 +8,10 @@ use serde_json::json;
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
-use super::hidden_draw::{ranges, scene_2d, scene_3d, HiddenView};
+use crate::draw::hidden::{ranges, scene_2d, scene_3d, HiddenView};
 use super::inspection::Inspection;
 use super::probe::input_rows;
-use super::scene_canvas::SceneCanvas;
+use crate::draw::scene_canvas::SceneCanvas;
 use crate::analysis::grid::{flatten, input_grid, split_like};
 use crate::analysis::pca::Pca;
 use crate::analysis::rotation::Rotation;

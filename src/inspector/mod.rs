@@ -4,18 +4,12 @@
 //! them and is what the app mounts.
 
 pub mod activation;
-pub mod activation_draw;
 pub mod confusion;
-pub mod confusion_draw;
 pub mod container;
 pub mod health;
-pub mod health_draw;
 pub mod hidden;
-pub mod hidden_draw;
 pub mod inspection;
 pub mod layer_choices;
 pub mod probe;
-pub mod scene;
-pub mod scene_canvas;
 pub mod summary;
 pub mod timeline;
