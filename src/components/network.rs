@@ -28,16 +28,6 @@ fn node_size(tallest: usize) -> f64 {
     }
 }
 
-/// The features offered as input nodes (cos only when a link asked for it, as TensorFlow
-/// Playground hides them).
-fn offered(config: &Config) -> Vec<Feature> {
-    Feature::ALL
-        .iter()
-        .copied()
-        .filter(|f| !matches!(f, Feature::CosX | Feature::CosY) || config.features.contains(f))
-        .collect()
-}
-
 #[derive(Properties, PartialEq)]
 pub struct NetworkProps {
     pub config: Config,
@@ -52,7 +42,7 @@ pub fn network(props: &NetworkProps) -> Html {
     let editing = use_state(|| None::<Target>);
     let c = &props.config;
     let s = &props.snapshot;
-    let inputs = offered(c);
+    let inputs = Feature::ALL;
     // Column sizes: inputs, hidden layers (from the snapshot, which matches the config), outputs.
     let mut columns = vec![inputs.len()];
     columns.extend(s.layers.iter().map(|l| l.b.len()));
@@ -157,7 +147,8 @@ pub fn network(props: &NetworkProps) -> Html {
         let raw: Vec<f64> = (0..s.grid * s.grid)
             .map(|cell| {
                 let (px, py) = s.data.extent.cell(s.grid, cell / s.grid, cell % s.grid);
-                f.eval(px, py)
+                // The engine's own feature value, as the network receives it.
+                f64::from(f.eval(px as f32, py as f32))
             })
             .collect();
         // Scaled into [-1, 1] so every feature uses the whole colour range.

@@ -290,7 +290,7 @@ fn predictions_activations_grid_and_features() {
     );
     // TensorFlow Playground's feature transforms.
     let pts = Tensor::new(vec![1.0, 2.0], &[1, 2]).unwrap();
-    let f = feature_matrix(&pts, &Feature::ALL).unwrap();
+    let f = feature_matrix(&pts, Feature::ALL).unwrap();
     assert_eq!(f.data()[..5], [1.0, 2.0, 1.0, 4.0, 2.0]);
     assert!((f.data()[5] - 1f32.sin()).abs() < 1e-6);
 }
@@ -342,12 +342,7 @@ fn the_asynchronous_driving_path_matches_step_epoch() {
 fn regression_on_engineered_features_reaches_high_r2() {
     let data = generate("reg-gauss", 400, 0.0, 3).unwrap();
     let data = data
-        .with_features(&[
-            Feature::X1,
-            Feature::X2,
-            Feature::X1Squared,
-            Feature::X2Squared,
-        ])
+        .with_features(&[Feature::X, Feature::Y, Feature::XSquared, Feature::YSquared])
         .unwrap();
     let splits = data.split(0.0, 20.0, 4).unwrap();
     let model = ModelSpec::mlp(
