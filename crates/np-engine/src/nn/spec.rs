@@ -20,6 +20,18 @@ pub enum OutputUnit {
     Tanh,
 }
 
+impl OutputUnit {
+    /// The name Keras gives the activation: linear, sigmoid, softmax, tanh.
+    pub fn name(self) -> &'static str {
+        match self {
+            OutputUnit::Linear => "linear",
+            OutputUnit::Sigmoid => "sigmoid",
+            OutputUnit::Softmax => "softmax",
+            OutputUnit::Tanh => "tanh",
+        }
+    }
+}
+
 /// Weight initializers (biases start at `ModelSpec::bias_init`).
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
