@@ -9,7 +9,6 @@ use gloo::render::{request_animation_frame, AnimationFrame};
 use wasm_bindgen::{JsCast, JsValue};
 use yew::prelude::*;
 
-use crate::components::activation_chart::ActivationChart;
 use crate::components::backend_badge::BackendBadge;
 use crate::components::controls::{Controls, SPEEDS};
 use crate::components::data::DataPanel;
@@ -403,10 +402,8 @@ impl Component for App {
                         <div class="charts-row">
                             <LossChart snapshot={self.snapshot.clone()} log={c.log_scale}
                                 on_log={link.callback(|v| Msg::Act(Action::SetLogScale(v)))} />
-                            <ActivationChart />
                         </div>
                     </section>
-                    // issue 6 (inspection panels): mounted here by the panels' engineer.
                     <section class="area area-inspect" data-testid="area-inspect" aria-label="Inside the network">
                         <h2>{ "Inside the network" }</h2>
                         <crate::inspector::container::Inspector snapshot={self.snapshot.clone()} config={c.clone()} playing={self.playing}

@@ -1,6 +1,5 @@
 //! One component per file.
 
-pub mod activation_chart;
 pub mod backend_badge;
 pub mod canvas_restore;
 pub mod controls;

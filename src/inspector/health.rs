@@ -6,9 +6,9 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
-use crate::draw::health::{norms_scene, ridge_scene};
 use super::hidden::select_value;
 use super::inspection::Inspection;
+use crate::draw::health::{norms_scene, ridge_scene};
 use crate::draw::scene_canvas::SceneCanvas;
 
 #[derive(Properties, PartialEq)]
