@@ -1,7 +1,7 @@
 //! Neural Playground: the Yew app. A thin layer over the engine: it renders state and
 //! dispatches actions, and all computation lives in the engine crates.
 
-mod analysis; // issue 6: pure math of the inspection panels
+mod analysis;
 mod app;
 mod components;
 mod config;

@@ -1,7 +1,8 @@
-//! The inspection panels of issue 6: hidden-layer representations, activation functions,
-//! network health, confusion matrix and model summary. Each panel is one component; what they
-//! draw is built by pure functions into a `Scene` that `SceneCanvas` paints. `Inspector` holds
-//! them and is what the app mounts.
+//! The inspector: the panels that look inside the network (hidden-layer representations,
+//! activation functions, network health, confusion matrix, model summary). Each panel is one
+//! component; what it draws is built by pure functions in `crate::draw` into a `Scene` that
+//! `SceneCanvas` paints. `container::Inspector` holds them and is what the app mounts; `probe`
+//! is the inspector's window on the network (np-engine's `train::Probe`).
 
 pub mod activation;
 pub mod confusion;

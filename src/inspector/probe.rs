@@ -292,7 +292,7 @@ mod tests {
     #[test]
     fn penalty_reaches_the_panels_gradient() {
         // Same weights, same points: the L2 objective's weight gradient differs from the plain
-        // one by 2 * rate * W, which the old hand-written backprop left out.
+        // one by 2 * rate * W.
         let plain = config("dataset=xor&networkShape=3&activation=tanh");
         let l2 = config(
             "dataset=xor&networkShape=3&activation=tanh&regularization=L2&regularizationRate=0.1",

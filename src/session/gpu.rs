@@ -1,7 +1,7 @@
 //! Evaluation on a backend that cannot read synchronously (WebGPU in the browser). The session
 //! records its reads at once (`begin_eval`, so they see exactly the weights of that moment), the
 //! app awaits them off the frame (`PendingEval::run`) and hands the values back (`finish_eval`).
-//! On the CPU none of this runs: `Session::evaluate` reads synchronously as before.
+//! On the CPU none of this runs: `Session::evaluate` reads synchronously.
 
 use std::fmt;
 

@@ -41,7 +41,7 @@ pub struct Session {
     grid_rows: Option<(usize, Tensor)>,
     /// Bumped whenever something drawable changes.
     version: u64,
-    /// The GPU handle the trainer runs on; `None` on the CPU (synchronous reads, as always).
+    /// The GPU handle the trainer runs on; `None` on the CPU (synchronous reads).
     gpu: Option<FallbackBackend>,
     /// On the GPU: an evaluation owed (see `gpu.rs`).
     due: Option<gpu::Due>,
