@@ -28,6 +28,17 @@ fn node_size(tallest: usize) -> f64 {
     }
 }
 
+/// The features offered as input nodes: TensorFlow Playground's seven, plus cos(X1) and cos(X2)
+/// while they are on (its links can turn them on; its page never shows them), so the default
+/// diagram keeps its layout.
+fn offered(config: &Config) -> Vec<Feature> {
+    Feature::ALL
+        .iter()
+        .copied()
+        .filter(|f| !matches!(f, Feature::CosX | Feature::CosY) || config.features.contains(f))
+        .collect()
+}
+
 #[derive(Properties, PartialEq)]
 pub struct NetworkProps {
     pub config: Config,
@@ -42,7 +53,7 @@ pub fn network(props: &NetworkProps) -> Html {
     let editing = use_state(|| None::<Target>);
     let c = &props.config;
     let s = &props.snapshot;
-    let inputs = Feature::ALL;
+    let inputs = offered(c);
     // Column sizes: inputs, hidden layers (from the snapshot, which matches the config), outputs.
     let mut columns = vec![inputs.len()];
     columns.extend(s.layers.iter().map(|l| l.b.len()));
