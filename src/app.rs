@@ -9,14 +9,13 @@ use gloo::render::{request_animation_frame, AnimationFrame};
 use wasm_bindgen::{JsCast, JsValue};
 use yew::prelude::*;
 
-use crate::components::activation_chart::ActivationChart;
 use crate::components::backend_badge::BackendBadge;
 use crate::components::controls::{Controls, SPEEDS};
-use crate::components::data_panel::DataPanel;
+use crate::components::data::DataPanel;
 use crate::components::loss_chart::LossChart;
 use crate::components::network::Network;
 use crate::components::notices::Notices;
-use crate::components::output_panel::OutputPanel;
+use crate::components::output::OutputPanel;
 use crate::components::weight_editor::Target;
 use crate::config::{hash, BackendChoice};
 use crate::gpu_probe::{probe_webgpu, GpuProbe};
@@ -403,13 +402,11 @@ impl Component for App {
                         <div class="charts-row">
                             <LossChart snapshot={self.snapshot.clone()} log={c.log_scale}
                                 on_log={link.callback(|v| Msg::Act(Action::SetLogScale(v)))} />
-                            <ActivationChart />
                         </div>
                     </section>
-                    // issue 6 (inspection panels): mounted here by the panels' engineer.
                     <section class="area area-inspect" data-testid="area-inspect" aria-label="Inside the network">
                         <h2>{ "Inside the network" }</h2>
-                        <crate::panels::inspector::Inspector snapshot={self.snapshot.clone()} config={c.clone()} playing={self.playing}
+                        <crate::inspector::container::Inspector snapshot={self.snapshot.clone()} config={c.clone()} playing={self.playing}
                             on_action={link.callback(Msg::Act)} />
                     </section>
                 </main>

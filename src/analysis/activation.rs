@@ -1,9 +1,9 @@
-//! Activation functions and their derivatives as the activation panel plots them. The panel
-//! shows more than the network trains with (the step of McCulloch and Pitts, softmax), so these
-//! are the panel's own definitions; the values must agree with the engine's registry, which the
-//! tests below pin with literal numbers.
+//! The curves the activation panel plots: the engine's activations, with values and
+//! derivatives from the engine's registry (`np_engine::nn::Activation`, in the f32 arithmetic
+//! the network computes in), and softmax worked on a vector. A curve carries its alpha as the
+//! panel's slider sets it.
 
-use crate::config::Activation;
+use np_engine::nn::{Activation, DEFAULT_ELU_ALPHA, DEFAULT_LEAKY_ALPHA};
 
 /// A curve the panel can draw. `alpha` matters for leaky ReLU and ELU only.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -22,27 +22,23 @@ pub enum Curve {
     Step,
 }
 
-/// The leaky ReLU slope and ELU scale the engine uses unless told otherwise.
-pub const DEFAULT_LEAKY_ALPHA: f64 = 0.01;
-pub const DEFAULT_ELU_ALPHA: f64 = 1.0;
-
 impl Curve {
-    /// Every curve, in the panel's order, with default alphas.
+    /// Every curve, in the panel's order, with the engine's default alphas.
     pub const ALL: [Curve; 7] = [
         Curve::Sigmoid,
         Curve::Tanh,
         Curve::Relu,
         Curve::LeakyRelu {
-            alpha: DEFAULT_LEAKY_ALPHA,
+            alpha: DEFAULT_LEAKY_ALPHA as f64,
         },
         Curve::Elu {
-            alpha: DEFAULT_ELU_ALPHA,
+            alpha: DEFAULT_ELU_ALPHA as f64,
         },
         Curve::Linear,
         Curve::Step,
     ];
 
-    /// The name used in data-testids and the picker.
+    /// The name used in data-testids and the picker: the URL's name of the activation.
     pub fn name(self) -> &'static str {
         match self {
             Curve::Sigmoid => "sigmoid",
@@ -57,16 +53,18 @@ impl Curve {
 
     /// The curve named `name`, with `alpha` where it has one.
     pub fn from_name(name: &str, alpha: f64) -> Option<Curve> {
-        Some(match name {
-            "sigmoid" => Curve::Sigmoid,
-            "tanh" => Curve::Tanh,
-            "relu" => Curve::Relu,
-            "leakyrelu" => Curve::LeakyRelu { alpha },
-            "elu" => Curve::Elu { alpha },
-            "linear" => Curve::Linear,
-            "step" => Curve::Step,
-            _ => return None,
-        })
+        Curve::ALL
+            .into_iter()
+            .find(|c| c.name() == name)
+            .map(|c| c.with_alpha(alpha))
+    }
+
+    fn with_alpha(self, alpha: f64) -> Curve {
+        match self {
+            Curve::LeakyRelu { .. } => Curve::LeakyRelu { alpha },
+            Curve::Elu { .. } => Curve::Elu { alpha },
+            other => other,
+        }
     }
 
     /// Whether the curve has an adjustable alpha.
@@ -74,91 +72,49 @@ impl Curve {
         matches!(self, Curve::LeakyRelu { .. } | Curve::Elu { .. })
     }
 
-    /// f(z).
-    pub fn f(self, z: f64) -> f64 {
+    /// The engine's activation this curve plots.
+    pub fn activation(self) -> Activation {
         match self {
-            Curve::Sigmoid => sigmoid(z),
-            Curve::Tanh => z.tanh(),
-            Curve::Relu => z.max(0.0),
-            Curve::LeakyRelu { alpha } => {
-                if z > 0.0 {
-                    z
-                } else {
-                    alpha * z
-                }
-            }
-            Curve::Elu { alpha } => {
-                if z > 0.0 {
-                    z
-                } else {
-                    alpha * z.exp_m1()
-                }
-            }
-            Curve::Linear => z,
-            Curve::Step => {
-                if z > 0.0 {
-                    1.0
-                } else {
-                    0.0
-                }
-            }
+            Curve::Sigmoid => Activation::Sigmoid,
+            Curve::Tanh => Activation::Tanh,
+            Curve::Relu => Activation::Relu,
+            Curve::LeakyRelu { alpha } => Activation::LeakyRelu {
+                alpha: alpha as f32,
+            },
+            Curve::Elu { alpha } => Activation::Elu {
+                alpha: alpha as f32,
+            },
+            Curve::Linear => Activation::Linear,
+            Curve::Step => Activation::Step,
         }
     }
 
-    /// f'(z); at the kinks of ReLU and step the left derivative, as frameworks do.
+    /// f(z), the engine's value.
+    pub fn f(self, z: f64) -> f64 {
+        f64::from(self.activation().value(z as f32))
+    }
+
+    /// f'(z), the engine's derivative (at the kinks of ReLU and step the left derivative).
     pub fn df(self, z: f64) -> f64 {
-        match self {
-            Curve::Sigmoid => {
-                let s = sigmoid(z);
-                s * (1.0 - s)
-            }
-            Curve::Tanh => 1.0 - z.tanh().powi(2),
-            Curve::Relu => f64::from(u8::from(z > 0.0)),
-            Curve::LeakyRelu { alpha } => {
-                if z > 0.0 {
-                    1.0
-                } else {
-                    alpha
-                }
-            }
-            Curve::Elu { alpha } => {
-                if z > 0.0 {
-                    1.0
-                } else {
-                    alpha * z.exp()
-                }
-            }
-            Curve::Linear => 1.0,
-            Curve::Step => 0.0,
-        }
+        f64::from(self.activation().derivative(z as f32))
     }
 }
 
 impl From<Activation> for Curve {
     fn from(a: Activation) -> Self {
         match a {
-            Activation::Relu => Curve::Relu,
-            Activation::Tanh => Curve::Tanh,
             Activation::Sigmoid => Curve::Sigmoid,
+            Activation::Tanh => Curve::Tanh,
+            Activation::Relu => Curve::Relu,
+            Activation::LeakyRelu { alpha } => Curve::LeakyRelu {
+                alpha: f64::from(alpha),
+            },
+            Activation::Elu { alpha } => Curve::Elu {
+                alpha: f64::from(alpha),
+            },
             Activation::Linear => Curve::Linear,
-            Activation::LeakyRelu => Curve::LeakyRelu {
-                alpha: DEFAULT_LEAKY_ALPHA,
-            },
-            Activation::Elu => Curve::Elu {
-                alpha: DEFAULT_ELU_ALPHA,
-            },
             Activation::Step => Curve::Step,
         }
-    }
-}
-
-/// The logistic function, written so neither branch overflows.
-pub fn sigmoid(z: f64) -> f64 {
-    if z >= 0.0 {
-        1.0 / (1.0 + (-z).exp())
-    } else {
-        let e = z.exp();
-        e / (1.0 + e)
     }
 }
 
@@ -189,6 +145,11 @@ mod tests {
     use super::*;
 
     fn close(a: f64, b: f64) -> bool {
+        // The engine computes in f32.
+        (a - b).abs() < 1e-6
+    }
+
+    fn close_f64(a: f64, b: f64) -> bool {
         (a - b).abs() < 1e-9
     }
 
@@ -206,42 +167,55 @@ mod tests {
         assert!(close(elu.f(-1.0), 2.0 * ((-1.0_f64).exp() - 1.0)));
         assert!(close(Curve::Step.f(0.0), 0.0) && close(Curve::Step.f(1e-9), 1.0));
         // The course's identity tanh(z) = 2 sigmoid(2z) - 1.
-        assert!(close(Curve::Tanh.f(0.7), 2.0 * sigmoid(1.4) - 1.0));
-        assert!(close(sigmoid(-800.0), 0.0) && close(sigmoid(800.0), 1.0));
+        assert!(close(Curve::Tanh.f(0.7), 2.0 * Curve::Sigmoid.f(1.4) - 1.0));
+        assert!(close(Curve::Sigmoid.f(-800.0), 0.0) && close(Curve::Sigmoid.f(800.0), 1.0));
     }
 
     #[test]
-    fn derivatives_match_finite_differences() {
-        let h = 1e-6;
-        for curve in Curve::ALL {
-            if curve == Curve::Step {
-                continue;
-            }
-            for &z in &[-2.5, -0.3, 0.4, 1.7] {
-                let numeric = (curve.f(z + h) - curve.f(z - h)) / (2.0 * h);
-                assert!(
-                    (numeric - curve.df(z)).abs() < 1e-6,
-                    "{} at {z}: {numeric} vs {}",
-                    curve.name(),
-                    curve.df(z)
+    fn the_plotted_values_and_derivatives_are_the_engines() {
+        // Every activation the engine offers has its curve, and the panel's f and f' are the
+        // engine's value and derivative at every z it plots (finite differences of those live
+        // with the engine's registry).
+        assert_eq!(Curve::ALL.len(), Activation::ALL.len());
+        for a in Activation::ALL {
+            let curve = Curve::from(a);
+            assert_eq!(curve.activation(), a);
+            for i in -60..=60 {
+                let z = f64::from(i) / 10.0;
+                assert_eq!(
+                    curve.f(z),
+                    f64::from(a.value(z as f32)),
+                    "{} at {z}",
+                    a.name()
+                );
+                assert_eq!(
+                    curve.df(z),
+                    f64::from(a.derivative(z as f32)),
+                    "{} at {z}",
+                    a.name()
                 );
             }
         }
+        let elu = Curve::Elu { alpha: 1.5 };
+        assert_eq!(
+            elu.f(-1.0),
+            f64::from(Activation::Elu { alpha: 1.5 }.value(-1.0))
+        );
     }
 
     #[test]
     fn softmax_and_its_jacobian() {
         let p = softmax(&[1.0, 2.0, 3.0]);
-        assert!(close(p.iter().sum(), 1.0));
-        assert!(close(p[2], 0.665_240_955_774_821_9));
+        assert!(close_f64(p.iter().sum(), 1.0));
+        assert!(close_f64(p[2], 0.665_240_955_774_821_9));
         let big = softmax(&[1000.0, 1000.0, 1000.0]);
-        assert!(big.iter().all(|v| close(*v, 1.0 / 3.0)));
+        assert!(big.iter().all(|v| close_f64(*v, 1.0 / 3.0)));
         let j = softmax_jacobian(&[1.0, 2.0, 3.0]);
         for row in &j {
-            assert!(close(row.iter().sum(), 0.0), "rows sum to zero");
+            assert!(close_f64(row.iter().sum(), 0.0), "rows sum to zero");
         }
-        assert!(close(j[0][0], p[0] * (1.0 - p[0])));
-        assert!(close(j[0][1], -p[0] * p[1]));
+        assert!(close_f64(j[0][0], p[0] * (1.0 - p[0])));
+        assert!(close_f64(j[0][1], -p[0] * p[1]));
     }
 
     #[test]
@@ -252,7 +226,14 @@ mod tests {
                 _ => 0.0,
             };
             assert_eq!(Curve::from_name(c.name(), alpha), Some(c));
+            // The picker's names are the URL's names of the activations.
+            assert!(
+                crate::config::Activation::parse(c.name()).is_some(),
+                "{}",
+                c.name()
+            );
         }
         assert_eq!(Curve::from(Activation::Relu), Curve::Relu);
+        assert_eq!(Curve::from_name("softmax", 1.0), None);
     }
 }

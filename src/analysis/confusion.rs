@@ -1,4 +1,6 @@
-//! The confusion matrix: rows are the true class, columns the predicted one.
+//! The confusion matrix: rows are the true class, columns the predicted one. Predictions follow
+//! the engine's one rule (`np_engine::train::metrics::predicted_class`), the rule of the
+//! trainer's accuracy.
 
 /// Counts of (true, predicted) pairs over `classes` classes.
 #[derive(Debug, Clone, PartialEq)]
@@ -46,27 +48,6 @@ impl Confusion {
     }
 }
 
-/// The predicted class of one output vector: the largest probability, or for a single sigmoid
-/// output the 0.5 threshold. NaN outputs predict class 0 rather than panic.
-pub fn predicted_class(output: &[f64]) -> usize {
-    match output {
-        [p] => usize::from(*p >= 0.5),
-        _ => {
-            output
-                .iter()
-                .enumerate()
-                .fold((0, f64::NEG_INFINITY), |(bi, bv), (i, &v)| {
-                    if v > bv {
-                        (i, v)
-                    } else {
-                        (bi, bv)
-                    }
-                })
-                .0
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -82,10 +63,25 @@ mod tests {
     }
 
     #[test]
-    fn predictions_from_outputs() {
-        assert_eq!(predicted_class(&[0.2, 0.7, 0.1]), 1);
-        assert_eq!(predicted_class(&[0.51]), 1);
-        assert_eq!(predicted_class(&[0.49]), 0);
-        assert_eq!(predicted_class(&[f64::NAN, f64::NAN]), 0);
+    fn predictions_follow_the_engines_rule_and_agree_with_its_accuracy() {
+        use np_engine::nn::OutputUnit::{Sigmoid, Softmax};
+        use np_engine::train::metrics::{accuracy, predicted_class, predicted_classes};
+        assert_eq!(predicted_class(&[0.2, 0.7, 0.1], Softmax), 1);
+        assert_eq!(predicted_class(&[0.51], Sigmoid), 1);
+        assert_eq!(predicted_class(&[0.49], Sigmoid), 0);
+        assert_eq!(predicted_class(&[f64::NAN, f64::NAN], Softmax), 0);
+        // The tie p = 0.5: class 0 in the matrix as in the trainer's accuracy.
+        let outputs = [0.5_f32, 0.5, 0.9, 0.1];
+        let labels = [0.0_f32, 1.0, 1.0, 1.0];
+        let c = Confusion::from_pairs(
+            2,
+            outputs
+                .iter()
+                .zip(&labels)
+                .map(|(&o, &l)| (l as usize, predicted_class(&[f64::from(o)], Sigmoid))),
+        );
+        assert_eq!(c.counts, vec![vec![1, 0], vec![2, 1]]);
+        let engine = accuracy(&predicted_classes(&outputs, 1, Sigmoid), &labels);
+        assert!((c.accuracy() - f64::from(engine)).abs() < 1e-12);
     }
 }

@@ -6,6 +6,9 @@
 //! draws exactly those pieces, so the lines and planes it shows are the edges of the regions
 //! that the network assigns to each class.
 
+use np_engine::nn::OutputUnit;
+use np_engine::train::metrics::predicted_class_from_logits;
+
 /// A hyperplane w . h + b = 0 in a hidden layer's space; positive side = the second class.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Hyperplane {
@@ -88,15 +91,17 @@ impl Logits {
             .collect()
     }
 
-    /// The class the output predicts at h: one unit, class 1 on the positive side (probability
-    /// above 0.5); several, the largest logit (softmax is monotone).
+    /// The class the output predicts at h, by the engine's rule on logits: one sigmoid unit,
+    /// class 1 on the positive side (probability above 0.5); several softmax units, the largest
+    /// logit.
     pub fn predict(&self, h: &[f64]) -> usize {
         let z = self.eval(h);
-        match z.as_slice() {
-            [v] => usize::from(*v > 0.0),
-            // Softmax is monotone: the largest logit is the most probable class.
-            _ => super::confusion::predicted_class(&z),
-        }
+        let unit = if z.len() == 1 {
+            OutputUnit::Sigmoid
+        } else {
+            OutputUnit::Softmax
+        };
+        predicted_class_from_logits(&z, unit)
     }
 
     /// The classifier's boundaries: one plane for one unit (classes 0 | 1); for K >= 2 units

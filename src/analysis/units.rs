@@ -48,8 +48,10 @@ pub fn unit_shares(pre: &[Vec<f64>], curve: Curve) -> UnitShares {
     if units == 0 {
         return UnitShares::default();
     }
-    let max_slope = match curve {
-        Curve::Sigmoid => 0.25,
+    // The S-shaped curves are steepest at z = 0 (sigmoid 0.25, tanh 1); the others' slope is
+    // at most 1.
+    let max_slope = match concern(curve) {
+        Concern::Saturation => curve.df(0.0),
         _ => 1.0,
     };
     let mut saturated_units = 0usize;

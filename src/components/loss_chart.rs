@@ -10,7 +10,7 @@ use plotters_canvas::CanvasBackend;
 use yew::prelude::*;
 
 use super::fields::checkbox;
-use super::output_panel::number;
+use super::output::number;
 use crate::session::{Record, Snapshot};
 
 const WIDTH: u32 = 460;

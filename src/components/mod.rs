@@ -1,14 +1,13 @@
 //! One component per file.
 
-pub mod activation_chart;
 pub mod backend_badge;
 pub mod canvas_restore;
 pub mod controls;
-pub mod data_panel;
+pub mod data;
 pub mod fields;
 pub mod loss_chart;
 pub mod network;
 pub mod notices;
-pub mod output_panel;
+pub mod output;
 pub mod pixel_canvas;
 pub mod weight_editor;

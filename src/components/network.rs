@@ -28,8 +28,9 @@ fn node_size(tallest: usize) -> f64 {
     }
 }
 
-/// The features offered as input nodes (cos only when a link asked for it, as TensorFlow
-/// Playground hides them).
+/// The features offered as input nodes: TensorFlow Playground's seven, plus cos(X1) and cos(X2)
+/// while they are on (its links can turn them on; its page never shows them), so the default
+/// diagram keeps its layout.
 fn offered(config: &Config) -> Vec<Feature> {
     Feature::ALL
         .iter()
@@ -157,7 +158,8 @@ pub fn network(props: &NetworkProps) -> Html {
         let raw: Vec<f64> = (0..s.grid * s.grid)
             .map(|cell| {
                 let (px, py) = s.data.extent.cell(s.grid, cell / s.grid, cell % s.grid);
-                f.eval(px, py)
+                // The engine's own feature value, as the network receives it.
+                f64::from(f.eval(px as f32, py as f32))
             })
             .collect();
         // Scaled into [-1, 1] so every feature uses the whole colour range.

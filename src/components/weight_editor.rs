@@ -3,7 +3,7 @@
 
 use yew::prelude::*;
 
-use super::output_panel::number;
+use super::output::number;
 use crate::config::Config;
 use crate::session::Snapshot;
 

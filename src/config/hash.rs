@@ -345,14 +345,7 @@ impl Parser {
         {
             let default_on = Config::default().features.contains(&f);
             let on = self.boolean(key, value, default_on);
-            if on && matches!(f, Feature::CosX | Feature::CosY) {
-                // TensorFlow Playground keeps these keys but never shows the inputs; the engine
-                // has no cos feature either.
-                self.warn(
-                    key,
-                    format!("{} is not offered as an input; left off", f.label()),
-                );
-            } else if on {
+            if on {
                 self.config.features.insert(f);
             } else {
                 self.config.features.remove(&f);

@@ -3,6 +3,11 @@
 
 use serde::{Deserialize, Serialize};
 
+/// The input features: the engine's, which carry their URL names (`as_str`, `parse`),
+/// TensorFlow Playground's hash keys (`hash_key`) and the input nodes' labels (`label`).
+pub use np_engine::data::Feature;
+use np_engine::data::Generator;
+
 /// Declares an enum whose variants each have one canonical hash name (plus optional aliases
 /// accepted when parsing), and the helpers every such enum needs.
 macro_rules! named_enum {
@@ -103,26 +108,37 @@ named_enum! {
 }
 
 impl Dataset {
+    /// The engine's generator of this dataset (same name).
+    pub fn generator(self) -> Generator {
+        match self {
+            Dataset::Circle => Generator::Circle,
+            Dataset::Xor => Generator::Xor,
+            Dataset::Gauss => Generator::Gauss,
+            Dataset::Spiral => Generator::Spiral,
+            Dataset::Spiral3 => Generator::Spiral3,
+            Dataset::Clouds3 => Generator::Clouds3,
+            Dataset::Moons => Generator::Moons,
+            Dataset::Rings => Generator::Rings,
+            Dataset::RegPlane => Generator::RegPlane,
+            Dataset::RegGauss => Generator::RegGauss,
+            Dataset::Func1d => Generator::Func1d,
+            Dataset::Line => Generator::Line,
+        }
+    }
+
     /// Whether the generator produces real-valued targets.
     pub fn is_regression(self) -> bool {
-        matches!(
-            self,
-            Dataset::RegPlane | Dataset::RegGauss | Dataset::Func1d | Dataset::Line
-        )
+        self.generator().is_regression()
     }
 
     /// Number of classes (1 for regression).
     pub fn classes(self) -> usize {
-        match self {
-            Dataset::Spiral3 | Dataset::Clouds3 => 3,
-            d if d.is_regression() => 1,
-            _ => 2,
-        }
+        self.generator().classes().max(1)
     }
 
     /// Whether the data has one input (x) rather than two.
     pub fn is_one_dimensional(self) -> bool {
-        matches!(self, Dataset::Func1d | Dataset::Line)
+        self.generator().inputs() == 1
     }
 
     /// A short label for the UI.
@@ -238,64 +254,28 @@ named_enum! {
     }
 }
 
-named_enum! {
-    /// The input features offered as clickable input nodes.
-    Feature default X {
-        X = "x",
-        Y = "y",
-        XSquared = "xsquared",
-        YSquared = "ysquared",
-        XTimesY = "xtimesy",
-        SinX = "sinx",
-        SinY = "siny",
-        CosX = "cosx",
-        CosY = "cosy",
-    }
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-impl Feature {
-    /// The key TensorFlow Playground uses in its hash.
-    pub fn hash_key(self) -> &'static str {
-        match self {
-            Feature::X => "x",
-            Feature::Y => "y",
-            Feature::XSquared => "xSquared",
-            Feature::YSquared => "ySquared",
-            Feature::XTimesY => "xTimesY",
-            Feature::SinX => "sinX",
-            Feature::SinY => "sinY",
-            Feature::CosX => "cosX",
-            Feature::CosY => "cosY",
+    #[test]
+    fn every_dataset_is_the_engine_generator_of_its_name() {
+        for &d in Dataset::ALL {
+            assert_eq!(d.generator().name(), d.as_str());
         }
-    }
-
-    /// The label drawn on the input node.
-    pub fn label(self) -> &'static str {
-        match self {
-            Feature::X => "X1",
-            Feature::Y => "X2",
-            Feature::XSquared => "X1²",
-            Feature::YSquared => "X2²",
-            Feature::XTimesY => "X1X2",
-            Feature::SinX => "sin(X1)",
-            Feature::SinY => "sin(X2)",
-            Feature::CosX => "cos(X1)",
-            Feature::CosY => "cos(X2)",
+        // Every generator but the course's fixed four rows (no plane to draw) is offered.
+        let offered: Vec<Generator> = Dataset::ALL.iter().map(|d| d.generator()).collect();
+        for g in Generator::ALL {
+            assert_eq!(
+                offered.contains(&g),
+                g != Generator::Logistic,
+                "{}",
+                g.name()
+            );
         }
-    }
-
-    /// Evaluates the feature at one input point, so thumbnails need no engine call.
-    pub fn eval(self, x: f64, y: f64) -> f64 {
-        match self {
-            Feature::X => x,
-            Feature::Y => y,
-            Feature::XSquared => x * x,
-            Feature::YSquared => y * y,
-            Feature::XTimesY => x * y,
-            Feature::SinX => x.sin(),
-            Feature::SinY => y.sin(),
-            Feature::CosX => x.cos(),
-            Feature::CosY => y.cos(),
-        }
+        assert_eq!(Dataset::Spiral3.classes(), 3);
+        assert_eq!(Dataset::RegGauss.classes(), 1);
+        assert!(Dataset::Line.is_one_dimensional() && Dataset::Line.is_regression());
+        assert!(!Dataset::Moons.is_one_dimensional() && !Dataset::Moons.is_regression());
     }
 }

@@ -358,11 +358,18 @@ fn data_seed_is_stable() {
 }
 
 #[test]
-fn cos_features_are_refused_with_a_notice() {
-    let (c, notices) = parse("cosX=true&cosY=false");
-    assert!(!c.features.contains(&Feature::CosX));
-    assert_eq!(notices.len(), 1);
-    assert_eq!(notices[0].key, "cosX");
+fn cos_features_are_accepted_and_computed() {
+    // TensorFlow Playground links carry cosX and cosY: the network then trains on them.
+    let (c, notices) = parse("cosX=true&cosY=true&x=false&y=false");
+    assert!(notices.is_empty(), "{notices:?}");
+    assert_eq!(c.input_features(), vec![Feature::CosX, Feature::CosY]);
+    assert!(print(&c).contains("cosX=true") && print(&c).contains("cosY=true"));
+    let (splits, data) =
+        crate::session::data::build(&c, &c.input_features()).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(splits.train.features(), 2);
+    let row = &splits.train.x.data()[..2];
+    let p = data.train[0];
+    assert_eq!(row, [(p.x as f32).cos(), (p.y as f32).cos()]);
 }
 
 #[test]

@@ -1,8 +1,14 @@
 //! Pure drawing: functions from data to RGBA pixels, tested without a DOM. Components only copy
 //! the pixels onto canvases.
 
+pub mod activation;
 pub mod colors;
+pub mod confusion;
+pub mod health;
+pub mod hidden;
 pub mod plane;
+pub mod scene;
+pub mod scene_canvas;
 
 use std::rc::Rc;
 

@@ -3,6 +3,9 @@
 
 use std::rc::Rc;
 
+use np_engine::nn::OutputUnit;
+use np_engine::train::metrics::predicted_class;
+
 use super::colors::{self, Rgb};
 use super::Pixels;
 use crate::session::{Extent, Point};
@@ -23,12 +26,26 @@ pub fn output_color(out: &[f64], p: Palette) -> Rgb {
         (1, [v, ..]) => colors::diverging(if p.discretize { v.signum() } else { *v }),
         // One sigmoid unit gives p(class 1); two softmax units give [p0, p1].
         (2, [prob] | [_, prob]) => {
-            let t = 2.0 * prob - 1.0;
-            colors::diverging(if p.discretize { t.signum() } else { t })
+            let t = if p.discretize {
+                // The winning class by the engine's rule (a tie at p = 0.5 is class 0).
+                let unit = if out.len() == 1 {
+                    OutputUnit::Sigmoid
+                } else {
+                    OutputUnit::Softmax
+                };
+                if predicted_class(out, unit) == 1 {
+                    1.0
+                } else {
+                    -1.0
+                }
+            } else {
+                2.0 * prob - 1.0
+            };
+            colors::diverging(t)
         }
         (_, probs) if !probs.is_empty() => {
             if p.discretize {
-                let k = crate::session::predicted_class(probs);
+                let k = predicted_class(probs, OutputUnit::Softmax);
                 return colors::mix(colors::WHITE, colors::class(k), 0.75);
             }
             let mut acc = [0.0f64; 3];
@@ -280,6 +297,19 @@ mod tests {
         for p1 in [0.0, 0.2, 0.5, 0.9, 1.0] {
             assert_eq!(output_color(&[1.0 - p1, p1], p), output_color(&[p1], p));
         }
+    }
+
+    #[test]
+    fn discretized_two_classes_show_the_predicted_class() {
+        let p = Palette {
+            classes: 2,
+            discretize: true,
+        };
+        // At the tie p = 0.5 the prediction (and so the colour) is class 0, as in the accuracy.
+        assert_eq!(output_color(&[0.5], p), colors::diverging(-1.0));
+        assert_eq!(output_color(&[0.5, 0.5], p), colors::diverging(-1.0));
+        assert_eq!(output_color(&[0.51], p), colors::diverging(1.0));
+        assert_eq!(output_color(&[0.4, 0.6], p), colors::diverging(1.0));
     }
 
     #[test]

@@ -1,9 +1,7 @@
 //! The data a session trains on, generated and split by np-engine, plus what the panels need to
 //! draw it: every point's input-plane position and label, and the plane's visible extent.
 
-use np_engine::data::{
-    feature_matrix, generate, Dataset as EngineData, Feature as EngineFeature, Splits,
-};
+use np_engine::data::{feature_matrix, Dataset as EngineData, Splits};
 use np_engine::Tensor;
 
 use crate::config::{Config, Dataset, Feature};
@@ -106,30 +104,6 @@ pub struct Data {
     pub extent: Extent,
 }
 
-/// The engine's feature for one of ours; cos features have none (TensorFlow Playground hides them
-/// too).
-pub fn engine_feature(f: Feature) -> Option<EngineFeature> {
-    Some(match f {
-        Feature::X => EngineFeature::X1,
-        Feature::Y => EngineFeature::X2,
-        Feature::XSquared => EngineFeature::X1Squared,
-        Feature::YSquared => EngineFeature::X2Squared,
-        Feature::XTimesY => EngineFeature::X1X2,
-        Feature::SinX => EngineFeature::SinX1,
-        Feature::SinY => EngineFeature::SinX2,
-        Feature::CosX | Feature::CosY => return None,
-    })
-}
-
-/// The features a session feeds the network, in order.
-pub fn session_features(config: &Config) -> Vec<Feature> {
-    config
-        .input_features()
-        .into_iter()
-        .filter(|f| engine_feature(*f).is_some())
-        .collect()
-}
-
 /// Raw points as `[n, 2]` (one-input data gets a zero second coordinate).
 fn plane_points(x: &Tensor) -> Result<Tensor, String> {
     let (n, d) = x.shape().rows_cols();
@@ -155,13 +129,12 @@ fn points(set: &EngineData) -> Vec<Point> {
 
 /// Input rows for `features` at plane points `[n, 2]`.
 pub fn feature_rows(plane: &Tensor, features: &[Feature]) -> Result<Tensor, String> {
-    let fs: Vec<EngineFeature> = features.iter().filter_map(|f| engine_feature(*f)).collect();
-    if fs.is_empty() {
+    if features.is_empty() {
         // A network with no inputs still has biases; give it one constant-zero column.
         let n = plane.shape().rows_cols().0;
         return Tensor::new(vec![0.0; n], &[n, 1]).map_err(|e| e.to_string());
     }
-    feature_matrix(plane, &fs).map_err(|e| e.to_string())
+    feature_matrix(plane, features).map_err(|e| e.to_string())
 }
 
 /// Generates and splits the data a config describes (engine generators, data seed), returning
@@ -169,13 +142,10 @@ pub fn feature_rows(plane: &Tensor, features: &[Feature]) -> Result<Tensor, Stri
 pub fn build(config: &Config, features: &[Feature]) -> Result<(Splits, Data), String> {
     let dataset = config.active_dataset();
     let noise = config.noise as f32 / 100.0;
-    let raw = generate(
-        dataset.as_str(),
-        config.sample_count() as usize,
-        noise,
-        config.data_seed(),
-    )
-    .map_err(|e| e.to_string())?;
+    let raw = dataset
+        .generator()
+        .generate(config.sample_count() as usize, noise, config.data_seed())
+        .map_err(|e| e.to_string())?;
     let raw =
         EngineData::new(plane_points(&raw.x)?, raw.y, raw.classes).map_err(|e| e.to_string())?;
     let test_pct = 100.0 - config.perc_train_data as f32;
@@ -209,7 +179,9 @@ pub fn build(config: &Config, features: &[Feature]) -> Result<(Splits, Data), St
 
 /// `n` drawable points of `dataset` (previews in the data panel).
 pub fn preview_points(dataset: Dataset, n: usize) -> Vec<Point> {
-    generate(dataset.as_str(), n, 0.0, 7)
+    dataset
+        .generator()
+        .generate(n, 0.0, 7)
         .ok()
         .and_then(|d| {
             plane_points(&d.x)
@@ -238,7 +210,7 @@ mod tests {
             } else {
                 c.dataset = d;
             }
-            let features = session_features(&c);
+            let features = c.input_features();
             let (splits, data) = build(&c, &features).unwrap_or_else(|e| panic!("{d}: {e}"));
             let n = c.sample_count() as usize;
             assert_eq!(

@@ -1,7 +1,7 @@
 //! Evaluation on a backend that cannot read synchronously (WebGPU in the browser). The session
 //! records its reads at once (`begin_eval`, so they see exactly the weights of that moment), the
 //! app awaits them off the frame (`PendingEval::run`) and hands the values back (`finish_eval`).
-//! On the CPU none of this runs: `Session::evaluate` reads synchronously as before.
+//! On the CPU none of this runs: `Session::evaluate` reads synchronously.
 
 use std::fmt;
 
@@ -209,9 +209,9 @@ impl Session {
             Some(Err(e)) => failed = Some(e.clone()),
             None => {}
         }
-        let loss_finite = match &r.loss {
-            Some(Ok(v)) => v.iter().all(|x| x.is_finite()),
-            _ => true,
+        let step_loss = match &r.loss {
+            Some(Ok(v)) => v.first().copied(),
+            _ => None,
         };
         let mut params = Vec::with_capacity(r.params.len());
         for (dims, read) in r.params {
@@ -221,7 +221,6 @@ impl Session {
                 None => {}
             }
         }
-        let params_finite = params.iter().all(|(_, v)| v.iter().all(|x| x.is_finite()));
         if failed.is_none() {
             self.gpu_layers = params
                 .chunks_exact(2)
@@ -257,7 +256,8 @@ impl Session {
             acc_train: acc(&train),
             acc_test: acc(&test),
         };
-        self.judge(latest, params_finite && loss_finite, r.due.record);
+        let values: Vec<Vec<f32>> = params.into_iter().map(|(_, v)| v).collect();
+        self.judge(latest, step_loss, Some(values.as_slice()), r.due.record);
         self.version += 1;
         true
     }

@@ -14,7 +14,6 @@ use np_engine::train::{Split, Status, Trainer};
 use np_engine::Tensor;
 use np_wgpu::FallbackBackend;
 
-pub use crate::analysis::confusion::predicted_class;
 pub use data::{Data, Extent, Point};
 pub use gpu::EvalReads;
 pub use history::{History, Record};
@@ -42,7 +41,7 @@ pub struct Session {
     grid_rows: Option<(usize, Tensor)>,
     /// Bumped whenever something drawable changes.
     version: u64,
-    /// The GPU handle the trainer runs on; `None` on the CPU (synchronous reads, as always).
+    /// The GPU handle the trainer runs on; `None` on the CPU (synchronous reads).
     gpu: Option<FallbackBackend>,
     /// On the GPU: an evaluation owed (see `gpu.rs`).
     due: Option<gpu::Due>,
@@ -65,7 +64,7 @@ impl Session {
     /// The same network (same seeds) on `gpu` when given, else on the CPU. The one place that
     /// turns a Config into an engine.
     pub fn build(config: &Config, gpu: Option<FallbackBackend>) -> Self {
-        let features = data::session_features(config);
+        let features = config.input_features();
         let built = data::build(config, &features).and_then(|(splits, data)| {
             let inputs = splits.train.features();
             let cfg = spec::train_config(config, inputs, data.classes);
@@ -211,16 +210,11 @@ impl Session {
         let Some(t) = self.trainer.as_ref() else {
             return 0.0;
         };
-        let m = &t.config().model;
-        let widths: Vec<usize> = std::iter::once(m.inputs)
-            .chain(m.hidden.iter().map(|l| l.units))
-            .chain(std::iter::once(m.outputs))
-            .collect();
         let batch = match t.config().batch_size {
             0 => t.split(Split::Train).len(),
             b => b.min(t.split(Split::Train).len()),
         };
-        np_wgpu::choose::step_flops(&widths, batch)
+        t.config().model.step_flops(batch)
     }
 
     /// Back to epoch 0 with the very same initial weights and shuffle order (same seeds).
@@ -333,29 +327,33 @@ impl Session {
             acc_train: acc(&train),
             acc_test: acc(&test),
         };
-        let params_finite = (0..t.model().layers.len()).all(|i| {
-            t.layer_params(i)
-                .is_ok_and(|(w, b)| w.data().iter().chain(b.data()).all(|v| v.is_finite()))
-        });
-        self.judge(latest, params_finite, record);
+        // The parameters are read synchronously by the trainer's divergence check.
+        self.judge(latest, None, None, record);
     }
 
-    /// Takes `latest` as the current metrics, stops on a non-finite loss or parameter, and
-    /// records it in the history when `record`.
-    fn judge(&mut self, latest: Record, params_finite: bool, record: bool) {
+    /// Takes `latest` as the current metrics, stops when the trainer judges the run diverged
+    /// (`Trainer::check_divergence`: a non-finite loss or parameter, among them `latest`'s
+    /// losses, `step_loss` and `params` where the caller read them), and records it in the
+    /// history when `record`.
+    fn judge(
+        &mut self,
+        latest: Record,
+        step_loss: Option<f32>,
+        params: Option<&[Vec<f32>]>,
+        record: bool,
+    ) {
         self.latest = latest;
-        let Some(t) = self.trainer.as_ref() else {
+        let Some(t) = self.trainer.as_mut() else {
             return;
         };
-        let losses_finite = [Some(self.latest.loss_train), self.latest.loss_test]
-            .iter()
-            .flatten()
-            .all(|v| v.is_finite());
-        let why = match t.status() {
-            Status::Diverged { what, .. } => Some(what.clone()),
-            _ if !params_finite => Some("a weight or bias is infinite or not a number".to_string()),
-            _ if !losses_finite => Some("the loss is infinite or not a number".to_string()),
-            _ => None,
+        // Losses are kept as f64 for drawing; the engine's values are f32, so this is exact.
+        let mut losses = vec![("the training loss", latest.loss_train as f32)];
+        losses.extend(latest.loss_test.map(|v| ("the test loss", v as f32)));
+        losses.extend(step_loss.map(|v| ("the last step's loss", v)));
+        let why = match t.check_divergence(&losses, params) {
+            Ok(Status::Diverged { what, .. }) => Some(what.clone()),
+            Ok(_) => None,
+            Err(e) => Some(format!("reading the weights failed ({e})")),
         };
         if let Some(what) = why {
             let lr = self.config.learning_rate;

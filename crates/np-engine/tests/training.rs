@@ -215,6 +215,73 @@ fn divergence_is_a_value_not_a_panic() {
 }
 
 #[test]
+fn one_divergence_rule_judges_synchronous_and_caller_read_values() {
+    let fresh = || {
+        let data = generate("xor", 60, 0.0, 2)
+            .unwrap()
+            .split(0.0, 0.0, 1)
+            .unwrap();
+        let model = ModelSpec::mlp(
+            2,
+            &[3],
+            Activation::Tanh,
+            1,
+            OutputUnit::Sigmoid,
+            Init::GlorotUniform,
+        );
+        let cfg = TrainConfig {
+            model,
+            optimizer: UpdateRule::sgd(0.1),
+            loss: Loss::BinaryCrossEntropy,
+            regularization: Regularization::default(),
+            batch_size: 10,
+            init_seed: 1,
+            shuffle_seed: 1,
+            early_stopping: None,
+        };
+        Trainer::new(cfg, data).unwrap()
+    };
+    // Finite values keep the run going; the trainer reads the parameters itself when not given.
+    let mut t = fresh();
+    assert_eq!(
+        *t.check_divergence(&[("loss", 0.7)], None).unwrap(),
+        Status::Running
+    );
+    let read = t.export_params().unwrap();
+    let mut params: Vec<Vec<f32>> = read.iter().map(|p| p.data.clone()).collect();
+    assert_eq!(
+        *t.check_divergence(&[("loss", 0.7)], Some(&params)).unwrap(),
+        Status::Running
+    );
+    // A non-finite loss read by the caller (the GPU path's asynchronous reads).
+    let mut t = fresh();
+    let status = t.check_divergence(&[("loss", 0.7), ("test loss", f32::NAN)], None);
+    assert!(
+        matches!(status.unwrap(), Status::Diverged { what, .. } if what == "test loss is NaN"),
+        "{:?}",
+        t.status()
+    );
+    assert!(
+        t.step_batch().unwrap().rows == 0,
+        "a diverged run stays stopped"
+    );
+    // A non-finite parameter, read by the caller or by the trainer.
+    let mut t = fresh();
+    params[2][0] = f32::INFINITY;
+    let status = t.check_divergence(&[("loss", 0.7)], Some(&params)).unwrap();
+    assert!(
+        matches!(status, Status::Diverged { what, .. } if what.starts_with("parameter") && what.contains("not finite")),
+        "{status:?}"
+    );
+    let mut t = fresh();
+    t.set_weight(0, 0, 0, f32::INFINITY).unwrap();
+    assert!(matches!(
+        t.check_divergence(&[("loss", 0.7)], None).unwrap(),
+        Status::Diverged { .. }
+    ));
+}
+
+#[test]
 fn early_stopping_restores_the_best_epoch() {
     let data = generate("moons", 200, 0.3, 2)
         .unwrap()
@@ -290,7 +357,7 @@ fn predictions_activations_grid_and_features() {
     );
     // TensorFlow Playground's feature transforms.
     let pts = Tensor::new(vec![1.0, 2.0], &[1, 2]).unwrap();
-    let f = feature_matrix(&pts, &Feature::ALL).unwrap();
+    let f = feature_matrix(&pts, Feature::ALL).unwrap();
     assert_eq!(f.data()[..5], [1.0, 2.0, 1.0, 4.0, 2.0]);
     assert!((f.data()[5] - 1f32.sin()).abs() < 1e-6);
 }
@@ -342,12 +409,7 @@ fn the_asynchronous_driving_path_matches_step_epoch() {
 fn regression_on_engineered_features_reaches_high_r2() {
     let data = generate("reg-gauss", 400, 0.0, 3).unwrap();
     let data = data
-        .with_features(&[
-            Feature::X1,
-            Feature::X2,
-            Feature::X1Squared,
-            Feature::X2Squared,
-        ])
+        .with_features(&[Feature::X, Feature::Y, Feature::XSquared, Feature::YSquared])
         .unwrap();
     let splits = data.split(0.0, 20.0, 4).unwrap();
     let model = ModelSpec::mlp(

@@ -34,7 +34,10 @@ impl Graph {
             let ins: Vec<op::Val> = node
                 .inputs
                 .iter()
-                .map(|&j| (self.nodes[j.0].value, self.nodes[j.0].shape))
+                .map(|&j| op::Val {
+                    buffer: self.nodes[j.0].value,
+                    shape: self.nodes[j.0].shape,
+                })
                 .collect();
             let needs: Vec<bool> = node
                 .inputs
@@ -44,7 +47,10 @@ impl Graph {
             if !needs.iter().any(|&b| b) {
                 continue;
             }
-            let out = (node.value, node.shape);
+            let out = op::Val {
+                buffer: node.value,
+                shape: node.shape,
+            };
             let aux = node.aux.clone();
             let inputs = node.inputs.clone();
             let grads = op::backward(&op, self.backend.as_mut(), &ins, out, &aux, g, &needs)?;

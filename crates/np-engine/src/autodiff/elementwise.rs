@@ -7,8 +7,8 @@ use crate::shape::Shape;
 
 /// `y = f(x)`.
 pub fn unary_forward(be: &mut dyn Backend, f: UnaryOp, x: Val) -> Result<Val> {
-    let y = alloc(be, x.1)?;
-    be.unary(f, x.0, y.0)?;
+    let y = alloc(be, x.shape)?;
+    be.unary(f, x.buffer, y.buffer)?;
     Ok(y)
 }
 /// `dx = g * f'(x)` (the derivative may read `y`).
@@ -19,15 +19,15 @@ pub fn unary_backward(
     y: Val,
     g: BufferId,
 ) -> Result<Vec<Option<BufferId>>> {
-    let dx = be.alloc(x.1.numel())?;
-    be.unary_backward(f, x.0, y.0, g, dx)?;
+    let dx = be.alloc(x.shape.numel())?;
+    be.unary_backward(f, x.buffer, y.buffer, g, dx)?;
     Ok(vec![Some(dx)])
 }
 
 /// `y = a op b`, broadcast.
 pub fn binary_forward(be: &mut dyn Backend, f: BinaryOp, a: Val, b: Val) -> Result<Val> {
-    let y = alloc(be, Shape::broadcast(a.1, b.1)?)?;
-    be.binary(f, a.0, a.1, b.0, b.1, y.0)?;
+    let y = alloc(be, Shape::broadcast(a.shape, b.shape)?)?;
+    be.binary(f, a.buffer, a.shape, b.buffer, b.shape, y.buffer)?;
     Ok(y)
 }
 /// Partial derivatives times `g`, then summed back over broadcast axes:
@@ -42,7 +42,7 @@ pub fn binary_backward(
     g: BufferId,
     needs: &[bool],
 ) -> Result<Vec<Option<BufferId>>> {
-    let ys = y.1;
+    let ys = y.shape;
     // Full-size partial for one side, then reduced to that side's shape.
     let side = |be: &mut dyn Backend, which: usize| -> Result<Option<BufferId>> {
         if !needs[which] {
@@ -53,22 +53,24 @@ pub fn binary_backward(
         match (f, which) {
             (BinaryOp::Add, _) | (BinaryOp::Sub, 0) => be.copy(g, full)?,
             (BinaryOp::Sub, _) => be.unary(UnaryOp::Neg, g, full)?,
-            (BinaryOp::Mul, _) => be.binary(BinaryOp::Mul, g, ys, other.0, other.1, full)?,
-            (BinaryOp::Div, 0) => be.binary(BinaryOp::Div, g, ys, b.0, b.1, full)?,
+            (BinaryOp::Mul, _) => {
+                be.binary(BinaryOp::Mul, g, ys, other.buffer, other.shape, full)?
+            }
+            (BinaryOp::Div, 0) => be.binary(BinaryOp::Div, g, ys, b.buffer, b.shape, full)?,
             (BinaryOp::Div, _) => {
                 // -g * y / b
-                be.binary(BinaryOp::Mul, g, ys, y.0, ys, full)?;
+                be.binary(BinaryOp::Mul, g, ys, y.buffer, ys, full)?;
                 let t = be.alloc(ys.numel())?;
-                be.binary(BinaryOp::Div, full, ys, b.0, b.1, t)?;
+                be.binary(BinaryOp::Div, full, ys, b.buffer, b.shape, t)?;
                 be.unary(UnaryOp::Neg, t, full)?;
                 be.release(t);
             }
             (BinaryOp::Maximum | BinaryOp::Minimum, _) => {
-                be.binary(BinaryOp::Equal, y.0, ys, me.0, me.1, full)?;
+                be.binary(BinaryOp::Equal, y.buffer, ys, me.buffer, me.shape, full)?;
                 let t = be.alloc(ys.numel())?;
                 be.binary(BinaryOp::Mul, full, ys, g, ys, t)?;
                 be.release(full);
-                let r = sum_to(be, t, ys, me.1);
+                let r = sum_to(be, t, ys, me.shape);
                 be.release(t);
                 return r.map(Some);
             }
@@ -77,7 +79,7 @@ pub fn binary_backward(
                 return Ok(None);
             }
         }
-        let r = sum_to(be, full, ys, me.1)?;
+        let r = sum_to(be, full, ys, me.shape)?;
         be.release(full);
         Ok(Some(r))
     };
@@ -88,8 +90,8 @@ pub fn binary_backward(
 
 /// `y = cond ? a : b`.
 pub fn select_forward(be: &mut dyn Backend, c: Val, a: Val, b: Val) -> Result<Val> {
-    let y = alloc(be, a.1)?;
-    be.select(c.0, a.0, b.0, y.0)?;
+    let y = alloc(be, a.shape)?;
+    be.select(c.buffer, a.buffer, b.buffer, y.buffer)?;
     Ok(y)
 }
 /// `da = cond ? g : 0`, `db = cond ? 0 : g`; the condition gets none.
@@ -100,16 +102,16 @@ pub fn select_backward(
     g: BufferId,
     needs: &[bool],
 ) -> Result<Vec<Option<BufferId>>> {
-    let n = y.1.numel();
+    let n = y.shape.numel();
     let zero = be.alloc(n)?;
     let mut out = vec![None];
     for (which, &need) in needs.iter().enumerate().skip(1) {
         if need {
             let d = be.alloc(n)?;
             if which == 1 {
-                be.select(c.0, g, zero, d)?;
+                be.select(c.buffer, g, zero, d)?;
             } else {
-                be.select(c.0, zero, g, d)?;
+                be.select(c.buffer, zero, g, d)?;
             }
             out.push(Some(d));
         } else {

@@ -17,15 +17,15 @@ fn mismatch(op: &'static str, a: Shape, b: Shape) -> EngineError {
 /// # Shapes
 /// `a: [m, k]` (`[k, m]` stored if `ta`), `b: [k, n]` (`[n, k]` if `tb`), `y: [m, n]`.
 pub fn matmul_forward(be: &mut dyn Backend, ta: bool, tb: bool, a: Val, b: Val) -> Result<Val> {
-    if a.1.rank() != 2 || b.1.rank() != 2 {
-        return Err(mismatch("matmul (rank 2 only)", a.1, b.1));
+    if a.shape.rank() != 2 || b.shape.rank() != 2 {
+        return Err(mismatch("matmul (rank 2 only)", a.shape, b.shape));
     }
-    let (ar, ac) = (a.1.dims()[0], a.1.dims()[1]);
-    let (br, bc) = (b.1.dims()[0], b.1.dims()[1]);
+    let (ar, ac) = (a.shape.dims()[0], a.shape.dims()[1]);
+    let (br, bc) = (b.shape.dims()[0], b.shape.dims()[1]);
     let (m, k) = if ta { (ac, ar) } else { (ar, ac) };
     let (k2, n) = if tb { (bc, br) } else { (br, bc) };
     if k != k2 {
-        return Err(mismatch("matmul", a.1, b.1));
+        return Err(mismatch("matmul", a.shape, b.shape));
     }
     let y = alloc(be, Shape::matrix(m, n))?;
     let d = MatmulDesc {
@@ -36,7 +36,7 @@ pub fn matmul_forward(be: &mut dyn Backend, ta: bool, tb: bool, a: Val, b: Val) 
         trans_b: tb,
         accumulate: false,
     };
-    be.matmul(a.0, b.0, y.0, d)?;
+    be.matmul(a.buffer, b.buffer, y.buffer, d)?;
     Ok(y)
 }
 /// With `C = op(A) op(B)` and upstream `G`:
@@ -51,11 +51,15 @@ pub fn matmul_backward(
     needs: &[bool],
 ) -> Result<Vec<Option<BufferId>>> {
     let (m, k) = if ta {
-        (a.1.dims()[1], a.1.dims()[0])
+        (a.shape.dims()[1], a.shape.dims()[0])
     } else {
-        (a.1.dims()[0], a.1.dims()[1])
+        (a.shape.dims()[0], a.shape.dims()[1])
     };
-    let n = if tb { b.1.dims()[0] } else { b.1.dims()[1] };
+    let n = if tb {
+        b.shape.dims()[0]
+    } else {
+        b.shape.dims()[1]
+    };
     let mm = |be: &mut dyn Backend, x, y, m, k, n, trans_a, trans_b| -> Result<BufferId> {
         let out = be.alloc(m * n)?;
         be.matmul(
@@ -77,19 +81,19 @@ pub fn matmul_backward(
         None
     } else if !ta {
         // dA[m,k] = G[m,n] op(B)^T: B^T if B plain, B if B stored transposed.
-        Some(mm(be, g, b.0, m, n, k, false, !tb)?)
+        Some(mm(be, g, b.buffer, m, n, k, false, !tb)?)
     } else {
         // dA[k,m] = op(B) G^T.
-        Some(mm(be, b.0, g, k, n, m, tb, true)?)
+        Some(mm(be, b.buffer, g, k, n, m, tb, true)?)
     };
     let db = if !needs[1] {
         None
     } else if !tb {
         // dB[k,n] = op(A)^T G.
-        Some(mm(be, a.0, g, k, m, n, !ta, false)?)
+        Some(mm(be, a.buffer, g, k, m, n, !ta, false)?)
     } else {
         // dB[n,k] = G^T op(A).
-        Some(mm(be, g, a.0, n, m, k, true, ta)?)
+        Some(mm(be, g, a.buffer, n, m, k, true, ta)?)
     };
     Ok(vec![da, db])
 }
@@ -117,17 +121,17 @@ pub fn bias_act_forward(
     bias: Val,
     aux: &mut Vec<BufferId>,
 ) -> Result<Val> {
-    let (rows, cols) = x.1.rows_cols();
-    if bias.1.numel() != cols {
-        return Err(mismatch("bias_act", x.1, bias.1));
+    let (rows, cols) = x.shape.rows_cols();
+    if bias.shape.numel() != cols {
+        return Err(mismatch("bias_act", x.shape, bias.shape));
     }
-    let y = alloc(be, x.1)?;
+    let y = alloc(be, x.shape)?;
     if output_determines_derivative(act) {
-        be.bias_act(x.0, bias.0, y.0, rows, cols, act)?;
+        be.bias_act(x.buffer, bias.buffer, y.buffer, rows, cols, act)?;
     } else {
         let pre = be.alloc(rows * cols)?;
-        be.bias_act(x.0, bias.0, pre, rows, cols, UnaryOp::Identity)?;
-        be.unary(act, pre, y.0)?;
+        be.bias_act(x.buffer, bias.buffer, pre, rows, cols, UnaryOp::Identity)?;
+        be.unary(act, pre, y.buffer)?;
         aux.push(pre);
     }
     Ok(y)
@@ -142,10 +146,10 @@ pub fn bias_act_backward(
     g: BufferId,
     needs: &[bool],
 ) -> Result<Vec<Option<BufferId>>> {
-    let (rows, cols) = x.1.rows_cols();
-    let pre = aux.first().copied().unwrap_or(y.0);
+    let (rows, cols) = x.shape.rows_cols();
+    let pre = aux.first().copied().unwrap_or(y.buffer);
     let dz = be.alloc(rows * cols)?;
-    be.unary_backward(act, pre, y.0, g, dz)?;
+    be.unary_backward(act, pre, y.buffer, g, dz)?;
     let db = if needs[1] {
         Some(sum_to(
             be,

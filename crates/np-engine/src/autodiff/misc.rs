@@ -14,10 +14,10 @@ pub fn dropout_forward(
     x: Val,
     aux: &mut Vec<BufferId>,
 ) -> Result<Val> {
-    let mask = be.alloc(x.1.numel())?;
+    let mask = be.alloc(x.shape.numel())?;
     be.dropout_mask(mask, seed, offset, keep)?;
-    let y = alloc(be, x.1)?;
-    be.binary(BinaryOp::Mul, x.0, x.1, mask, x.1, y.0)?;
+    let y = alloc(be, x.shape)?;
+    be.binary(BinaryOp::Mul, x.buffer, x.shape, mask, x.shape, y.buffer)?;
     aux.push(mask);
     Ok(y)
 }
@@ -28,22 +28,22 @@ pub fn dropout_backward(
     aux: &[BufferId],
     g: BufferId,
 ) -> Result<Vec<Option<BufferId>>> {
-    let dx = be.alloc(y.1.numel())?;
-    be.binary(BinaryOp::Mul, g, y.1, aux[0], y.1, dx)?;
+    let dx = be.alloc(y.shape.numel())?;
+    be.binary(BinaryOp::Mul, g, y.shape, aux[0], y.shape, dx)?;
     Ok(vec![Some(dx)])
 }
 
 /// The same values under another shape of equal size (a copy: buffers have one owner).
 pub fn reshape_forward(be: &mut dyn Backend, shape: Shape, x: Val) -> Result<Val> {
-    if shape.numel() != x.1.numel() {
+    if shape.numel() != x.shape.numel() {
         return Err(EngineError::ShapeMismatch {
             op: "reshape",
-            left: x.1.dims().to_vec(),
+            left: x.shape.dims().to_vec(),
             right: shape.dims().to_vec(),
         });
     }
     let y = alloc(be, shape)?;
-    be.copy(x.0, y.0)?;
+    be.copy(x.buffer, y.buffer)?;
     Ok(y)
 }
 /// `dx = g` under the input's shape.
@@ -52,23 +52,23 @@ pub fn reshape_backward(
     x: Val,
     g: BufferId,
 ) -> Result<Vec<Option<BufferId>>> {
-    let dx = be.alloc(x.1.numel())?;
+    let dx = be.alloc(x.shape.numel())?;
     be.copy(g, dx)?;
     Ok(vec![Some(dx)])
 }
 
 /// `[rows]` labels to `[rows, classes]` one-hot rows.
 pub fn one_hot_forward(be: &mut dyn Backend, classes: usize, labels: Val) -> Result<Val> {
-    let rows = labels.1.numel();
+    let rows = labels.shape.numel();
     let y = alloc(be, Shape::matrix(rows, classes))?;
-    be.one_hot(labels.0, classes, y.0)?;
+    be.one_hot(labels.buffer, classes, y.buffer)?;
     Ok(y)
 }
 
 /// `[rows, cols]` to `[rows]` indices of each row's maximum.
 pub fn argmax_forward(be: &mut dyn Backend, x: Val) -> Result<Val> {
-    let (rows, cols) = x.1.rows_cols();
+    let (rows, cols) = x.shape.rows_cols();
     let y = alloc(be, Shape::vector(rows))?;
-    be.argmax(x.0, rows, cols, y.0)?;
+    be.argmax(x.buffer, rows, cols, y.buffer)?;
     Ok(y)
 }

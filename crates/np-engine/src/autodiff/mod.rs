@@ -358,10 +358,16 @@ impl Graph {
             let ins: Vec<op::Val> = self.nodes[i]
                 .inputs
                 .iter()
-                .map(|&j| (self.nodes[j.0].value, self.nodes[j.0].shape))
+                .map(|&j| op::Val {
+                    buffer: self.nodes[j.0].value,
+                    shape: self.nodes[j.0].shape,
+                })
                 .collect();
             let mut aux = Vec::new();
-            let (value, shape) = op::forward(&op, self.backend.as_mut(), &ins, &mut aux)?;
+            let op::Val {
+                buffer: value,
+                shape,
+            } = op::forward(&op, self.backend.as_mut(), &ins, &mut aux)?;
             let n = &mut self.nodes[i];
             let old_value = std::mem::replace(&mut n.value, value);
             let old_aux = std::mem::replace(&mut n.aux, aux);
@@ -387,11 +393,17 @@ impl Graph {
         let mut requires_grad = false;
         for &i in inputs {
             let n = self.node(i)?;
-            ins.push((n.value, n.shape));
+            ins.push(op::Val {
+                buffer: n.value,
+                shape: n.shape,
+            });
             requires_grad |= n.requires_grad;
         }
         let mut aux = Vec::new();
-        let (value, shape) = op::forward(&op, self.backend.as_mut(), &ins, &mut aux)?;
+        let op::Val {
+            buffer: value,
+            shape,
+        } = op::forward(&op, self.backend.as_mut(), &ins, &mut aux)?;
         if !self.recording {
             for a in aux {
                 self.backend.release(a);

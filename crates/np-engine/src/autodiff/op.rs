@@ -81,7 +81,11 @@ impl Op {
 }
 
 /// A value on the backend with its shape.
-pub type Val = (BufferId, Shape);
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Val {
+    pub buffer: BufferId,
+    pub shape: Shape,
+}
 
 /// Compute an op's output (a new buffer) and any auxiliary buffers backward needs.
 pub fn forward(op: &Op, be: &mut dyn Backend, ins: &[Val], aux: &mut Vec<BufferId>) -> Result<Val> {
@@ -135,7 +139,10 @@ pub fn backward(
 
 /// A new buffer for `shape`.
 pub(crate) fn alloc(be: &mut dyn Backend, shape: Shape) -> Result<Val> {
-    Ok((be.alloc(shape.numel())?, shape))
+    Ok(Val {
+        buffer: be.alloc(shape.numel())?,
+        shape,
+    })
 }
 
 /// Sum `g` (of shape `from`) down to `to`, undoing broadcasting. Returns a new buffer.

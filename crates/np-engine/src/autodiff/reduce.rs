@@ -13,11 +13,11 @@ pub fn reduce_forward(
     x: Val,
 ) -> Result<Val> {
     let shape = match axis {
-        Some(a) => x.1.reduced(a)?,
+        Some(a) => x.shape.reduced(a)?,
         None => Shape::scalar(),
     };
     let y = alloc(be, shape)?;
-    be.reduce(f, x.0, x.1, axis, y.0)?;
+    be.reduce(f, x.buffer, x.shape, axis, y.buffer)?;
     Ok(y)
 }
 /// Sum: `dx = expand(g)`; mean: `expand(g) / n`; max: `expand(g) * (x == expand(y))`.
@@ -29,24 +29,24 @@ pub fn reduce_backward(
     y: Val,
     g: BufferId,
 ) -> Result<Vec<Option<BufferId>>> {
-    let n = x.1.numel();
+    let n = x.shape.numel();
     // A scalar output broadcasts like a rank-0 shape; an axis output keeps its rank.
     let dx = be.alloc(n)?;
-    be.expand(g, y.1, dx, x.1)?;
+    be.expand(g, y.shape, dx, x.shape)?;
     match f {
         ReduceOp::Sum => {}
         ReduceOp::Mean => {
             let len = match axis {
-                Some(a) => x.1.dim(a)?,
+                Some(a) => x.shape.dim(a)?,
                 None => n,
             };
             be.unary(UnaryOp::MulScalar(1.0 / len.max(1) as f32), dx, dx)?;
         }
         ReduceOp::Max => {
             let mask = be.alloc(n)?;
-            be.binary(BinaryOp::Equal, x.0, x.1, y.0, y.1, mask)?;
+            be.binary(BinaryOp::Equal, x.buffer, x.shape, y.buffer, y.shape, mask)?;
             let t = be.alloc(n)?;
-            be.binary(BinaryOp::Mul, dx, x.1, mask, x.1, t)?;
+            be.binary(BinaryOp::Mul, dx, x.shape, mask, x.shape, t)?;
             be.release(mask);
             be.release(dx);
             return Ok(vec![Some(t)]);
@@ -57,9 +57,9 @@ pub fn reduce_backward(
 
 /// Softmax (or log-softmax) over the last axis.
 pub fn softmax_forward(be: &mut dyn Backend, log: bool, x: Val) -> Result<Val> {
-    let (rows, cols) = x.1.rows_cols();
-    let y = alloc(be, x.1)?;
-    be.softmax(x.0, y.0, rows, cols, log)?;
+    let (rows, cols) = x.shape.rows_cols();
+    let y = alloc(be, x.shape)?;
+    be.softmax(x.buffer, y.buffer, rows, cols, log)?;
     Ok(y)
 }
 /// `dx = y (g - sum(g y))`, or for log-softmax `dx = g - exp(y) sum(g)`.
@@ -69,9 +69,9 @@ pub fn softmax_backward(
     y: Val,
     g: BufferId,
 ) -> Result<Vec<Option<BufferId>>> {
-    let (rows, cols) = y.1.rows_cols();
+    let (rows, cols) = y.shape.rows_cols();
     let dx = be.alloc(rows * cols)?;
-    be.softmax_backward(y.0, g, dx, rows, cols, log)?;
+    be.softmax_backward(y.buffer, g, dx, rows, cols, log)?;
     Ok(vec![Some(dx)])
 }
 
@@ -86,27 +86,27 @@ pub fn xent_forward(
     t: Val,
     aux: &mut Vec<BufferId>,
 ) -> Result<Val> {
-    if z.1 != t.1 {
+    if z.shape != t.shape {
         return Err(EngineError::ShapeMismatch {
             op: "cross_entropy",
-            left: z.1.dims().to_vec(),
-            right: t.1.dims().to_vec(),
+            left: z.shape.dims().to_vec(),
+            right: t.shape.dims().to_vec(),
         });
     }
-    let (rows, cols) = z.1.rows_cols();
+    let (rows, cols) = z.shape.rows_cols();
     let per_row = be.alloc(rows)?;
     let grad = be.alloc(rows * cols)?;
     be.cross_entropy(
         kind,
-        z.0,
-        t.0,
+        z.buffer,
+        t.buffer,
         rows,
         cols,
         per_row,
         Some((grad, 1.0 / rows.max(1) as f32)),
     )?;
     let y = alloc(be, Shape::scalar())?;
-    be.reduce(ReduceOp::Mean, per_row, Shape::vector(rows), None, y.0)?;
+    be.reduce(ReduceOp::Mean, per_row, Shape::vector(rows), None, y.buffer)?;
     aux.push(per_row);
     aux.push(grad);
     Ok(y)
@@ -118,7 +118,7 @@ pub fn xent_backward(
     aux: &[BufferId],
     g: BufferId,
 ) -> Result<Vec<Option<BufferId>>> {
-    let d = be.alloc(z.1.numel())?;
-    be.binary(BinaryOp::Mul, aux[1], z.1, g, Shape::scalar(), d)?;
+    let d = be.alloc(z.shape.numel())?;
+    be.binary(BinaryOp::Mul, aux[1], z.shape, g, Shape::scalar(), d)?;
     Ok(vec![Some(d), None])
 }

@@ -6,4 +6,4 @@ mod generators;
 
 pub use dataset::{Dataset, Splits};
 pub use features::{feature_matrix, Feature};
-pub use generators::{func1d_target, generate, DATASETS};
+pub use generators::{func1d_target, generate, Generator};

@@ -1,11 +1,13 @@
-//! Neural-network building blocks: the model spec, dense layers, losses, penalties, summary.
+//! Neural-network building blocks: activations, the model spec, dense layers, losses, penalties, summary.
 
+mod activation;
 mod loss;
 mod model;
 mod spec;
 mod summary;
 
+pub use activation::{Activation, DEFAULT_ELU_ALPHA, DEFAULT_LEAKY_ALPHA};
 pub use loss::{Loss, Regularization};
 pub use model::{release_all, Dense, Sequential};
-pub use spec::{Activation, Init, LayerInit, LayerSpec, ModelSpec, OutputUnit};
+pub use spec::{Init, LayerInit, LayerSpec, ModelSpec, OutputUnit};
 pub use summary::{Summary, SummaryRow};

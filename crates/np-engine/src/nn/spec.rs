@@ -1,60 +1,9 @@
 //! The plain, serializable description of a model: what the app's Config maps onto.
 
-use crate::backend::UnaryOp;
+use super::Activation;
 use crate::error::{EngineError, Result};
 use crate::rng::Rng;
 use serde::{Deserialize, Serialize};
-
-/// Hidden-layer activations (value and derivative live in [`UnaryOp`]).
-#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
-pub enum Activation {
-    Linear,
-    Sigmoid,
-    Tanh,
-    Relu,
-    LeakyRelu {
-        alpha: f32,
-    },
-    Elu {
-        alpha: f32,
-    },
-    /// McCulloch-Pitts step; its gradient is 0, so layers before it do not learn.
-    Step,
-}
-
-impl Activation {
-    /// The elementwise op that computes it.
-    pub fn op(self) -> UnaryOp {
-        match self {
-            Activation::Linear => UnaryOp::Identity,
-            Activation::Sigmoid => UnaryOp::Sigmoid,
-            Activation::Tanh => UnaryOp::Tanh,
-            Activation::Relu => UnaryOp::Relu,
-            Activation::LeakyRelu { alpha } => UnaryOp::LeakyRelu(alpha),
-            Activation::Elu { alpha } => UnaryOp::Elu(alpha),
-            Activation::Step => UnaryOp::Step,
-        }
-    }
-    /// Parse the names the app uses: linear, sigmoid, tanh, relu, leaky_relu, elu, step.
-    pub fn from_name(name: &str) -> Result<Self> {
-        Ok(match name {
-            "linear" => Activation::Linear,
-            "sigmoid" => Activation::Sigmoid,
-            "tanh" => Activation::Tanh,
-            "relu" => Activation::Relu,
-            "leaky_relu" => Activation::LeakyRelu { alpha: 0.01 },
-            "elu" => Activation::Elu { alpha: 1.0 },
-            "step" => Activation::Step,
-            _ => {
-                return Err(EngineError::UnknownName {
-                    kind: "activation",
-                    name: name.into(),
-                })
-            }
-        })
-    }
-}
 
 /// The output layer's unit. With cross-entropy losses the model's last pre-activation is used as
 /// logits (the stable form) and this unit is applied only for predictions.
@@ -69,6 +18,18 @@ pub enum OutputUnit {
     Softmax,
     /// tanh output in [-1, 1] (TensorFlow Playground's convention for its +-1 labels).
     Tanh,
+}
+
+impl OutputUnit {
+    /// The name Keras gives the activation: linear, sigmoid, softmax, tanh.
+    pub fn name(self) -> &'static str {
+        match self {
+            OutputUnit::Linear => "linear",
+            OutputUnit::Sigmoid => "sigmoid",
+            OutputUnit::Softmax => "softmax",
+            OutputUnit::Tanh => "tanh",
+        }
+    }
 }
 
 /// Weight initializers (biases start at `ModelSpec::bias_init`).
@@ -205,6 +166,18 @@ impl ModelSpec {
         w.push(self.outputs);
         w
     }
+    /// Number of weights, biases not counted: `sum fan_in * fan_out` over the weight layers.
+    pub fn weight_count(&self) -> usize {
+        self.widths().windows(2).map(|w| w[0] * w[1]).sum()
+    }
+    /// Floating-point operations of one training step on `batch` rows, counting the matrix
+    /// products only: each weight is used in a multiply-add (2 FLOPs) by the forward pass and
+    /// twice by the backward pass (the input gradient and the weight gradient), so
+    /// `6 * batch * weights`. Biases, activations, the loss and the optimizer are linear in the
+    /// units, not in the weights, and left out.
+    pub fn step_flops(&self, batch: usize) -> f64 {
+        6.0 * batch as f64 * self.weight_count() as f64
+    }
     /// Checks sizes and rates.
     pub fn validate(&self) -> Result<()> {
         if self.widths().contains(&0) {
@@ -225,5 +198,36 @@ impl ModelSpec {
             ));
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn step_flops_count_the_matrix_products() {
+        // The course's 2-8-8-1 net on 500 points: 88 weights, 0.26 MFLOP per full-batch step.
+        let spec = ModelSpec::mlp(
+            2,
+            &[8, 8],
+            Activation::Tanh,
+            1,
+            OutputUnit::Sigmoid,
+            Init::GlorotUniform,
+        );
+        assert_eq!(spec.weight_count(), 2 * 8 + 8 * 8 + 8);
+        assert_eq!(spec.step_flops(500), 264_000.0);
+        // The 784-64-10 MLP at batch 128: 39 MFLOP.
+        let mnist = ModelSpec::mlp(
+            784,
+            &[64],
+            Activation::Relu,
+            10,
+            OutputUnit::Softmax,
+            Init::HeNormal,
+        );
+        assert_eq!(mnist.step_flops(128), 6.0 * 128.0 * (784.0 * 64.0 + 640.0));
+        assert!((mnist.step_flops(128) / 1e6 - 39.0).abs() < 0.5);
     }
 }

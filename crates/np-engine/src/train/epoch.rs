@@ -41,21 +41,13 @@ impl Trainer {
         };
         self.history.push(rec.clone());
         let monitored = rec.val.as_ref().map_or(rec.train.loss, |v| v.loss);
-        let losses_finite = monitored.is_finite() && rec.train.loss.is_finite();
-        if self.status == Status::Running && !losses_finite {
-            let what = format!(
-                "epoch loss is {} (train) / {monitored} (monitored)",
-                rec.train.loss
-            );
-            self.status = Status::Diverged {
-                epoch: self.epoch,
-                step: self.step,
-                what,
-            };
-        }
-        if self.status == Status::Running {
-            self.check_parameters()?;
-        }
+        self.check_divergence(
+            &[
+                ("training loss", rec.train.loss),
+                ("monitored loss", monitored),
+            ],
+            None,
+        )?;
         if let (Some(es), Status::Running) = (self.cfg.early_stopping, &self.status) {
             let improved = self
                 .best
@@ -115,23 +107,55 @@ impl Trainer {
             }
         }
     }
-    /// Marks the run diverged if a parameter is NaN or infinite; skipped when the backend cannot
-    /// read synchronously (the loss check still applies).
-    fn check_parameters(&mut self) -> Result<()> {
-        for v in self.graph.vars() {
-            let vals = match poll_once(self.graph.backend().read(v.value_buffer())) {
-                Some(r) => r?,
-                None => return Ok(()),
-            };
-            if vals.iter().any(|x| !x.is_finite()) {
-                self.status = Status::Diverged {
-                    epoch: self.epoch,
-                    step: self.step,
-                    what: format!("parameter {} is not finite", v.name),
-                };
-                break;
-            }
+    /// The one divergence rule: the run has diverged when a loss or a parameter is NaN or
+    /// infinite. Marks the run [`Status::Diverged`] (naming the first such value) if it is still
+    /// running, and returns the status. `losses` are named values the caller read (an epoch's
+    /// losses, a step's loss read asynchronously); `params` are the parameters as read by the
+    /// caller (`w1, b1, w2, ...`), or `None` to read them here, which is skipped on a backend
+    /// that cannot read synchronously. [`Trainer::step_batch`] and [`Trainer::finish_epoch`]
+    /// apply it to what they read themselves.
+    pub fn check_divergence(
+        &mut self,
+        losses: &[(&str, f32)],
+        params: Option<&[Vec<f32>]>,
+    ) -> Result<&Status> {
+        if self.status != Status::Running {
+            return Ok(&self.status);
         }
-        Ok(())
+        if let Some((name, v)) = losses.iter().find(|(_, v)| !v.is_finite()) {
+            self.diverge(format!("{name} is {v}"));
+            return Ok(&self.status);
+        }
+        let vars = self.model.params();
+        let read: Vec<Vec<f32>> = match params {
+            Some(p) => p.to_vec(),
+            None => {
+                let mut read = Vec::with_capacity(vars.len());
+                for &v in &vars {
+                    let buffer = self.graph.var_info(v)?.value_buffer();
+                    match poll_once(self.graph.backend().read(buffer)) {
+                        Some(r) => read.push(r?),
+                        None => return Ok(&self.status),
+                    }
+                }
+                read
+            }
+        };
+        if let Some(i) = read.iter().position(|p| p.iter().any(|x| !x.is_finite())) {
+            let name = vars
+                .get(i)
+                .and_then(|&v| self.graph.var_info(v).ok())
+                .map_or_else(|| format!("{i}"), |v| v.name.clone());
+            self.diverge(format!("parameter {name} is not finite"));
+        }
+        Ok(&self.status)
+    }
+
+    pub(super) fn diverge(&mut self, what: String) {
+        self.status = Status::Diverged {
+            epoch: self.epoch,
+            step: self.step,
+            what,
+        };
     }
 }

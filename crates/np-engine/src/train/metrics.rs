@@ -14,19 +14,59 @@ pub struct EvalMetrics {
     pub samples: usize,
 }
 
-/// Predicted class per row from output-unit values `[n, outputs]`: argmax with several outputs,
-/// threshold 0.5 (sigmoid/linear) or 0 (tanh) with one.
-pub fn predicted_classes(pred: &[f32], outputs: usize, unit: OutputUnit) -> Vec<usize> {
-    if outputs == 1 {
-        let cut = if unit == OutputUnit::Tanh { 0.0 } else { 0.5 };
-        return pred.iter().map(|&p| usize::from(p > cut)).collect();
+/// The class one row of output-unit values predicts: the first largest value with several
+/// outputs; with one output, class 1 iff the value is above the cut (0.5 for a sigmoid's
+/// probability and for a linear unit fitted to 0/1 targets, 0 for tanh's +-1 convention). A tie
+/// goes to class 0, and so does NaN. Accuracy, the confusion matrix and the app's panels all
+/// use this rule.
+pub fn predicted_class<T: Copy + Into<f64>>(row: &[T], unit: OutputUnit) -> usize {
+    match row {
+        [v] => usize::from((*v).into() > single_output_cut(unit)),
+        _ => first_argmax(row),
     }
+}
+
+/// [`predicted_class`] from the output layer's pre-activations (logits) instead of its
+/// values: the output units are monotone, so a sigmoid's `p > 0.5` is `z > 0`, tanh's
+/// `tanh z > 0` is `z > 0`, and softmax's largest probability is the largest logit.
+pub fn predicted_class_from_logits<T: Copy + Into<f64>>(logits: &[T], unit: OutputUnit) -> usize {
+    match logits {
+        [z] => {
+            let cut = match unit {
+                OutputUnit::Linear => single_output_cut(unit),
+                OutputUnit::Sigmoid | OutputUnit::Softmax | OutputUnit::Tanh => 0.0,
+            };
+            usize::from((*z).into() > cut)
+        }
+        _ => first_argmax(logits),
+    }
+}
+
+fn single_output_cut(unit: OutputUnit) -> f64 {
+    if unit == OutputUnit::Tanh {
+        0.0
+    } else {
+        0.5
+    }
+}
+
+/// Index of the first largest value; NaN never wins, and a row starting with NaN gives 0.
+fn first_argmax<T: Copy + Into<f64>>(row: &[T]) -> usize {
+    let mut best = 0;
+    for (j, &v) in row.iter().enumerate() {
+        if let Some(&b) = row.get(best) {
+            if v.into() > b.into() {
+                best = j;
+            }
+        }
+    }
+    best
+}
+
+/// Predicted class per row from output-unit values `[n, outputs]` ([`predicted_class`]).
+pub fn predicted_classes(pred: &[f32], outputs: usize, unit: OutputUnit) -> Vec<usize> {
     pred.chunks_exact(outputs.max(1))
-        .map(|r| {
-            r.iter()
-                .enumerate()
-                .fold(0, |b, (j, &v)| if v > r[b] { j } else { b })
-        })
+        .map(|r| predicted_class(r, unit))
         .collect()
 }
 
@@ -158,5 +198,70 @@ mod tests {
             2,
         );
         assert!((l - 0.2549).abs() < 1e-3);
+    }
+
+    #[test]
+    fn a_tie_predicts_class_zero() {
+        // p = 0.5 exactly is not above the cut: class 0, in accuracy as in the confusion matrix.
+        assert_eq!(predicted_class(&[0.5_f32], OutputUnit::Sigmoid), 0);
+        assert_eq!(predicted_class(&[0.500_001_f32], OutputUnit::Sigmoid), 1);
+        assert_eq!(predicted_class(&[0.5_f64], OutputUnit::Sigmoid), 0);
+        assert_eq!(predicted_class(&[0.0_f32], OutputUnit::Tanh), 0);
+        assert_eq!(
+            predicted_class(&[0.4_f32, 0.4, 0.2], OutputUnit::Softmax),
+            0
+        );
+        assert_eq!(
+            predicted_class(&[0.3_f64, 0.35, 0.35], OutputUnit::Softmax),
+            1
+        );
+        let labels = [0.0, 1.0];
+        let classes = predicted_classes(&[0.5, 0.5], 1, OutputUnit::Sigmoid);
+        assert_eq!(classes, vec![0, 0]);
+        assert_eq!(accuracy(&classes, &labels), 0.5);
+        assert_eq!(
+            confusion_matrix(&classes, &labels, 2),
+            vec![vec![1, 0], vec![1, 0]]
+        );
+        // NaN never wins.
+        assert_eq!(
+            predicted_class(&[f64::NAN, f64::NAN], OutputUnit::Softmax),
+            0
+        );
+        assert_eq!(predicted_class(&[f32::NAN], OutputUnit::Sigmoid), 0);
+        assert_eq!(
+            predicted_class(&[0.2_f64, f64::NAN, 0.7], OutputUnit::Softmax),
+            2
+        );
+    }
+
+    #[test]
+    fn logits_predict_what_the_output_units_predict() {
+        let sigmoid = |z: f64| 1.0 / (1.0 + (-z).exp());
+        for z in [-3.0, -1e-9, 0.0, 1e-9, 0.2, 4.0] {
+            assert_eq!(
+                predicted_class_from_logits(&[z], OutputUnit::Sigmoid),
+                predicted_class(&[sigmoid(z)], OutputUnit::Sigmoid),
+                "sigmoid at {z}"
+            );
+            assert_eq!(
+                predicted_class_from_logits(&[z], OutputUnit::Tanh),
+                predicted_class(&[z.tanh()], OutputUnit::Tanh),
+                "tanh at {z}"
+            );
+            assert_eq!(
+                predicted_class_from_logits(&[z], OutputUnit::Linear),
+                predicted_class(&[z], OutputUnit::Linear),
+                "linear at {z}"
+            );
+        }
+        let logits = [1.0_f64, 3.0, 2.0];
+        let m = 3.0_f64;
+        let e: Vec<f64> = logits.iter().map(|z| (z - m).exp()).collect();
+        let probs: Vec<f64> = e.iter().map(|v| v / e.iter().sum::<f64>()).collect();
+        assert_eq!(
+            predicted_class_from_logits(&logits, OutputUnit::Softmax),
+            predicted_class(&probs, OutputUnit::Softmax)
+        );
     }
 }

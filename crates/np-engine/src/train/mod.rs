@@ -4,6 +4,7 @@ mod config;
 mod epoch;
 mod inspect;
 pub mod metrics;
+mod objective;
 mod probe;
 mod state;
 mod trainer;

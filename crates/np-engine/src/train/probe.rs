@@ -1,49 +1,18 @@
 //! Looking inside a network without training it: a small CPU model built from a
 //! [`TrainConfig`] and loaded with any set of parameters (the current ones, or an earlier
 //! epoch's), which reports every layer's activations and the full-batch gradient of the
-//! training objective. The UI's inspection panels use it, so what they show is computed by the
-//! same model, loss and penalty code the trainer steps with (see [`record_objective`]).
+//! training objective. The app's inspector uses it, so what its panels show is computed by the
+//! same model, loss and penalty code the trainer steps with (the objective of `objective.rs`).
 
 use super::config::TrainConfig;
 use super::inspect::{LayerActivations, PendingActivations};
-use crate::autodiff::{Graph, NodeId, VarId};
+use super::objective::record_objective;
+use crate::autodiff::{Graph, VarId};
 use crate::backend::poll_once;
 use crate::data::Dataset;
 use crate::error::{EngineError, Result};
 use crate::nn::{release_all, Loss, Regularization, Sequential};
 use crate::tensor::{Tensor, TensorData};
-
-/// The training objective of one batch, recorded on `g`: the data loss of the model's forward
-/// pass plus the L1/L2 penalty of every weight matrix. `dropout_seed`: `Some` in training,
-/// `None` for the evaluation-mode objective (no dropout). The trainer's step and
-/// [`Probe::gradient`] both record it here.
-/// # Shapes
-/// `x: [batch, inputs]`, `t: [batch, outputs]`; result: scalar.
-pub(super) fn record_objective(
-    g: &mut Graph,
-    model: &Sequential,
-    loss: Loss,
-    regularization: Regularization,
-    (x, t): (NodeId, NodeId),
-    dropout_seed: Option<u32>,
-) -> Result<NodeId> {
-    let logits = model.forward(g, x, dropout_seed)?;
-    let head = if loss.from_logits() {
-        logits
-    } else {
-        model.output(g, logits)?
-    };
-    g.push_scope("loss");
-    let mut total = loss.build(g, head, t)?;
-    for l in &model.layers {
-        let w = g.var(l.w)?;
-        if let Some(p) = regularization.build(g, w)? {
-            total = g.add(total, p)?;
-        }
-    }
-    g.pop_scope();
-    g.name(total, "loss")
-}
 
 /// Issues the reads of every layer's pre- and post-activations for `x` (no dropout; the last
 /// layer's `post` is the output unit's value) on `g`'s backend; await them with

@@ -2,7 +2,7 @@
 
 use super::config::TrainConfig;
 use super::metrics::{self, EvalMetrics};
-use super::probe::record_objective;
+use super::objective::record_objective;
 use crate::autodiff::{Graph, NodeId};
 use crate::backend::{poll_once, Backend, BufferId, ReadFuture};
 use crate::data::{Dataset, Splits};
@@ -260,11 +260,7 @@ impl Trainer {
             .transpose()?
             .and_then(|v| v.first().copied());
         if let Some(v) = value.filter(|v| !v.is_finite()) {
-            self.status = Status::Diverged {
-                epoch: self.epoch,
-                step: self.step,
-                what: format!("training loss is {v}"),
-            };
+            self.diverge(format!("training loss is {v}"));
         }
         let epoch_done = self.cursor >= n;
         if epoch_done {

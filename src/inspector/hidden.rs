@@ -8,14 +8,14 @@ use serde_json::json;
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
-use super::hidden_draw::{ranges, scene_2d, scene_3d, HiddenView};
 use super::inspection::Inspection;
 use super::probe::input_rows;
-use super::scene_canvas::SceneCanvas;
 use crate::analysis::grid::{flatten, input_grid, split_like};
 use crate::analysis::pca::Pca;
 use crate::analysis::rotation::Rotation;
 use crate::analysis::separator::{Boundary, Logits};
+use crate::draw::hidden::{ranges, scene_2d, scene_3d, HiddenView};
+use crate::draw::scene_canvas::SceneCanvas;
 
 #[derive(Properties, PartialEq)]
 pub struct HiddenPanelProps {

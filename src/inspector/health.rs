@@ -6,10 +6,10 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
-use super::health_draw::{norms_scene, ridge_scene};
 use super::hidden::select_value;
 use super::inspection::Inspection;
-use super::scene_canvas::SceneCanvas;
+use crate::draw::health::{norms_scene, ridge_scene};
+use crate::draw::scene_canvas::SceneCanvas;
 
 #[derive(Properties, PartialEq)]
 pub struct HealthPanelProps {

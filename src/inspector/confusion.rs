@@ -5,11 +5,12 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
-use super::confusion_draw::{matrix_scene, residual_scene};
 use super::hidden::select_value;
 use super::inspection::Inspection;
-use super::scene_canvas::SceneCanvas;
-use crate::analysis::confusion::{predicted_class, Confusion};
+use crate::analysis::confusion::Confusion;
+use crate::draw::confusion::{matrix_scene, residual_scene};
+use crate::draw::scene_canvas::SceneCanvas;
+use np_engine::train::metrics::predicted_class;
 
 #[derive(Properties, PartialEq)]
 pub struct ConfusionPanelProps {
@@ -44,7 +45,7 @@ pub fn confusion_panel(props: &ConfusionPanelProps) -> Html {
                 .labels
                 .iter()
                 .zip(&outputs)
-                .map(|(&l, o)| (l as usize, predicted_class(o))),
+                .map(|(&l, o)| (l as usize, predicted_class(o, ins.net.output))),
         );
         let scene = matrix_scene(&c, 300.0, 260.0);
         html! {

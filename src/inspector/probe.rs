@@ -8,6 +8,7 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use np_engine::data::Dataset;
+use np_engine::nn::OutputUnit;
 use np_engine::train::{Probe, TrainConfig};
 use np_engine::{Tensor, TensorData};
 
@@ -16,43 +17,14 @@ use crate::config::{Config, Feature};
 use crate::session::data::feature_rows;
 use crate::session::{train_config, LayerView, Point, Snapshot};
 
-/// The output layer's nonlinearity, inferred from the problem and the output width (names in
-/// the summary; the engine applies the real one).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Output {
-    /// Regression.
-    Identity,
-    /// Two classes through one unit.
-    Sigmoid,
-    /// K classes (two included, when the network has two output units).
-    Softmax,
-}
-
-impl Output {
-    pub fn infer(classes: usize, output_width: usize) -> Self {
-        match (classes, output_width) {
-            (1, _) => Output::Identity,
-            (_, 1) => Output::Sigmoid,
-            _ => Output::Softmax,
-        }
-    }
-
-    pub fn name(self) -> &'static str {
-        match self {
-            Output::Identity => "linear",
-            Output::Sigmoid => "sigmoid",
-            Output::Softmax => "softmax",
-        }
-    }
-}
-
-/// The network as the panels describe it: weights and the names of its nonlinearities.
+/// The network as the panels describe it: weights, and the engine's activations and output
+/// unit of the model the session trains.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Net {
     pub layers: Vec<LayerView>,
     /// One curve per hidden layer (what the activation panel plots for it).
     pub curves: Vec<Curve>,
-    pub output: Output,
+    pub output: OutputUnit,
 }
 
 /// Activations of every weight layer on a batch. `pre[l][s][u]`: layer l (hidden layers first,
@@ -64,16 +36,18 @@ pub struct Forward {
 }
 
 impl Net {
-    /// The network of a snapshot under a config.
+    /// The network of a snapshot under a config: activations and output unit as the session's
+    /// `TrainConfig` has them.
     pub fn of(snapshot: &Snapshot, config: &Config) -> Self {
-        let hidden = snapshot.layers.len().saturating_sub(1);
-        let out_width = snapshot.layers.last().map_or(1, |l| l.b.len());
+        let model = EngineProbe::config_for(config, snapshot).model;
         Self {
             layers: snapshot.layers.clone(),
-            curves: (0..hidden)
-                .map(|l| Curve::from(config.layer_activation(l)))
+            curves: model
+                .hidden
+                .iter()
+                .map(|l| Curve::from(l.activation))
                 .collect(),
-            output: Output::infer(snapshot.data.classes, out_width),
+            output: model.output,
         }
     }
 
@@ -318,7 +292,7 @@ mod tests {
     #[test]
     fn penalty_reaches_the_panels_gradient() {
         // Same weights, same points: the L2 objective's weight gradient differs from the plain
-        // one by 2 * rate * W, which the old hand-written backprop left out.
+        // one by 2 * rate * W.
         let plain = config("dataset=xor&networkShape=3&activation=tanh");
         let l2 = config(
             "dataset=xor&networkShape=3&activation=tanh&regularization=L2&regularizationRate=0.1",
@@ -362,7 +336,30 @@ mod tests {
         assert!(rows.len() <= 4 && rows.len() >= 3);
         assert_eq!(rows[1], vec![3.0, 0.0]);
         assert_eq!(labels.len(), rows.len());
-        assert_eq!(Output::infer(2, 2), Output::Softmax);
-        assert_eq!(Output::infer(1, 1), Output::Identity);
+    }
+
+    #[test]
+    fn the_net_has_the_trained_models_units() {
+        let net = |hash: &str| {
+            let c = config(hash);
+            Net::of(&Session::new(&c).snapshot(4), &c)
+        };
+        let two_softmax =
+            net("dataset=circle&networkShape=3,2&activation=relu&twoClassOutput=softmax");
+        assert_eq!(two_softmax.output, OutputUnit::Softmax);
+        assert_eq!(two_softmax.curves, vec![Curve::Relu; 2]);
+        assert_eq!(
+            net("dataset=circle&networkShape=3").output,
+            OutputUnit::Sigmoid
+        );
+        assert_eq!(
+            net("dataset=spiral3&networkShape=3").output,
+            OutputUnit::Softmax
+        );
+        let regression =
+            net("problem=regression&regDataset=reg-plane&networkShape=2&activation=leakyrelu");
+        assert_eq!(regression.output, OutputUnit::Linear);
+        let leaky = np_engine::nn::Activation::LeakyRelu { alpha: 0.01 };
+        assert_eq!(regression.curves, vec![Curve::from(leaky)]);
     }
 }

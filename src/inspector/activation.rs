@@ -6,12 +6,12 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
-use super::activation_draw::{curve_scene, softmax_scene};
 use super::hidden::{input_value, select_value};
 use super::inspection::Inspection;
-use super::scene_canvas::SceneCanvas;
 use crate::analysis::activation::{softmax, softmax_jacobian, Curve};
 use crate::analysis::units::{concern, unit_shares, Concern};
+use crate::draw::activation::{curve_scene, softmax_scene};
+use crate::draw::scene_canvas::SceneCanvas;
 
 #[derive(Properties, PartialEq)]
 pub struct ActivationPanelProps {
@@ -161,8 +161,11 @@ pub fn activation_panel(props: &ActivationPanelProps) -> Html {
                         { format!("z = {:.2}: f(z) = ", *z) }<span data-testid="activation-fz">{ format!("{:.4}", c.f(*z)) }</span>
                         { ", f'(z) = " }<span data-testid="activation-dfz">{ format!("{:.4}", c.df(*z)) }</span>
                     </p>
-                    <SceneCanvas scene={scene} label={format!("{} and its derivative, with the pre-activations of hidden layer {}", c.name(), layer + 1)}
-                        testid={Some(AttrValue::from("activation-canvas"))} />
+                    // The page's one activation chart.
+                    <div data-testid="chart-activations">
+                        <SceneCanvas scene={scene} label={format!("{} and its derivative, with the pre-activations of hidden layer {}", c.name(), layer + 1)}
+                            testid={Some(AttrValue::from("activation-canvas"))} />
+                    </div>
                 </>
             }
         }
