@@ -1,8 +1,8 @@
 //! The automatic backend choice: WebGPU when an adapter exists and the work per step is large
 //! enough to pay for dispatch and readback latency; the CPU for the course's tiny networks.
 
+use crate::adapter::AdapterSummary;
 use crate::fallback::CpuFactory;
-use crate::probe::AdapterSummary;
 use crate::{FallbackBackend, GpuContext, WgpuBackend};
 use std::sync::Arc;
 
