@@ -19,7 +19,10 @@
 //!   row-major matrix view.
 //! - Every scalar definition (the value and derivative of each unary op, the optimizer update
 //!   rules, the dropout hash) lives in [`ops`] and [`crate::rng`] as plain Rust functions; a GPU
-//!   backend mirrors them in WGSL and is tested against the CPU backend op by op.
+//!   backend mirrors them in WGSL. Every backend passes one test suite (crates/np-backend-tests),
+//!   op by op against [`cpu::ReferenceBackend`].
+//!
+//! The ops are listed once, in [`call`]; a backend implements one op method, [`Backend::exec`].
 
 pub mod call;
 pub mod cpu;
