@@ -1,7 +1,7 @@
 //! In headless chromium with --enable-unsafe-webgpu (SwiftShader): the backend opens
 //! asynchronously, kernels run, and every readback is awaited (no blocking poll exists there);
-//! the whole backend test suite (crates/np-backend-tests) passes on `WgpuBackend` there, to the
-//! precision the WGSL spec promises (SwiftShader's `sin` and `cos` are less exact than lavapipe's).
+//! the whole backend test suite (crates/np-backend-tests) passes on `WgpuBackend` and on
+//! `FallbackBackend` there, to the precision the WGSL spec promises (SwiftShader's `sin` and `cos` are less exact than lavapipe's).
 //! Run: `CHROMEDRIVER=/usr/bin/chromedriver cargo test -p np-wgpu --target wasm32-unknown-unknown --test web`
 //! (wasm-bindgen-test-runner on PATH; crates/np-wgpu/webdriver.json passes the WebGPU flag).
 #![cfg(target_arch = "wasm32")]
@@ -40,9 +40,24 @@ async fn webgpu() -> Box<dyn Backend> {
     Box::new(WgpuBackend::new(ctx))
 }
 
+async fn fallback() -> Box<dyn Backend> {
+    let backend = open_backend(Preference::WebGpu, 1.0, make_cpu()).await;
+    assert!(
+        backend.on_gpu(),
+        "no WebGPU adapter: {:?}",
+        backend.fell_back()
+    );
+    Box::new(backend)
+}
+
 mod suite_on_webgpu {
     use super::*;
     np_backend_tests::backend_tests!(browser: webgpu(), np_backend_tests::Precision::Wgsl);
+}
+
+mod suite_on_fallback {
+    use super::*;
+    np_backend_tests::backend_tests!(browser: fallback(), np_backend_tests::Precision::Wgsl);
 }
 
 #[wasm_bindgen_test]
