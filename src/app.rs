@@ -9,6 +9,7 @@ use gloo::render::{request_animation_frame, AnimationFrame};
 use wasm_bindgen::{JsCast, JsValue};
 use yew::prelude::*;
 
+use crate::adapter_check::{check_webgpu_adapter, AdapterCheck};
 use crate::components::backend_badge::BackendBadge;
 use crate::components::controls::{Controls, SPEEDS};
 use crate::components::data::DataPanel;
@@ -18,7 +19,6 @@ use crate::components::notices::Notices;
 use crate::components::output::OutputPanel;
 use crate::components::weight_editor::Target;
 use crate::config::{hash, BackendChoice};
-use crate::gpu_probe::{probe_webgpu, GpuProbe};
 use crate::session::{EvalReads, Session, Snapshot, GRID};
 use crate::state::{Action, AppState, Impact};
 
@@ -37,8 +37,8 @@ pub enum Msg {
     Edit(Target, f64),
     /// Back/forward or an edited URL: reload the state from the hash.
     HashChanged,
-    /// The backend opened for request `generation`, with what the adapter probe found.
-    Opened(u64, GpuProbe, np_wgpu::FallbackBackend),
+    /// The backend opened for request `generation`, with what the adapter check found.
+    Opened(u64, AdapterCheck, np_wgpu::FallbackBackend),
     /// An evaluation's reads on the GPU completed.
     Evaluated(EvalReads),
 }
@@ -54,7 +54,7 @@ pub struct App {
     /// redraw then cost (render and paint included): drawing may take a quarter of the time.
     redraw_ended: Option<f64>,
     draw_cost: f64,
-    /// The badge: the backend in use, and the adapter probe's finding.
+    /// The badge: the backend in use, and the adapter check's finding.
     backend_label: Option<String>,
     adapter: Option<String>,
     /// Counts backend openings, so only the latest one is adopted.
@@ -134,7 +134,7 @@ impl App {
         self.refresh();
     }
 
-    /// Probes the adapter and opens the backend the config asks for; `Msg::Opened` adopts it.
+    /// Checks for an adapter and opens the backend the config asks for; `Msg::Opened` adopts it.
     fn open_backend(&mut self, ctx: &Context<Self>) {
         use np_wgpu::choose::{open_backend, Preference};
         self.open_generation += 1;
@@ -148,11 +148,11 @@ impl App {
         let flops = self.session.step_flops();
         let link = ctx.link().clone();
         wasm_bindgen_futures::spawn_local(async move {
-            let probe = probe_webgpu().await;
+            let adapter = check_webgpu_adapter().await;
             let cpu: np_wgpu::CpuFactory =
                 Box::new(|| Box::new(np_engine::backend::cpu::CpuBackend::new()));
             let backend = open_backend(pref, flops, cpu).await;
-            link.send_message(Msg::Opened(generation, probe, backend));
+            link.send_message(Msg::Opened(generation, adapter, backend));
         });
     }
 
@@ -263,16 +263,18 @@ impl Component for App {
                 self.playing = false;
                 self.act(ctx, Action::Reset, false);
             }
-            Msg::Opened(generation, probe, backend) => {
+            Msg::Opened(generation, adapter, backend) => {
                 if generation != self.open_generation {
                     return false;
                 }
-                self.adapter = Some(crate::components::backend_badge::describe(&probe));
-                self.backend_label = Some(match (backend.fell_back(), &probe) {
+                self.adapter = Some(crate::components::backend_badge::describe(&adapter));
+                self.backend_label = Some(match (backend.fell_back(), &adapter) {
                     (Some(why), _) => why,
                     // The browser's own adapter info names SwiftShader; wgpu's is often empty.
-                    (None, GpuProbe::Available(name)) => format!("webgpu: {name}"),
-                    (None, GpuProbe::Unavailable(_)) => np_engine::backend::Backend::name(&backend),
+                    (None, AdapterCheck::Available(name)) => format!("webgpu: {name}"),
+                    (None, AdapterCheck::Unavailable(_)) => {
+                        np_engine::backend::Backend::name(&backend)
+                    }
                 });
                 self.fallback_notice = None;
                 // The run carries on where it stands (see `Session::move_to`).

@@ -1,12 +1,12 @@
 //! Neural Playground: the Yew app. A thin layer over the engine: it renders state and
 //! dispatches actions, and all computation lives in the engine crates.
 
+mod adapter_check;
 mod analysis;
 mod app;
 mod components;
 mod config;
 mod draw;
-mod gpu_probe;
 mod inspector;
 mod session;
 mod state;

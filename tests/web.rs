@@ -16,7 +16,7 @@ wasm_bindgen_test_configure!(run_in_browser);
 
 #[wasm_bindgen_test]
 async fn wgpu_finds_the_browsers_webgpu_adapter() {
-    let adapter = np_wgpu::probe()
+    let adapter = np_wgpu::find_adapter()
         .await
         .expect("chromium with --enable-unsafe-webgpu has an adapter");
     assert_eq!(adapter.backend, "webgpu");

@@ -2,13 +2,13 @@
 
 use yew::prelude::*;
 
-use crate::gpu_probe::GpuProbe;
+use crate::adapter_check::AdapterCheck;
 
-/// The text the badge shows for a probe result; kept pure so it can be tested natively.
-pub fn describe(probe: &GpuProbe) -> String {
-    match probe {
-        GpuProbe::Available(adapter) => format!("webgpu: {adapter}"),
-        GpuProbe::Unavailable(reason) => format!("cpu: {reason}"),
+/// The text the badge shows for an adapter check; kept pure so it can be tested natively.
+pub fn describe(adapter: &AdapterCheck) -> String {
+    match adapter {
+        AdapterCheck::Available(name) => format!("webgpu: {name}"),
+        AdapterCheck::Unavailable(reason) => format!("cpu: {reason}"),
     }
 }
 
@@ -17,12 +17,12 @@ pub struct BackendBadgeProps {
     /// The backend training runs on ("webgpu: <adapter>" or "cpu: <reason>"); `None` while the
     /// app is still opening it.
     pub label: Option<String>,
-    /// What the adapter probe found (`describe`), shown whatever backend trains.
+    /// What the adapter check found (`describe`), shown whatever backend trains.
     pub adapter: Option<String>,
 }
 
 /// The badge shows the backend in use, not merely the one available: the automatic rule may
-/// train a tiny network on the CPU although an adapter exists, and the probe says which.
+/// train a tiny network on the CPU although an adapter exists, and the adapter check says which.
 #[function_component(BackendBadge)]
 pub fn backend_badge(props: &BackendBadgeProps) -> Html {
     let (label, state) = match &props.label {
@@ -41,7 +41,7 @@ pub fn backend_badge(props: &BackendBadgeProps) -> Html {
         .clone()
         .unwrap_or_else(|| "probing…".to_string());
     html! {
-        <span class={classes!("backend-badge", state)} title={format!("Compute backend in use. Adapter probe: {adapter}")}>
+        <span class={classes!("backend-badge", state)} title={format!("Compute backend in use. Adapter check: {adapter}")}>
             <span class="backend-label">{ "backend " }</span>
             <output data-testid="backend">{ label }</output>
             <output data-testid="webgpu-adapter" hidden=true>{ adapter }</output>
@@ -55,12 +55,12 @@ mod tests {
 
     #[test]
     fn describes_both_outcomes() {
-        let gpu = GpuProbe::Available("google swiftshader, software fallback".into());
+        let gpu = AdapterCheck::Available("google swiftshader, software fallback".into());
         assert_eq!(
             describe(&gpu),
             "webgpu: google swiftshader, software fallback"
         );
-        let cpu = GpuProbe::Unavailable("this browser does not expose WebGPU".into());
+        let cpu = AdapterCheck::Unavailable("this browser does not expose WebGPU".into());
         assert_eq!(describe(&cpu), "cpu: this browser does not expose WebGPU");
     }
 }

@@ -10,7 +10,6 @@ use np_engine::backend::cpu::CpuBackend;
 use np_engine::backend::UnaryOp;
 use np_engine::train::Trainer;
 use np_engine::{Backend, BufferId};
-use np_wgpu::choose::step_flops;
 use np_wgpu::{GpuContext, WgpuBackend};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
@@ -69,7 +68,10 @@ impl GpuBench {
     pub fn trainer(&self, widths: Vec<usize>, batch: usize) -> Result<StepBench, JsError> {
         let backend = Box::new(WgpuBackend::new(Arc::clone(&self.ctx)));
         crate::sized(&widths, batch, backend)
-            .map(|t| StepBench(t, step_flops(&widths, batch)))
+            .map(|t| {
+                let flops = t.config().model.step_flops(batch);
+                StepBench(t, flops)
+            })
             .map_err(js)
     }
 }
@@ -84,7 +86,10 @@ impl StepBench {
     /// The same network on the CPU backend (SIMD128).
     pub fn cpu(widths: Vec<usize>, batch: usize) -> Result<StepBench, JsError> {
         crate::sized(&widths, batch, Box::new(CpuBackend::new()))
-            .map(|t| StepBench(t, step_flops(&widths, batch)))
+            .map(|t| {
+                let flops = t.config().model.step_flops(batch);
+                StepBench(t, flops)
+            })
             .map_err(js)
     }
     /// One mini-batch, recorded (on the GPU, submitted without waiting for it).

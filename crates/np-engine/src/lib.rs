@@ -13,7 +13,8 @@
 //! stays readable until the next one, which is what the UI draws.
 //!
 //! # Map
-//! - [`backend`]: the [`Backend`] trait, its op enums, the CPU backend, a conformance suite.
+//! - [`backend`]: the [`Backend`] trait, every op declared once ([`backend::call`]), the op
+//!   enums, the CPU backend and the plain reference backend.
 //! - [`shape`], [`tensor`]: shapes of rank 0-4 with broadcasting; host tensors.
 //! - [`autodiff`]: the recorded graph.
 //! - [`nn`], [`optim`]: model spec, dense layers, losses, penalties, summary; optimizers.

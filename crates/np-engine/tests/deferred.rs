@@ -1,33 +1,19 @@
-//! A backend whose reads complete only on the second poll (as a GPU's do): the synchronous
-//! helpers report `NotReady` as a value, and the asynchronous paths work.
+//! A backend whose reads complete only on the second poll (as a GPU's do; `Deferred`, from the
+//! backend test suite, which also runs every op on it): the synchronous helpers report
+//! `NotReady` as a value, and the asynchronous paths work.
 
 // Tests may unwrap: a failure should stop the test at the line that failed.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+use np_backend_tests::Deferred;
 use np_engine::backend::cpu::CpuBackend;
 use np_engine::backend::*;
 use np_engine::data::generate;
 use np_engine::nn::{Activation, Init, Loss, ModelSpec, OutputUnit, Regularization};
 use np_engine::train::{Split, TrainConfig, Trainer};
-use np_engine::{EngineError, Result, Shape};
+use np_engine::EngineError;
 use std::future::Future;
-use std::pin::Pin;
 use std::task::{Context, Poll, Waker};
-
-/// Ready on the second poll.
-struct Later(Option<Result<Vec<f32>>>, bool);
-impl Future for Later {
-    type Output = Result<Vec<f32>>;
-    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        if self.1 {
-            Poll::Ready(self.0.take().unwrap())
-        } else {
-            self.1 = true;
-            cx.waker().wake_by_ref();
-            Poll::Pending
-        }
-    }
-}
 
 fn block_on<T>(f: impl Future<Output = T>) -> T {
     let mut f = Box::pin(f);
@@ -36,54 +22,6 @@ fn block_on<T>(f: impl Future<Output = T>) -> T {
         if let Poll::Ready(v) = f.as_mut().poll(&mut cx) {
             return v;
         }
-    }
-}
-
-#[derive(Debug, Default)]
-struct Deferred(CpuBackend);
-
-macro_rules! delegate {
-    ($($name:ident($($a:ident: $t:ty),*) -> $r:ty;)*) => {$(
-        fn $name(&mut self, $($a: $t),*) -> $r { self.0.$name($($a),*) }
-    )*};
-}
-
-impl Backend for Deferred {
-    fn name(&self) -> String {
-        "deferred".into()
-    }
-    fn read(&self, buf: BufferId) -> ReadFuture {
-        Box::pin(Later(Some(self.0.slice(buf).map(<[f32]>::to_vec)), false))
-    }
-    fn buffer_len(&self, buf: BufferId) -> Result<usize> {
-        self.0.buffer_len(buf)
-    }
-    fn release(&mut self, buf: BufferId) {
-        self.0.release(buf)
-    }
-    delegate! {
-        alloc(len: usize) -> Result<BufferId>;
-        upload(data: &[f32]) -> Result<BufferId>;
-        write(buf: BufferId, data: &[f32]) -> Result<()>;
-        copy(src: BufferId, dst: BufferId) -> Result<()>;
-        fill(dst: BufferId, value: f32) -> Result<()>;
-        unary(op: UnaryOp, x: BufferId, out: BufferId) -> Result<()>;
-        unary_backward(op: UnaryOp, x: BufferId, y: BufferId, dy: BufferId, dx: BufferId) -> Result<()>;
-        binary(op: BinaryOp, a: BufferId, sa: Shape, b: BufferId, sb: Shape, out: BufferId) -> Result<()>;
-        expand(x: BufferId, sx: Shape, out: BufferId, so: Shape) -> Result<()>;
-        select(c: BufferId, a: BufferId, b: BufferId, out: BufferId) -> Result<()>;
-        axpy(alpha: f32, x: BufferId, y: BufferId) -> Result<()>;
-        matmul(a: BufferId, b: BufferId, out: BufferId, d: MatmulDesc) -> Result<()>;
-        reduce(op: ReduceOp, x: BufferId, s: Shape, axis: Option<usize>, out: BufferId) -> Result<()>;
-        softmax(x: BufferId, out: BufferId, rows: usize, cols: usize, log: bool) -> Result<()>;
-        softmax_backward(y: BufferId, dy: BufferId, dx: BufferId, rows: usize, cols: usize, log: bool) -> Result<()>;
-        bias_act(x: BufferId, b: BufferId, out: BufferId, rows: usize, cols: usize, act: UnaryOp) -> Result<()>;
-        cross_entropy(k: XentKind, z: BufferId, t: BufferId, rows: usize, cols: usize, loss: BufferId, grad: Option<(BufferId, f32)>) -> Result<()>;
-        optimizer_step(rule: UpdateRule, step: u64, p: BufferId, g: BufferId, s: &[BufferId]) -> Result<()>;
-        dropout_mask(out: BufferId, seed: u32, offset: u32, keep: f32) -> Result<()>;
-        gather_rows(src: BufferId, cols: usize, idx: &[u32], out: BufferId) -> Result<()>;
-        one_hot(labels: BufferId, classes: usize, out: BufferId) -> Result<()>;
-        argmax(x: BufferId, rows: usize, cols: usize, out: BufferId) -> Result<()>;
     }
 }
 

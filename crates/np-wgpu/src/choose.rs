@@ -1,8 +1,8 @@
 //! The automatic backend choice: WebGPU when an adapter exists and the work per step is large
 //! enough to pay for dispatch and readback latency; the CPU for the course's tiny networks.
 
+use crate::adapter::AdapterSummary;
 use crate::fallback::CpuFactory;
-use crate::probe::AdapterSummary;
 use crate::{FallbackBackend, GpuContext, WgpuBackend};
 use std::sync::Arc;
 
@@ -23,14 +23,7 @@ pub enum Preference {
     WebGpu,
 }
 
-/// Floating-point operations of one training step of a dense network: forward, backward for
-/// activations and backward for weights are each `2 * batch * weights`.
-pub fn step_flops(layer_widths: &[usize], batch: usize) -> f64 {
-    let weights: usize = layer_widths.windows(2).map(|w| w[0] * w[1]).sum();
-    6.0 * batch as f64 * weights as f64
-}
-
-/// Below this many FLOPs per step auto keeps the CPU even on a hardware adapter. The numbers
+/// Below this many FLOPs per step ([`np_engine::nn::ModelSpec::step_flops`]) auto keeps the CPU even on a hardware adapter. The numbers
 /// behind it (BENCHMARKS.md, "WebGPU backend in the browser"):
 /// - a GPU step that waits for its result pays a round trip (submission plus a `map_async`
 ///   readback). Natively on lavapipe: 0.08-0.27 ms. In headless chromium through our backend

@@ -2,10 +2,10 @@
 //! binary and pass it around; the app opens one per page (asynchronously) and hands it to the
 //! backend.
 
+use crate::adapter::{summarize, AdapterSummary};
 use crate::error::GpuError;
 use crate::kernels::Kernels;
 use crate::pool::BufferPool;
-use crate::probe::{summarize, AdapterSummary};
 use crate::recorder::Recorder;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};

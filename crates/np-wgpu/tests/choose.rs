@@ -4,8 +4,9 @@
 #![allow(clippy::unwrap_used)]
 
 use np_engine::backend::cpu::CpuBackend;
+use np_engine::nn::{Activation, Init, ModelSpec, OutputUnit};
 use np_engine::Backend;
-use np_wgpu::choose::{choose, open_backend, step_flops, Choice, Preference, GPU_MIN_STEP_FLOPS};
+use np_wgpu::choose::{choose, open_backend, Choice, Preference, GPU_MIN_STEP_FLOPS};
 use np_wgpu::AdapterSummary;
 
 fn adapter(is_software: bool) -> AdapterSummary {
@@ -18,8 +19,18 @@ fn adapter(is_software: bool) -> AdapterSummary {
 
 #[test]
 fn the_rule() {
-    let mlp = step_flops(&[784, 64, 10], 128);
-    let tiny = step_flops(&[2, 8, 8, 1], 500);
+    let spec = |inputs, hidden: &[usize], outputs| {
+        ModelSpec::mlp(
+            inputs,
+            hidden,
+            Activation::Tanh,
+            outputs,
+            OutputUnit::Softmax,
+            Init::GlorotUniform,
+        )
+    };
+    let mlp = spec(784, &[64], 10).step_flops(128);
+    let tiny = spec(2, &[8, 8], 1).step_flops(500);
     assert!(
         mlp > GPU_MIN_STEP_FLOPS && tiny < GPU_MIN_STEP_FLOPS,
         "{mlp} {tiny}"

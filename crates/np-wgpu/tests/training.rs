@@ -1,5 +1,5 @@
 //! Whole training runs: the same two-layer network trained by the same sequence of backend calls
-//! on the GPU and on the reference agree to 1e-3 (losses and every weight after 40 Adam steps;
+//! on the GPU and on the plain reference (np-engine's `ReferenceBackend`) agree to 1e-3 (losses and every weight after 40 Adam steps;
 //! differences are f32 summation order); a step is one submission and allocates nothing after
 //! the first; and a device lost mid-training hands over to np-engine's CPU backend with every weight and
 //! Adam moment intact.
@@ -10,6 +10,7 @@
 mod common;
 
 use common::{assert_close, random, read};
+use np_engine::backend::cpu::ReferenceBackend;
 use np_engine::backend::{MatmulDesc, ReduceOp, UnaryOp, UpdateRule, XentKind};
 use np_engine::rng::Rng;
 use np_engine::{Backend, BufferId, Result, Shape};
@@ -191,7 +192,7 @@ fn train(
 fn gpu_and_reference_training_runs_agree() {
     let mut gpu = common::gpu();
     let (gl, gp) = train(&mut gpu, 40, |_, _| {});
-    let mut r = common::reference::RefBackend::new();
+    let mut r = ReferenceBackend::new();
     let (rl, rp) = train(&mut r, 40, |_, _| {});
     assert_close(&gl, &rl, 1e-3, 1e-3, "losses");
     for (i, (g, r)) in gp.iter().zip(&rp).enumerate() {
@@ -245,15 +246,12 @@ fn a_step_is_one_submission_and_allocates_nothing_new() {
 #[test]
 fn device_loss_mid_training_falls_back_without_losing_state() {
     // The reference run.
-    let mut r = common::reference::RefBackend::new();
+    let mut r = ReferenceBackend::new();
     let (rl, rp) = train(&mut r, 30, |_, _| {});
     // The GPU on its own device (we destroy it), with the reference as understudy.
     let ctx = Arc::new(pollster::block_on(GpuContext::new()).unwrap());
     let gpu = WgpuBackend::new(Arc::clone(&ctx));
-    let mut fb = FallbackBackend::new(
-        gpu,
-        Box::new(|| Box::new(common::reference::RefBackend::new())),
-    );
+    let mut fb = FallbackBackend::new(gpu, Box::new(|| Box::new(ReferenceBackend::new())));
     let probe = fb.clone();
     let (fl, fp) = train(&mut fb, 30, |s, _| {
         if s == 10 {
@@ -314,7 +312,7 @@ fn loss_between_recording_and_reading_replays_the_unsubmitted_work() {
     ctx.device().destroy();
     let got = read(&fb, w);
     assert!(!fb.on_gpu());
-    let mut r = common::reference::RefBackend::new();
+    let mut r = ReferenceBackend::new();
     let (x, y, z) = (
         r.upload(&a).unwrap(),
         r.upload(&b).unwrap(),

@@ -1,5 +1,7 @@
 //! In headless chromium with --enable-unsafe-webgpu (SwiftShader): the backend opens
-//! asynchronously, kernels run, and every readback is awaited (no blocking poll exists there).
+//! asynchronously, kernels run, and every readback is awaited (no blocking poll exists there);
+//! the whole backend test suite (crates/np-backend-tests) passes on `WgpuBackend` and on
+//! `FallbackBackend` there, to the precision the WGSL spec promises (SwiftShader's `sin` and `cos` are less exact than lavapipe's).
 //! Run: `CHROMEDRIVER=/usr/bin/chromedriver cargo test -p np-wgpu --target wasm32-unknown-unknown --test web`
 //! (wasm-bindgen-test-runner on PATH; crates/np-wgpu/webdriver.json passes the WebGPU flag).
 #![cfg(target_arch = "wasm32")]
@@ -10,12 +12,52 @@ use np_engine::backend::{MatmulDesc, UnaryOp, UpdateRule};
 use np_engine::rng::Rng;
 use np_engine::{Backend, EngineError};
 use np_wgpu::choose::{open_backend, Preference};
+use np_wgpu::{GpuContext, WgpuBackend};
+use std::cell::RefCell;
+use std::sync::Arc;
 use wasm_bindgen_test::wasm_bindgen_test;
 
 wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 
 fn make_cpu() -> np_wgpu::CpuFactory {
     Box::new(|| Box::new(CpuBackend::new()))
+}
+
+thread_local! {
+    /// One device for the whole suite, as natively: opening one per case is the slow part.
+    static CONTEXT: RefCell<Option<Arc<GpuContext>>> = const { RefCell::new(None) };
+}
+
+async fn webgpu() -> Box<dyn Backend> {
+    let ctx = match CONTEXT.with_borrow(Clone::clone) {
+        Some(ctx) => ctx,
+        None => {
+            let ctx = Arc::new(GpuContext::new().await.unwrap());
+            CONTEXT.set(Some(Arc::clone(&ctx)));
+            ctx
+        }
+    };
+    Box::new(WgpuBackend::new(ctx))
+}
+
+async fn fallback() -> Box<dyn Backend> {
+    let backend = open_backend(Preference::WebGpu, 1.0, make_cpu()).await;
+    assert!(
+        backend.on_gpu(),
+        "no WebGPU adapter: {:?}",
+        backend.fell_back()
+    );
+    Box::new(backend)
+}
+
+mod suite_on_webgpu {
+    use super::*;
+    np_backend_tests::backend_tests!(browser: webgpu(), np_backend_tests::Precision::Wgsl);
+}
+
+mod suite_on_fallback {
+    use super::*;
+    np_backend_tests::backend_tests!(browser: fallback(), np_backend_tests::Precision::Wgsl);
 }
 
 #[wasm_bindgen_test]

@@ -19,9 +19,12 @@
 //!   row-major matrix view.
 //! - Every scalar definition (the value and derivative of each unary op, the optimizer update
 //!   rules, the dropout hash) lives in [`ops`] and [`crate::rng`] as plain Rust functions; a GPU
-//!   backend mirrors them in WGSL and is tested against the CPU backend op by op.
+//!   backend mirrors them in WGSL. Every backend passes one test suite (crates/np-backend-tests),
+//!   op by op against [`cpu::ReferenceBackend`].
+//!
+//! The ops are listed once, in [`call`]; a backend implements one op method, [`Backend::exec`].
 
-pub mod conformance;
+pub mod call;
 pub mod cpu;
 pub mod math;
 pub mod ops;
@@ -33,6 +36,8 @@ use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context, Poll, Waker};
 
+use call::call_methods;
+pub use call::{Call, CallRecord};
 pub use ops::{BinaryOp, MatmulDesc, ReduceOp, UnaryOp, UpdateRule, XentKind};
 
 /// A handle to a buffer owned by a backend. Meaningless to any other backend instance.
@@ -74,164 +79,14 @@ pub trait Backend: std::fmt::Debug {
     fn flush(&mut self) -> Result<()> {
         Ok(())
     }
-    /// Copy `src` into `dst` (same length).
-    fn copy(&mut self, src: BufferId, dst: BufferId) -> Result<()>;
-    /// Set every element of `dst` to `value`.
-    fn fill(&mut self, dst: BufferId, value: f32) -> Result<()>;
+    // ---- ops ----------------------------------------------------------------------------
 
-    // ---- elementwise --------------------------------------------------------------------
+    /// Run one op. The op methods below (`matmul`, `unary`, ...: one per op of the list in
+    /// [`call`]) each build a [`Call`] and come here, so a backend implements this one method
+    /// for all of them, with one match arm per op.
+    fn exec(&mut self, call: Call<'_>) -> Result<()>;
 
-    /// `out[i] = op(x[i])`. `x` and `out` have the same length.
-    fn unary(&mut self, op: UnaryOp, x: BufferId, out: BufferId) -> Result<()>;
-    /// The backward of a unary op: `dx[i] = dy[i] * op'(x[i])`, where the derivative may use
-    /// the forward output `y[i] = op(x[i])` (see [`UnaryOp::derivative`]). All four buffers
-    /// have the same length.
-    fn unary_backward(
-        &mut self,
-        op: UnaryOp,
-        x: BufferId,
-        y: BufferId,
-        dy: BufferId,
-        dx: BufferId,
-    ) -> Result<()>;
-    /// `out = op(a, b)` with NumPy broadcasting.
-    /// # Shapes
-    /// `a: a_shape`, `b: b_shape`, `out: Shape::broadcast(a_shape, b_shape)`.
-    fn binary(
-        &mut self,
-        op: BinaryOp,
-        a: BufferId,
-        a_shape: Shape,
-        b: BufferId,
-        b_shape: Shape,
-        out: BufferId,
-    ) -> Result<()>;
-    /// Broadcast `x` up to `out_shape` (the gradient of a sum; the value of a bias row).
-    /// # Shapes
-    /// `x: x_shape` (broadcastable to `out_shape`), `out: out_shape`.
-    fn expand(
-        &mut self,
-        x: BufferId,
-        x_shape: Shape,
-        out: BufferId,
-        out_shape: Shape,
-    ) -> Result<()>;
-    /// `out[i] = cond[i] != 0 ? a[i] : b[i]` (where / mask). All the same length.
-    fn select(&mut self, cond: BufferId, a: BufferId, b: BufferId, out: BufferId) -> Result<()>;
-    /// `y += alpha * x`, in place (gradient accumulation). Same length.
-    fn axpy(&mut self, alpha: f32, x: BufferId, y: BufferId) -> Result<()>;
-
-    // ---- linear algebra and reductions --------------------------------------------------
-
-    /// `out = op(a) @ op(b)` (or `out += ...` with `desc.accumulate`), where `op` transposes
-    /// when the flag is set.
-    /// # Shapes
-    /// `a: [m, k]` (stored `[k, m]` if `trans_a`), `b: [k, n]` (stored `[n, k]` if `trans_b`),
-    /// `out: [m, n]`.
-    fn matmul(&mut self, a: BufferId, b: BufferId, out: BufferId, desc: MatmulDesc) -> Result<()>;
-    /// Reduce over one axis (kept as size 1) or over everything (`axis: None`, out has length 1).
-    /// # Shapes
-    /// `x: shape`, `out: shape.reduced(axis)` or `[1]`.
-    fn reduce(
-        &mut self,
-        op: ReduceOp,
-        x: BufferId,
-        shape: Shape,
-        axis: Option<usize>,
-        out: BufferId,
-    ) -> Result<()>;
-    /// Row-wise softmax, or log-softmax when `log`; numerically stable (max subtracted).
-    /// # Shapes
-    /// `x, out: [rows, cols]`.
-    fn softmax(
-        &mut self,
-        x: BufferId,
-        out: BufferId,
-        rows: usize,
-        cols: usize,
-        log: bool,
-    ) -> Result<()>;
-    /// Backward of [`Backend::softmax`] given its output `y` and the upstream gradient `dy`:
-    /// softmax: `dx = y * (dy - sum_j(dy * y))`; log-softmax: `dx = dy - exp(y) * sum_j(dy)`.
-    /// # Shapes
-    /// `y, dy, dx: [rows, cols]`.
-    fn softmax_backward(
-        &mut self,
-        y: BufferId,
-        dy: BufferId,
-        dx: BufferId,
-        rows: usize,
-        cols: usize,
-        log: bool,
-    ) -> Result<()>;
-
-    // ---- fused neural-network kernels ---------------------------------------------------
-
-    /// `out = act(x + bias)` with the bias row broadcast over rows (a Dense layer's tail).
-    /// # Shapes
-    /// `x, out: [rows, cols]`, `bias: [cols]`.
-    fn bias_act(
-        &mut self,
-        x: BufferId,
-        bias: BufferId,
-        out: BufferId,
-        rows: usize,
-        cols: usize,
-        act: UnaryOp,
-    ) -> Result<()>;
-    /// Cross-entropy from logits, stable, per row; with `grad` also its gradient with respect to
-    /// the logits scaled by `grad_scale` (1/rows for a mean loss):
-    /// softmax: `loss_r = logsumexp(z_r) - sum_j t_rj z_rj`, `grad = (softmax(z) - t) * scale`;
-    /// sigmoid (binary, elementwise, summed over cols):
-    /// `loss = max(z,0) - z t + log(1 + exp(-|z|))`, `grad = (sigmoid(z) - t) * scale`.
-    /// # Shapes
-    /// `logits, targets, grad: [rows, cols]` (targets one-hot or probabilities), `loss: [rows]`.
-    #[allow(clippy::too_many_arguments)]
-    fn cross_entropy(
-        &mut self,
-        kind: XentKind,
-        logits: BufferId,
-        targets: BufferId,
-        rows: usize,
-        cols: usize,
-        loss: BufferId,
-        grad: Option<(BufferId, f32)>,
-    ) -> Result<()>;
-    /// Apply one optimizer step to one parameter tensor, in place, with its state buffers
-    /// (`rule.state_buffers()` of them, each as long as the parameter, zero at the start).
-    /// `step` counts from 1 (Adam's bias correction).
-    fn optimizer_step(
-        &mut self,
-        rule: UpdateRule,
-        step: u64,
-        param: BufferId,
-        grad: BufferId,
-        state: &[BufferId],
-    ) -> Result<()>;
-    /// Inverted-dropout mask: `out[i] = 1/keep` if [`crate::rng::counter_uniform`]`(seed,
-    /// offset + i) < keep`, else 0. Counter based, so every backend produces the same mask.
-    fn dropout_mask(&mut self, out: BufferId, seed: u32, offset: u32, keep: f32) -> Result<()>;
-
-    // ---- indexing ------------------------------------------------------------------------
-
-    /// `out[r] = src[indices[r]]` row by row (mini-batch selection).
-    /// # Shapes
-    /// `src: [n, cols]`, `out: [indices.len(), cols]`; every index `< n`.
-    fn gather_rows(
-        &mut self,
-        src: BufferId,
-        cols: usize,
-        indices: &[u32],
-        out: BufferId,
-    ) -> Result<()>;
-    /// One-hot encode class labels stored as floats; labels outside `0..classes` give a zero row.
-    /// # Shapes
-    /// `labels: [rows]`, `out: [rows, classes]`.
-    fn one_hot(&mut self, labels: BufferId, classes: usize, out: BufferId) -> Result<()>;
-    /// Index of the largest value in each row (first on ties), as a float.
-    /// # Shapes
-    /// `x: [rows, cols]`, `out: [rows]`.
-    fn argmax(&mut self, x: BufferId, rows: usize, cols: usize, out: BufferId) -> Result<()>;
+    call::backend_ops!(call_methods);
 }
 
 /// Poll a future once with a waker that does nothing; `None` if it is pending.

@@ -19,8 +19,8 @@ use crate::kernels::{groups_1d, Kernel, WG_1D};
 use crate::pool::{size_class, STORAGE};
 use crate::readback::read_f32;
 use np_engine::backend::ops::adam_corrections;
-use np_engine::backend::ReadFuture;
 use np_engine::backend::{BinaryOp, MatmulDesc, ReduceOp, UnaryOp, UpdateRule, XentKind};
+use np_engine::backend::{Call, ReadFuture};
 use np_engine::{Backend, BufferId, EngineError, Result, Shape};
 use std::sync::Arc;
 
@@ -190,6 +190,25 @@ impl WgpuBackend {
         Ok(id)
     }
 
+    fn copy_op(&mut self, src: BufferId, dst: BufferId) -> Result<()> {
+        let len = self.slot(src)?.len;
+        let (s, d) = (
+            self.buf(src, len, "copy src")?,
+            self.buf(dst, len, "copy dst")?,
+        );
+        self.ctx.check()?;
+        if let Ok(mut rec) = self.ctx.recorder.lock() {
+            rec.copy(&s, &d, (len * 4) as u64);
+        }
+        Ok(())
+    }
+
+    fn fill_op(&mut self, dst: BufferId, value: f32) -> Result<()> {
+        let len = self.slot(dst)?.len;
+        let b = self.buf(dst, len, "fill")?;
+        self.fill_buffer(&b, len, value)
+    }
+
     fn fill_buffer(&self, buffer: &wgpu::Buffer, len: usize, value: f32) -> Result<()> {
         let p = BroadcastParams {
             len: len as u32,
@@ -285,145 +304,93 @@ impl Backend for WgpuBackend {
     fn flush(&mut self) -> Result<()> {
         Ok(self.ctx.flush()?)
     }
-    fn copy(&mut self, src: BufferId, dst: BufferId) -> Result<()> {
-        let len = self.slot(src)?.len;
-        let (s, d) = (
-            self.buf(src, len, "copy src")?,
-            self.buf(dst, len, "copy dst")?,
-        );
-        self.ctx.check()?;
-        if let Ok(mut rec) = self.ctx.recorder.lock() {
-            rec.copy(&s, &d, (len * 4) as u64);
+    fn exec(&mut self, call: Call<'_>) -> Result<()> {
+        match call {
+            Call::Copy { src, dst } => self.copy_op(src, dst),
+            Call::Fill { dst, value } => self.fill_op(dst, value),
+            Call::Unary { op, x, out } => self.unary_op(op, x, out),
+            Call::UnaryBackward { op, x, y, dy, dx } => self.unary_backward_op(op, x, y, dy, dx),
+            Call::Binary {
+                op,
+                a,
+                a_shape,
+                b,
+                b_shape,
+                out,
+            } => self.binary_op(op, a, a_shape, b, b_shape, out),
+            Call::Expand {
+                x,
+                x_shape,
+                out,
+                out_shape,
+            } => self.expand_op(x, x_shape, out, out_shape),
+            Call::Select { cond, a, b, out } => self.select_op(cond, a, b, out),
+            Call::Axpy { alpha, x, y } => self.axpy_op(alpha, x, y),
+            Call::Matmul { a, b, out, desc } => self.matmul_op(a, b, out, desc),
+            Call::Reduce {
+                op,
+                x,
+                shape,
+                axis,
+                out,
+            } => self.reduce_op(op, x, shape, axis, out),
+            Call::Softmax {
+                x,
+                out,
+                rows,
+                cols,
+                log,
+            } => self.softmax_op(x, out, rows, cols, log),
+            Call::SoftmaxBackward {
+                y,
+                dy,
+                dx,
+                rows,
+                cols,
+                log,
+            } => self.softmax_backward_op(y, dy, dx, rows, cols, log),
+            Call::BiasAct {
+                x,
+                bias,
+                out,
+                rows,
+                cols,
+                act,
+            } => self.bias_act_op(x, bias, out, rows, cols, act),
+            Call::CrossEntropy {
+                kind,
+                logits,
+                targets,
+                rows,
+                cols,
+                loss,
+                grad,
+            } => self.cross_entropy_op(kind, logits, targets, rows, cols, loss, grad),
+            Call::OptimizerStep {
+                rule,
+                step,
+                param,
+                grad,
+                state,
+            } => self.optimizer_step_op(rule, step, param, grad, state),
+            Call::DropoutMask {
+                out,
+                seed,
+                offset,
+                keep,
+            } => self.dropout_mask_op(out, seed, offset, keep),
+            Call::GatherRows {
+                src,
+                cols,
+                indices,
+                out,
+            } => self.gather_rows_op(src, cols, indices, out),
+            Call::OneHot {
+                labels,
+                classes,
+                out,
+            } => self.one_hot_op(labels, classes, out),
+            Call::Argmax { x, rows, cols, out } => self.argmax_op(x, rows, cols, out),
         }
-        Ok(())
-    }
-    fn fill(&mut self, dst: BufferId, value: f32) -> Result<()> {
-        let len = self.slot(dst)?.len;
-        let b = self.buf(dst, len, "fill")?;
-        self.fill_buffer(&b, len, value)
-    }
-    fn unary(&mut self, op: UnaryOp, x: BufferId, out: BufferId) -> Result<()> {
-        self.unary_op(op, x, out)
-    }
-    fn unary_backward(
-        &mut self,
-        op: UnaryOp,
-        x: BufferId,
-        y: BufferId,
-        dy: BufferId,
-        dx: BufferId,
-    ) -> Result<()> {
-        self.unary_backward_op(op, x, y, dy, dx)
-    }
-    fn binary(
-        &mut self,
-        op: BinaryOp,
-        a: BufferId,
-        a_shape: Shape,
-        b: BufferId,
-        b_shape: Shape,
-        out: BufferId,
-    ) -> Result<()> {
-        self.binary_op(op, a, a_shape, b, b_shape, out)
-    }
-    fn expand(
-        &mut self,
-        x: BufferId,
-        x_shape: Shape,
-        out: BufferId,
-        out_shape: Shape,
-    ) -> Result<()> {
-        self.expand_op(x, x_shape, out, out_shape)
-    }
-    fn select(&mut self, cond: BufferId, a: BufferId, b: BufferId, out: BufferId) -> Result<()> {
-        self.select_op(cond, a, b, out)
-    }
-    fn axpy(&mut self, alpha: f32, x: BufferId, y: BufferId) -> Result<()> {
-        self.axpy_op(alpha, x, y)
-    }
-    fn matmul(&mut self, a: BufferId, b: BufferId, out: BufferId, desc: MatmulDesc) -> Result<()> {
-        self.matmul_op(a, b, out, desc)
-    }
-    fn reduce(
-        &mut self,
-        op: ReduceOp,
-        x: BufferId,
-        shape: Shape,
-        axis: Option<usize>,
-        out: BufferId,
-    ) -> Result<()> {
-        self.reduce_op(op, x, shape, axis, out)
-    }
-    fn softmax(
-        &mut self,
-        x: BufferId,
-        out: BufferId,
-        rows: usize,
-        cols: usize,
-        log: bool,
-    ) -> Result<()> {
-        self.softmax_op(x, out, rows, cols, log)
-    }
-    fn softmax_backward(
-        &mut self,
-        y: BufferId,
-        dy: BufferId,
-        dx: BufferId,
-        rows: usize,
-        cols: usize,
-        log: bool,
-    ) -> Result<()> {
-        self.softmax_backward_op(y, dy, dx, rows, cols, log)
-    }
-    fn bias_act(
-        &mut self,
-        x: BufferId,
-        bias: BufferId,
-        out: BufferId,
-        rows: usize,
-        cols: usize,
-        act: UnaryOp,
-    ) -> Result<()> {
-        self.bias_act_op(x, bias, out, rows, cols, act)
-    }
-    fn cross_entropy(
-        &mut self,
-        kind: XentKind,
-        logits: BufferId,
-        targets: BufferId,
-        rows: usize,
-        cols: usize,
-        loss: BufferId,
-        grad: Option<(BufferId, f32)>,
-    ) -> Result<()> {
-        self.cross_entropy_op(kind, logits, targets, rows, cols, loss, grad)
-    }
-    fn optimizer_step(
-        &mut self,
-        rule: UpdateRule,
-        step: u64,
-        param: BufferId,
-        grad: BufferId,
-        state: &[BufferId],
-    ) -> Result<()> {
-        self.optimizer_step_op(rule, step, param, grad, state)
-    }
-    fn dropout_mask(&mut self, out: BufferId, seed: u32, offset: u32, keep: f32) -> Result<()> {
-        self.dropout_mask_op(out, seed, offset, keep)
-    }
-    fn gather_rows(
-        &mut self,
-        src: BufferId,
-        cols: usize,
-        indices: &[u32],
-        out: BufferId,
-    ) -> Result<()> {
-        self.gather_rows_op(src, cols, indices, out)
-    }
-    fn one_hot(&mut self, labels: BufferId, classes: usize, out: BufferId) -> Result<()> {
-        self.one_hot_op(labels, classes, out)
-    }
-    fn argmax(&mut self, x: BufferId, rows: usize, cols: usize, out: BufferId) -> Result<()> {
-        self.argmax_op(x, rows, cols, out)
     }
 }

@@ -1,13 +1,11 @@
-//! [`FallbackBackend`] as a [`Backend`]: every state-changing call becomes a [`Call`] (run on
+//! [`FallbackBackend`] as a [`Backend`]: every state-changing call becomes an [`Entry`] (run on
 //! the active backend and, on the GPU, journaled); reads go to the active backend and, if the
 //! GPU fails them, fall back and read again from the CPU.
 
 use super::FallbackBackend;
-use crate::journal::Call;
-use np_engine::backend::{
-    BinaryOp, MatmulDesc, ReadFuture, ReduceOp, UnaryOp, UpdateRule, XentKind,
-};
-use np_engine::{Backend, BufferId, EngineError, Result, Shape};
+use crate::journal::Entry;
+use np_engine::backend::{Call, ReadFuture};
+use np_engine::{Backend, BufferId, EngineError, Result};
 use std::rc::Rc;
 
 impl Backend for FallbackBackend {
@@ -21,15 +19,15 @@ impl Backend for FallbackBackend {
     }
     fn alloc(&mut self, len: usize) -> Result<BufferId> {
         let id = self.st.borrow_mut().new_id(len);
-        self.run(Call::Alloc { id, len }).map(|()| BufferId(id))
+        self.run(Entry::Alloc { id, len }).map(|()| BufferId(id))
     }
     fn upload(&mut self, data: &[f32]) -> Result<BufferId> {
         let id = self.st.borrow_mut().new_id(data.len());
         let data: Rc<[f32]> = data.into();
-        self.run(Call::Upload { id, data }).map(|()| BufferId(id))
+        self.run(Entry::Upload { id, data }).map(|()| BufferId(id))
     }
     fn write(&mut self, buf: BufferId, data: &[f32]) -> Result<()> {
-        self.run(Call::Write {
+        self.run(Entry::Write {
             id: buf.0,
             data: data.into(),
         })
@@ -37,7 +35,7 @@ impl Backend for FallbackBackend {
     fn release(&mut self, buf: BufferId) {
         let known = self.st.borrow_mut().lens.remove(&buf.0).is_some();
         if known {
-            let _ = self.run(Call::Release { id: buf.0 });
+            let _ = self.run(Entry::Release { id: buf.0 });
             let mut st = self.st.borrow_mut();
             st.free.push(buf.0);
             if st.lens.is_empty() {
@@ -87,233 +85,7 @@ impl Backend for FallbackBackend {
             other => other,
         }
     }
-    fn copy(&mut self, src: BufferId, dst: BufferId) -> Result<()> {
-        self.run(Call::Copy {
-            src: src.0,
-            dst: dst.0,
-        })
-    }
-    fn fill(&mut self, dst: BufferId, value: f32) -> Result<()> {
-        self.run(Call::Fill { dst: dst.0, value })
-    }
-    fn unary(&mut self, op: UnaryOp, x: BufferId, out: BufferId) -> Result<()> {
-        self.run(Call::Unary {
-            op,
-            x: x.0,
-            out: out.0,
-        })
-    }
-    fn unary_backward(
-        &mut self,
-        op: UnaryOp,
-        x: BufferId,
-        y: BufferId,
-        dy: BufferId,
-        dx: BufferId,
-    ) -> Result<()> {
-        self.run(Call::UnaryBackward {
-            op,
-            x: x.0,
-            y: y.0,
-            dy: dy.0,
-            dx: dx.0,
-        })
-    }
-    fn binary(
-        &mut self,
-        op: BinaryOp,
-        a: BufferId,
-        a_shape: Shape,
-        b: BufferId,
-        b_shape: Shape,
-        out: BufferId,
-    ) -> Result<()> {
-        self.run(Call::Binary {
-            op,
-            a: a.0,
-            a_shape,
-            b: b.0,
-            b_shape,
-            out: out.0,
-        })
-    }
-    fn expand(
-        &mut self,
-        x: BufferId,
-        x_shape: Shape,
-        out: BufferId,
-        out_shape: Shape,
-    ) -> Result<()> {
-        self.run(Call::Expand {
-            x: x.0,
-            x_shape,
-            out: out.0,
-            out_shape,
-        })
-    }
-    fn select(&mut self, cond: BufferId, a: BufferId, b: BufferId, out: BufferId) -> Result<()> {
-        self.run(Call::Select {
-            cond: cond.0,
-            a: a.0,
-            b: b.0,
-            out: out.0,
-        })
-    }
-    fn axpy(&mut self, alpha: f32, x: BufferId, y: BufferId) -> Result<()> {
-        self.run(Call::Axpy {
-            alpha,
-            x: x.0,
-            y: y.0,
-        })
-    }
-    fn matmul(&mut self, a: BufferId, b: BufferId, out: BufferId, desc: MatmulDesc) -> Result<()> {
-        self.run(Call::Matmul {
-            a: a.0,
-            b: b.0,
-            out: out.0,
-            desc,
-        })
-    }
-    fn reduce(
-        &mut self,
-        op: ReduceOp,
-        x: BufferId,
-        shape: Shape,
-        axis: Option<usize>,
-        out: BufferId,
-    ) -> Result<()> {
-        self.run(Call::Reduce {
-            op,
-            x: x.0,
-            shape,
-            axis,
-            out: out.0,
-        })
-    }
-    fn softmax(
-        &mut self,
-        x: BufferId,
-        out: BufferId,
-        rows: usize,
-        cols: usize,
-        log: bool,
-    ) -> Result<()> {
-        self.run(Call::Softmax {
-            x: x.0,
-            out: out.0,
-            rows,
-            cols,
-            log,
-        })
-    }
-    fn softmax_backward(
-        &mut self,
-        y: BufferId,
-        dy: BufferId,
-        dx: BufferId,
-        rows: usize,
-        cols: usize,
-        log: bool,
-    ) -> Result<()> {
-        self.run(Call::SoftmaxBackward {
-            y: y.0,
-            dy: dy.0,
-            dx: dx.0,
-            rows,
-            cols,
-            log,
-        })
-    }
-    fn bias_act(
-        &mut self,
-        x: BufferId,
-        bias: BufferId,
-        out: BufferId,
-        rows: usize,
-        cols: usize,
-        act: UnaryOp,
-    ) -> Result<()> {
-        self.run(Call::BiasAct {
-            x: x.0,
-            bias: bias.0,
-            out: out.0,
-            rows,
-            cols,
-            act,
-        })
-    }
-    fn cross_entropy(
-        &mut self,
-        kind: XentKind,
-        logits: BufferId,
-        targets: BufferId,
-        rows: usize,
-        cols: usize,
-        loss: BufferId,
-        grad: Option<(BufferId, f32)>,
-    ) -> Result<()> {
-        self.run(Call::CrossEntropy {
-            kind,
-            logits: logits.0,
-            targets: targets.0,
-            rows,
-            cols,
-            loss: loss.0,
-            grad: grad.map(|(g, s)| (g.0, s)),
-        })
-    }
-    fn optimizer_step(
-        &mut self,
-        rule: UpdateRule,
-        step: u64,
-        param: BufferId,
-        grad: BufferId,
-        state: &[BufferId],
-    ) -> Result<()> {
-        let state = state.iter().map(|s| s.0).collect();
-        self.run(Call::OptimizerStep {
-            rule,
-            step,
-            param: param.0,
-            grad: grad.0,
-            state,
-        })
-    }
-    fn dropout_mask(&mut self, out: BufferId, seed: u32, offset: u32, keep: f32) -> Result<()> {
-        self.run(Call::DropoutMask {
-            out: out.0,
-            seed,
-            offset,
-            keep,
-        })
-    }
-    fn gather_rows(
-        &mut self,
-        src: BufferId,
-        cols: usize,
-        indices: &[u32],
-        out: BufferId,
-    ) -> Result<()> {
-        self.run(Call::GatherRows {
-            src: src.0,
-            cols,
-            indices: indices.to_vec(),
-            out: out.0,
-        })
-    }
-    fn one_hot(&mut self, labels: BufferId, classes: usize, out: BufferId) -> Result<()> {
-        self.run(Call::OneHot {
-            labels: labels.0,
-            classes,
-            out: out.0,
-        })
-    }
-    fn argmax(&mut self, x: BufferId, rows: usize, cols: usize, out: BufferId) -> Result<()> {
-        self.run(Call::Argmax {
-            x: x.0,
-            rows,
-            cols,
-            out: out.0,
-        })
+    fn exec(&mut self, call: Call<'_>) -> Result<()> {
+        self.run(Entry::Op(call.to_record()))
     }
 }

@@ -11,7 +11,7 @@
 mod forward;
 
 use crate::backend::WgpuBackend;
-use crate::journal::{execute, Call, IdMap};
+use crate::journal::{execute, Entry, IdMap};
 use np_engine::{Backend, BufferId, EngineError, Result};
 use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
@@ -40,7 +40,7 @@ struct State {
     /// Buffers read back by the last checkpoint (tests check that clean ones are skipped).
     last_reads: usize,
     /// Calls since the last checkpoint.
-    journal: Vec<Call>,
+    journal: Vec<Entry>,
     /// Counts [`State::forget`]s, so a checkpoint that straddles one does not apply.
     forgotten: u64,
     fell_back: Option<String>,
@@ -83,8 +83,8 @@ impl State {
             let inner = cpu.upload(&data[..])?;
             ids.set(*id, Some(inner));
         }
-        for call in &self.journal {
-            execute(call, cpu.as_mut(), &mut ids)?;
+        for entry in &self.journal {
+            execute(entry, cpu.as_mut(), &mut ids)?;
         }
         self.ids = ids;
         self.cpu = Some(cpu);
@@ -97,19 +97,19 @@ impl State {
         Ok(())
     }
 
-    fn run(&mut self, call: Call) -> Result<()> {
+    fn run(&mut self, entry: Entry) -> Result<()> {
         let on_gpu = self.gpu.is_some();
         let result = {
             let mut ids = std::mem::take(&mut self.ids);
-            let r = self.active().and_then(|b| execute(&call, b, &mut ids));
+            let r = self.active().and_then(|b| execute(&entry, b, &mut ids));
             self.ids = ids;
             r
         };
         match result {
             Ok(()) => {
                 if on_gpu {
-                    self.track(&call);
-                    self.journal.push(call);
+                    self.track(&entry);
+                    self.journal.push(entry);
                 }
                 Ok(())
             }
@@ -117,33 +117,31 @@ impl State {
             // move to the CPU, then do the call there.
             Err(e @ EngineError::Backend { .. }) if on_gpu => {
                 self.fall_back(&e)?;
-                self.run(call)
+                self.run(entry)
             }
             Err(e) => Err(e),
         }
     }
 
     /// Dirty/host bookkeeping for the next checkpoint.
-    fn track(&mut self, call: &Call) {
-        match call {
-            Call::Upload { id, data } | Call::Write { id, data } => {
+    fn track(&mut self, entry: &Entry) {
+        match entry {
+            Entry::Upload { id, data } | Entry::Write { id, data } => {
                 self.dirty.remove(id);
                 self.host.insert(*id, Rc::clone(data));
             }
-            Call::Alloc { id, .. } => {
+            Entry::Alloc { id, .. } => {
                 self.dirty.insert(*id);
             }
-            Call::Release { id } => {
+            Entry::Release { id } => {
                 self.dirty.remove(id);
                 self.host.remove(id);
                 self.snapshot.remove(id);
             }
-            _ => {
-                for o in call.outputs() {
-                    self.host.remove(&o);
-                    self.dirty.insert(o);
-                }
-            }
+            Entry::Op(call) => call.as_call().outputs(|o| {
+                self.host.remove(&o.0);
+                self.dirty.insert(o.0);
+            }),
         }
     }
 
@@ -312,7 +310,7 @@ impl FallbackBackend {
         self.st.borrow().last_reads
     }
 
-    fn run(&self, call: Call) -> Result<()> {
-        self.st.borrow_mut().run(call)
+    fn run(&self, entry: Entry) -> Result<()> {
+        self.st.borrow_mut().run(entry)
     }
 }

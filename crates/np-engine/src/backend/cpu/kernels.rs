@@ -3,6 +3,7 @@
 
 use crate::backend::ops::{adam_corrections, exp, ln, ln_1p, sigmoid, tanh};
 use crate::backend::{BinaryOp, ReduceOp, UnaryOp, UpdateRule, XentKind};
+use crate::rng::counter_uniform;
 use crate::shape::{Shape, MAX_RANK};
 
 /// Row-major strides of a rank-4 padded shape, with 0 on broadcast (size-1) axes of `of`
@@ -274,5 +275,53 @@ pub fn optimizer_step(
                 }
             }
         }
+    }
+}
+
+/// `out[i] = cond[i] != 0 ? a[i] : b[i]`.
+pub fn select(cond: &[f32], a: &[f32], b: &[f32], out: &mut [f32]) {
+    for (((o, &c), &a), &b) in out.iter_mut().zip(cond).zip(a).zip(b) {
+        *o = if c != 0.0 { a } else { b };
+    }
+}
+
+/// Inverted dropout: `1/keep` where the counter hash of `offset + i` falls below `keep`.
+pub fn dropout_mask(out: &mut [f32], seed: u32, offset: u32, keep: f32) {
+    let scale = if keep > 0.0 { 1.0 / keep } else { 0.0 };
+    for (i, v) in out.iter_mut().enumerate() {
+        let u = counter_uniform(seed, offset.wrapping_add(i as u32));
+        *v = if u < keep { scale } else { 0.0 };
+    }
+}
+
+/// Row `r` of `out` is row `indices[r]` of `src` (indices checked by the caller).
+pub fn gather_rows(src: &[f32], cols: usize, indices: &[u32], out: &mut [f32]) {
+    for (orow, &i) in out.chunks_exact_mut(cols.max(1)).zip(indices) {
+        let i = i as usize * cols;
+        orow.copy_from_slice(&src[i..i + cols]);
+    }
+}
+
+/// One-hot rows; a label outside `0..classes` leaves its row zero.
+pub fn one_hot(labels: &[f32], classes: usize, out: &mut [f32]) {
+    out.fill(0.0);
+    for (r, &c) in labels.iter().enumerate() {
+        if c >= 0.0 && (c as usize) < classes {
+            out[r * classes + c as usize] = 1.0;
+        }
+    }
+}
+
+/// The first index of each row's largest value, as a float.
+pub fn argmax(x: &[f32], cols: usize, out: &mut [f32]) {
+    for (r, v) in out.iter_mut().enumerate() {
+        let row = &x[r * cols..(r + 1) * cols];
+        let mut best = 0;
+        for (j, &e) in row.iter().enumerate() {
+            if e > row[best] {
+                best = j;
+            }
+        }
+        *v = best as f32;
     }
 }

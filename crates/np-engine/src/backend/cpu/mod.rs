@@ -4,13 +4,13 @@
 
 mod kernels;
 pub mod matmul;
+mod reference;
 mod simd;
 
-use super::{
-    Backend, BinaryOp, BufferId, MatmulDesc, ReadFuture, ReduceOp, UnaryOp, UpdateRule, XentKind,
-};
+pub use reference::ReferenceBackend;
+
+use super::{Backend, BufferId, Call, ReadFuture, UpdateRule};
 use crate::error::{EngineError, Result};
-use crate::rng::counter_uniform;
 use crate::shape::Shape;
 use matmul::MatmulScratch;
 
@@ -128,189 +128,229 @@ impl Backend for CpuBackend {
         let r = self.slice(buf).map(<[f32]>::to_vec);
         Box::pin(std::future::ready(r))
     }
-    fn copy(&mut self, src: BufferId, dst: BufferId) -> Result<()> {
-        let n = self.buffer_len(src)?;
-        self.run((dst, n), [(src, n, "copy source")], |o, [s], _| {
-            o.copy_from_slice(s)
-        })
-    }
-    fn fill(&mut self, dst: BufferId, value: f32) -> Result<()> {
-        let n = self.buffer_len(dst)?;
-        self.run((dst, n), [], |o, [], _| o.fill(value))
-    }
-    fn unary(&mut self, op: UnaryOp, x: BufferId, out: BufferId) -> Result<()> {
-        let n = self.buffer_len(x)?;
-        self.run((out, n), [(x, n, "x")], |o, [x], _| {
-            kernels::unary(op, x, o)
-        })
-    }
-    fn unary_backward(
-        &mut self,
-        op: UnaryOp,
-        x: BufferId,
-        y: BufferId,
-        dy: BufferId,
-        dx: BufferId,
-    ) -> Result<()> {
-        let n = self.buffer_len(x)?;
-        let ins = [(x, n, "x"), (y, n, "y"), (dy, n, "dy")];
-        self.run((dx, n), ins, |o, [x, y, dy], _| {
-            kernels::unary_backward(op, x, y, dy, o)
-        })
-    }
-    fn binary(
-        &mut self,
-        op: BinaryOp,
-        a: BufferId,
-        a_shape: Shape,
-        b: BufferId,
-        b_shape: Shape,
-        out: BufferId,
-    ) -> Result<()> {
-        let so = Shape::broadcast(a_shape, b_shape)?;
-        let ins = [(a, a_shape.numel(), "a"), (b, b_shape.numel(), "b")];
-        self.run((out, so.numel()), ins, |o, [a, b], _| {
-            kernels::binary(op, a, a_shape, b, b_shape, o, so)
-        })
-    }
-    fn expand(
-        &mut self,
-        x: BufferId,
-        x_shape: Shape,
-        out: BufferId,
-        out_shape: Shape,
-    ) -> Result<()> {
-        if Shape::broadcast(x_shape, out_shape)? != out_shape {
-            return Err(EngineError::ShapeMismatch {
-                op: "expand",
-                left: x_shape.dims().to_vec(),
-                right: out_shape.dims().to_vec(),
-            });
-        }
-        let ins = [(x, x_shape.numel(), "x")];
-        self.run((out, out_shape.numel()), ins, |o, [x], _| {
-            kernels::expand(x, x_shape, o, out_shape)
-        })
-    }
-    fn select(&mut self, cond: BufferId, a: BufferId, b: BufferId, out: BufferId) -> Result<()> {
-        let n = self.buffer_len(cond)?;
-        let ins = [(cond, n, "cond"), (a, n, "a"), (b, n, "b")];
-        self.run((out, n), ins, |o, [c, a, b], _| {
-            for (((o, &c), &a), &b) in o.iter_mut().zip(c).zip(a).zip(b) {
-                *o = if c != 0.0 { a } else { b };
+    fn exec(&mut self, call: Call<'_>) -> Result<()> {
+        match call {
+            Call::Copy { src, dst } => {
+                let n = self.buffer_len(src)?;
+                self.run((dst, n), [(src, n, "copy source")], |o, [s], _| {
+                    o.copy_from_slice(s)
+                })
             }
-        })
-    }
-    fn axpy(&mut self, alpha: f32, x: BufferId, y: BufferId) -> Result<()> {
-        let n = self.buffer_len(x)?;
-        self.run((y, n), [(x, n, "x")], |o, [x], _| {
-            o.iter_mut().zip(x).for_each(|(o, &x)| *o += alpha * x)
-        })
-    }
-    fn matmul(&mut self, a: BufferId, b: BufferId, out: BufferId, d: MatmulDesc) -> Result<()> {
-        let reference = self.reference_matmul;
-        let ins = [(a, d.m * d.k, "matmul a"), (b, d.k * d.n, "matmul b")];
-        self.run((out, d.m * d.n), ins, |o, [a, b], scratch| {
-            if reference {
-                matmul::matmul_reference(a, b, o, d)
-            } else {
-                matmul::matmul_blocked(a, b, o, d, scratch)
+            Call::Fill { dst, value } => {
+                let n = self.buffer_len(dst)?;
+                self.run((dst, n), [], |o, [], _| o.fill(value))
             }
-        })
-    }
-    fn reduce(
-        &mut self,
-        op: ReduceOp,
-        x: BufferId,
-        shape: Shape,
-        axis: Option<usize>,
-        out: BufferId,
-    ) -> Result<()> {
-        let out_len = match axis {
-            Some(a) => shape.reduced(a)?.numel(),
-            None => 1,
-        };
-        let ins = [(x, shape.numel(), "x")];
-        self.run((out, out_len), ins, |o, [x], _| {
-            kernels::reduce(op, x, shape, axis, o)
-        })
-    }
-    fn softmax(
-        &mut self,
-        x: BufferId,
-        out: BufferId,
-        rows: usize,
-        cols: usize,
-        log: bool,
-    ) -> Result<()> {
-        let n = rows * cols;
-        self.run((out, n), [(x, n, "x")], |o, [x], _| {
-            if cols > 0 {
-                kernels::softmax(x, o, cols, log)
+            Call::Unary { op, x, out } => {
+                let n = self.buffer_len(x)?;
+                self.run((out, n), [(x, n, "x")], |o, [x], _| {
+                    kernels::unary(op, x, o)
+                })
             }
-        })
-    }
-    fn softmax_backward(
-        &mut self,
-        y: BufferId,
-        dy: BufferId,
-        dx: BufferId,
-        rows: usize,
-        cols: usize,
-        log: bool,
-    ) -> Result<()> {
-        let n = rows * cols;
-        self.run((dx, n), [(y, n, "y"), (dy, n, "dy")], |o, [y, dy], _| {
-            if cols > 0 {
-                kernels::softmax_backward(y, dy, o, cols, log)
+            Call::UnaryBackward { op, x, y, dy, dx } => {
+                let n = self.buffer_len(x)?;
+                let ins = [(x, n, "x"), (y, n, "y"), (dy, n, "dy")];
+                self.run((dx, n), ins, |o, [x, y, dy], _| {
+                    kernels::unary_backward(op, x, y, dy, o)
+                })
             }
-        })
-    }
-    fn bias_act(
-        &mut self,
-        x: BufferId,
-        bias: BufferId,
-        out: BufferId,
-        rows: usize,
-        cols: usize,
-        act: UnaryOp,
-    ) -> Result<()> {
-        let ins = [(x, rows * cols, "x"), (bias, cols, "bias")];
-        self.run((out, rows * cols), ins, |o, [x, b], _| {
-            if cols > 0 {
-                kernels::bias_act(x, b, o, cols, act)
+            Call::Binary {
+                op,
+                a,
+                a_shape,
+                b,
+                b_shape,
+                out,
+            } => {
+                let so = Shape::broadcast(a_shape, b_shape)?;
+                let ins = [(a, a_shape.numel(), "a"), (b, b_shape.numel(), "b")];
+                self.run((out, so.numel()), ins, |o, [a, b], _| {
+                    kernels::binary(op, a, a_shape, b, b_shape, o, so)
+                })
             }
-        })
-    }
-    fn cross_entropy(
-        &mut self,
-        kind: XentKind,
-        logits: BufferId,
-        targets: BufferId,
-        rows: usize,
-        cols: usize,
-        loss: BufferId,
-        grad: Option<(BufferId, f32)>,
-    ) -> Result<()> {
-        let n = rows * cols;
-        let ins = [(logits, n, "logits"), (targets, n, "targets")];
-        match grad {
-            None => self.run((loss, rows), ins, |l, [z, t], _| {
-                kernels::cross_entropy(kind, z, t, cols, l, None)
-            }),
-            Some((g, scale)) => {
-                // Compute the gradient into its own buffer, then the loss; both passes are cheap.
-                self.run((g, n), ins, |gv, [z, t], _| {
-                    let mut tmp = vec![0.0; rows];
-                    kernels::cross_entropy(kind, z, t, cols, &mut tmp, Some((gv, scale)))
-                })?;
+            Call::Expand {
+                x,
+                x_shape,
+                out,
+                out_shape,
+            } => {
+                if Shape::broadcast(x_shape, out_shape)? != out_shape {
+                    return Err(EngineError::ShapeMismatch {
+                        op: "expand",
+                        left: x_shape.dims().to_vec(),
+                        right: out_shape.dims().to_vec(),
+                    });
+                }
+                let ins = [(x, x_shape.numel(), "x")];
+                self.run((out, out_shape.numel()), ins, |o, [x], _| {
+                    kernels::expand(x, x_shape, o, out_shape)
+                })
+            }
+            Call::Select { cond, a, b, out } => {
+                let n = self.buffer_len(cond)?;
+                let ins = [(cond, n, "cond"), (a, n, "a"), (b, n, "b")];
+                self.run((out, n), ins, |o, [c, a, b], _| kernels::select(c, a, b, o))
+            }
+            Call::Axpy { alpha, x, y } => {
+                let n = self.buffer_len(x)?;
+                self.run((y, n), [(x, n, "x")], |o, [x], _| {
+                    o.iter_mut().zip(x).for_each(|(o, &x)| *o += alpha * x)
+                })
+            }
+            Call::Matmul { a, b, out, desc: d } => {
+                let reference = self.reference_matmul;
+                let ins = [(a, d.m * d.k, "matmul a"), (b, d.k * d.n, "matmul b")];
+                self.run((out, d.m * d.n), ins, |o, [a, b], scratch| {
+                    if reference {
+                        matmul::matmul_reference(a, b, o, d)
+                    } else {
+                        matmul::matmul_blocked(a, b, o, d, scratch)
+                    }
+                })
+            }
+            Call::Reduce {
+                op,
+                x,
+                shape,
+                axis,
+                out,
+            } => {
+                let out_len = match axis {
+                    Some(a) => shape.reduced(a)?.numel(),
+                    None => 1,
+                };
+                let ins = [(x, shape.numel(), "x")];
+                self.run((out, out_len), ins, |o, [x], _| {
+                    kernels::reduce(op, x, shape, axis, o)
+                })
+            }
+            Call::Softmax {
+                x,
+                out,
+                rows,
+                cols,
+                log,
+            } => {
+                let n = rows * cols;
+                self.run((out, n), [(x, n, "x")], |o, [x], _| {
+                    if cols > 0 {
+                        kernels::softmax(x, o, cols, log)
+                    }
+                })
+            }
+            Call::SoftmaxBackward {
+                y,
+                dy,
+                dx,
+                rows,
+                cols,
+                log,
+            } => {
+                let n = rows * cols;
+                self.run((dx, n), [(y, n, "y"), (dy, n, "dy")], |o, [y, dy], _| {
+                    if cols > 0 {
+                        kernels::softmax_backward(y, dy, o, cols, log)
+                    }
+                })
+            }
+            Call::BiasAct {
+                x,
+                bias,
+                out,
+                rows,
+                cols,
+                act,
+            } => {
+                let ins = [(x, rows * cols, "x"), (bias, cols, "bias")];
+                self.run((out, rows * cols), ins, |o, [x, b], _| {
+                    if cols > 0 {
+                        kernels::bias_act(x, b, o, cols, act)
+                    }
+                })
+            }
+            Call::CrossEntropy {
+                kind,
+                logits,
+                targets,
+                rows,
+                cols,
+                loss,
+                grad,
+            } => {
+                let n = rows * cols;
+                let ins = [(logits, n, "logits"), (targets, n, "targets")];
+                if let Some((g, scale)) = grad {
+                    // Compute the gradient into its own buffer, then the loss; both passes are
+                    // cheap.
+                    self.run((g, n), ins, |gv, [z, t], _| {
+                        let mut tmp = vec![0.0; rows];
+                        kernels::cross_entropy(kind, z, t, cols, &mut tmp, Some((gv, scale)))
+                    })?;
+                }
                 self.run((loss, rows), ins, |l, [z, t], _| {
                     kernels::cross_entropy(kind, z, t, cols, l, None)
                 })
             }
+            Call::OptimizerStep {
+                rule,
+                step,
+                param,
+                grad,
+                state,
+            } => self.optimizer_step_kernel(rule, step, param, grad, state),
+            Call::DropoutMask {
+                out,
+                seed,
+                offset,
+                keep,
+            } => {
+                let n = self.buffer_len(out)?;
+                self.run((out, n), [], |o, [], _| {
+                    kernels::dropout_mask(o, seed, offset, keep)
+                })
+            }
+            Call::GatherRows {
+                src,
+                cols,
+                indices,
+                out,
+            } => {
+                let n = self.buffer_len(src)?;
+                let rows = n.checked_div(cols).unwrap_or(0);
+                if let Some(&bad) = indices.iter().find(|&&i| i as usize >= rows) {
+                    return Err(EngineError::OutOfRange {
+                        what: "gather row",
+                        index: bad as usize,
+                        limit: rows,
+                    });
+                }
+                let ins = [(src, n, "src")];
+                self.run((out, indices.len() * cols), ins, |o, [s], _| {
+                    kernels::gather_rows(s, cols, indices, o)
+                })
+            }
+            Call::OneHot {
+                labels,
+                classes,
+                out,
+            } => {
+                let rows = self.buffer_len(labels)?;
+                let ins = [(labels, rows, "labels")];
+                self.run((out, rows * classes), ins, |o, [l], _| {
+                    kernels::one_hot(l, classes, o)
+                })
+            }
+            Call::Argmax { x, rows, cols, out } => {
+                self.run((out, rows), [(x, rows * cols, "x")], |o, [x], _| {
+                    kernels::argmax(x, cols, o)
+                })
+            }
         }
     }
-    fn optimizer_step(
+}
+
+impl CpuBackend {
+    /// The optimizer step: the state buffers move out of their slots while the kernel runs.
+    fn optimizer_step_kernel(
         &mut self,
         rule: UpdateRule,
         step: u64,
@@ -339,71 +379,5 @@ impl Backend for CpuBackend {
             self.slots[id.0 as usize] = s;
         }
         r
-    }
-    fn dropout_mask(&mut self, out: BufferId, seed: u32, offset: u32, keep: f32) -> Result<()> {
-        let n = self.buffer_len(out)?;
-        let scale = if keep > 0.0 { 1.0 / keep } else { 0.0 };
-        self.run((out, n), [], |o, [], _| {
-            for (i, v) in o.iter_mut().enumerate() {
-                let u = counter_uniform(seed, offset.wrapping_add(i as u32));
-                *v = if u < keep { scale } else { 0.0 };
-            }
-        })
-    }
-    fn gather_rows(
-        &mut self,
-        src: BufferId,
-        cols: usize,
-        indices: &[u32],
-        out: BufferId,
-    ) -> Result<()> {
-        let n = self.buffer_len(src)?;
-        let rows = n.checked_div(cols).unwrap_or(0);
-        if let Some(&bad) = indices.iter().find(|&&i| i as usize >= rows) {
-            return Err(EngineError::OutOfRange {
-                what: "gather row",
-                index: bad as usize,
-                limit: rows,
-            });
-        }
-        self.run(
-            (out, indices.len() * cols),
-            [(src, n, "src")],
-            |o, [s], _| {
-                for (orow, &i) in o.chunks_exact_mut(cols.max(1)).zip(indices) {
-                    let i = i as usize * cols;
-                    orow.copy_from_slice(&s[i..i + cols]);
-                }
-            },
-        )
-    }
-    fn one_hot(&mut self, labels: BufferId, classes: usize, out: BufferId) -> Result<()> {
-        let rows = self.buffer_len(labels)?;
-        self.run(
-            (out, rows * classes),
-            [(labels, rows, "labels")],
-            |o, [l], _| {
-                o.fill(0.0);
-                for (r, &c) in l.iter().enumerate() {
-                    if c >= 0.0 && (c as usize) < classes {
-                        o[r * classes + c as usize] = 1.0;
-                    }
-                }
-            },
-        )
-    }
-    fn argmax(&mut self, x: BufferId, rows: usize, cols: usize, out: BufferId) -> Result<()> {
-        self.run((out, rows), [(x, rows * cols, "x")], |o, [x], _| {
-            for (r, v) in o.iter_mut().enumerate() {
-                let row = &x[r * cols..(r + 1) * cols];
-                let mut best = 0;
-                for (j, &e) in row.iter().enumerate() {
-                    if e > row[best] {
-                        best = j;
-                    }
-                }
-                *v = best as f32;
-            }
-        })
     }
 }

@@ -21,13 +21,13 @@ impl fmt::Display for AdapterSummary {
 
 /// Why no GPU adapter is available.
 #[derive(Debug, thiserror::Error, Clone, PartialEq, Eq)]
-pub enum ProbeError {
+pub enum AdapterError {
     #[error("no GPU adapter ({0})")]
     NoAdapter(String),
 }
 
 /// Asks wgpu for a compute-capable adapter and describes it.
-pub async fn probe() -> Result<AdapterSummary, ProbeError> {
+pub async fn find_adapter() -> Result<AdapterSummary, AdapterError> {
     let instance = wgpu::Instance::new(wgpu::InstanceDescriptor::new_without_display_handle());
     let adapter = instance
         .request_adapter(&wgpu::RequestAdapterOptions {
@@ -37,7 +37,7 @@ pub async fn probe() -> Result<AdapterSummary, ProbeError> {
             ..Default::default()
         })
         .await
-        .map_err(|e| ProbeError::NoAdapter(e.to_string()))?;
+        .map_err(|e| AdapterError::NoAdapter(e.to_string()))?;
     Ok(summarize(&adapter.get_info()))
 }
 

@@ -6,18 +6,20 @@ use js_sys::{Promise, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
-/// The outcome of a probe: an adapter's name, or the reason the CPU backend is used.
+/// The outcome of the adapter check: an adapter's name, or the reason the CPU backend is used.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum GpuProbe {
+pub enum AdapterCheck {
     Available(String),
     Unavailable(String),
 }
 
-pub async fn probe_webgpu() -> GpuProbe {
+pub async fn check_webgpu_adapter() -> AdapterCheck {
     match request_adapter().await {
-        Ok(Some(adapter)) => GpuProbe::Available(adapter_name(&adapter)),
-        Ok(None) => GpuProbe::Unavailable("WebGPU is present but offers no adapter".to_string()),
-        Err(reason) => GpuProbe::Unavailable(reason),
+        Ok(Some(adapter)) => AdapterCheck::Available(adapter_name(&adapter)),
+        Ok(None) => {
+            AdapterCheck::Unavailable("WebGPU is present but offers no adapter".to_string())
+        }
+        Err(reason) => AdapterCheck::Unavailable(reason),
     }
 }
 

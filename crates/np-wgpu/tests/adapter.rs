@@ -5,7 +5,8 @@
 
 #[test]
 fn finds_a_vulkan_adapter() {
-    let summary = pollster::block_on(np_wgpu::probe()).expect("lavapipe or a GPU must be present");
+    let summary =
+        pollster::block_on(np_wgpu::find_adapter()).expect("lavapipe or a GPU must be present");
     assert!(!summary.name.is_empty());
     assert_eq!(summary.backend, "vulkan");
 }
