@@ -55,7 +55,9 @@ fn everything_changed_round_trips() {
         learning_rate: 0.00001,
         optimizer: Optimizer::Nesterov,
         momentum: 0.5,
-        loss: Some(Loss::CrossEntropy),
+        // A regression problem: cross-entropy is refused there (see
+        // `cross_entropy_on_regression_is_refused`), so the explicit choice is MSE.
+        loss: Some(Loss::Mse),
         regularization: Regularization::L1,
         regularization_rate: 0.003,
         dropout: 0.5,
@@ -68,6 +70,8 @@ fn everything_changed_round_trips() {
         backend: BackendChoice::Webgpu,
         speed: 4,
         log_scale: true,
+        leaky_relu_alpha: 0.3,
+        elu_alpha: 0.75,
     };
     let text = print(&c);
     let (back, notices) = parse(&text);
@@ -286,7 +290,7 @@ fn limits_are_enforced() {
         "the bad entry uses the shared activation"
     );
     assert!(c.learning_rate > 0.0);
-    assert_eq!(c.samples, Some(hash::MIN_SAMPLES));
+    assert_eq!(c.samples, Some(fields::MIN_SAMPLES));
     assert_eq!(notices.len(), 4, "{notices:?}");
     let (c, _) = parse("networkShape=400");
     assert_eq!(c.network_shape, vec![MAX_NEURONS]);

@@ -10,14 +10,19 @@ use np_engine::train::TrainConfig;
 
 use crate::config::{Activation, Config, Init, Loss, Optimizer, Regularization, TwoClassOutput};
 
-fn activation(a: Activation) -> EAct {
+/// The engine's activation for one of the config's, at the config's alphas.
+fn activation(a: Activation, c: &Config) -> EAct {
     match a {
         Activation::Relu => EAct::Relu,
         Activation::Tanh => EAct::Tanh,
         Activation::Sigmoid => EAct::Sigmoid,
         Activation::Linear => EAct::Linear,
-        Activation::LeakyRelu => EAct::LeakyRelu { alpha: 0.01 },
-        Activation::Elu => EAct::Elu { alpha: 1.0 },
+        Activation::LeakyRelu => EAct::LeakyRelu {
+            alpha: c.leaky_relu_alpha as f32,
+        },
+        Activation::Elu => EAct::Elu {
+            alpha: c.elu_alpha as f32,
+        },
         Activation::Step => EAct::Step,
     }
 }
@@ -117,7 +122,7 @@ pub fn train_config(c: &Config, inputs: usize, classes: usize) -> TrainConfig {
         .enumerate()
         .map(|(l, &units)| LayerSpec {
             units,
-            activation: activation(c.layer_activation(l)),
+            activation: activation(c.layer_activation(l), c),
             dropout: c.dropout as f32,
         })
         .collect();
