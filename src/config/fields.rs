@@ -738,3 +738,6 @@ pub fn hide_names() -> Vec<&'static str> {
     }
     names
 }
+
+#[cfg(test)]
+mod tests;

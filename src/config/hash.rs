@@ -74,6 +74,12 @@ fn join<T: ToString>(items: impl Iterator<Item = T>) -> String {
     items.map(|i| i.to_string()).collect::<Vec<_>>().join(",")
 }
 
+/// Whether `f` can be an input. TensorFlow Playground keeps keys for cos features but never
+/// shows those inputs; the engine has no cos feature either.
+pub fn accepts_feature(f: Feature) -> bool {
+    !matches!(f, Feature::CosX | Feature::CosY)
+}
+
 fn parse_bool(value: &str) -> Option<bool> {
     match value.to_ascii_lowercase().as_str() {
         "true" | "1" => Some(true),
@@ -299,9 +305,7 @@ impl Parser {
         {
             let default_on = Config::default().features.contains(&f);
             let on = self.boolean(key, value, default_on);
-            if on && matches!(f, Feature::CosX | Feature::CosY) {
-                // TensorFlow Playground keeps these keys but never shows the inputs; the engine
-                // has no cos feature either.
+            if on && !accepts_feature(f) {
                 self.warn(
                     key,
                     format!("{} is not offered as an input; left off", f.label()),

@@ -337,18 +337,24 @@ fn pseudo_random_bytes_never_panic() {
     // A tiny LCG: deterministic fuzzing without a dependency.
     let mut state: u64 = 12345;
     let alphabet: Vec<char> = "abcxyz=&%#,.-_0123456789truefalse".chars().collect();
+    let mut next = || {
+        state = state
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (state >> 33) as usize
+    };
+    let mut inputs = std::collections::BTreeSet::new();
     for _ in 0..2000 {
-        let len = (state % 40) as usize;
-        let mut s = String::new();
-        for _ in 0..len {
-            state = state
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            s.push(alphabet[(state >> 33) as usize % alphabet.len()]);
-        }
+        // The length comes from the generator too, so every string differs from the last.
+        let len = next() % 40;
+        let s: String = (0..len)
+            .map(|_| alphabet[next() % alphabet.len()])
+            .collect();
         let (c, _) = parse(&s);
         assert_eq!(parse(&print(&c)).0, c);
+        inputs.insert(s);
     }
+    assert!(inputs.len() > 1900, "{} distinct inputs", inputs.len());
 }
 
 #[test]

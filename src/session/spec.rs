@@ -146,3 +146,38 @@ pub fn train_config(c: &Config, inputs: usize, classes: usize) -> TrainConfig {
         early_stopping: None,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::hash;
+    use crate::session::Session;
+
+    #[test]
+    fn the_alphas_in_the_url_are_the_ones_trained_with() {
+        let (c, notices) = hash::parse(
+            "networkShape=4,3&activations=leakyrelu,elu&leakyReluAlpha=0.3&eluAlpha=0.5",
+        );
+        assert_eq!(notices, vec![]);
+        let cfg = train_config(&c, 2, 2);
+        assert_eq!(
+            cfg.model.hidden[0].activation,
+            EAct::LeakyRelu { alpha: 0.3 }
+        );
+        assert_eq!(cfg.model.hidden[1].activation, EAct::Elu { alpha: 0.5 });
+        // The trainer uses them: the same run at the default alphas ends elsewhere.
+        let train = |c: &Config| {
+            let mut s = Session::new(c);
+            for _ in 0..3 {
+                s.step_epoch();
+            }
+            s.latest().loss_train
+        };
+        let defaults = Config {
+            leaky_relu_alpha: Config::default().leaky_relu_alpha,
+            elu_alpha: Config::default().elu_alpha,
+            ..c.clone()
+        };
+        assert_ne!(train(&c), train(&defaults));
+    }
+}

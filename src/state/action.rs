@@ -95,7 +95,8 @@ impl Action {
             Action::Regenerate => c.seed = next_seed(&c.seed),
             Action::Reset => return Impact::Reset,
             Action::ToggleFeature(f) => {
-                if !c.features.remove(&f) {
+                // Only features the URL accepts go on, so the hash always describes the config.
+                if !c.features.remove(&f) && crate::config::hash::accepts_feature(f) {
                     c.features.insert(f);
                 }
             }
@@ -180,6 +181,14 @@ impl Action {
             Action::SetBackend(b) => c.backend = b,
             Action::SetSpeed(s) => SPEED.assign(c, s),
             Action::SetLogScale(b) => c.log_scale = b,
+        }
+        // A per-layer list equal to the shared choice everywhere is no override (the hash
+        // prints none, so the config must hold none).
+        if c.activations.iter().all(|&a| a == c.activation) {
+            c.activations.clear();
+        }
+        if c.inits.iter().all(|&i| i == c.init) {
+            c.inits.clear();
         }
         // Whatever led there (choosing the loss, the problem or a dataset), a regression never
         // trains with cross-entropy silently: the choice is dropped and the student told.
