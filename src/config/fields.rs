@@ -151,6 +151,15 @@ impl Field {
         (self.set)(c, &value);
     }
 
+    /// The row's limits as numbers (for sliders); `None` for rows that are not numbers.
+    pub fn range(&self) -> Option<(f64, f64)> {
+        match self.kind {
+            Kind::Int { min, max } => Some((min as f64, max as f64)),
+            Kind::Float { min, max } => Some((min, max)),
+            _ => None,
+        }
+    }
+
     /// Whether the session sees `old` and `new` differ in this field.
     pub fn changed(&self, old: &Config, new: &Config) -> bool {
         match self.differs {

@@ -32,11 +32,7 @@ fn numeric_rows() -> impl Iterator<Item = &'static Field> {
 }
 
 fn limits(f: &Field) -> (f64, f64) {
-    match f.kind {
-        Kind::Int { min, max } => (min as f64, max as f64),
-        Kind::Float { min, max } => (min, max),
-        _ => (f64::NAN, f64::NAN),
-    }
+    f.range().unwrap_or((f64::NAN, f64::NAN))
 }
 
 #[test]
