@@ -71,7 +71,16 @@ impl Net {
         Self {
             layers: snapshot.layers.clone(),
             curves: (0..hidden)
-                .map(|l| Curve::from(config.layer_activation(l)))
+                .map(|l| match Curve::from(config.layer_activation(l)) {
+                    // At the alphas the session trains with.
+                    Curve::LeakyRelu { .. } => Curve::LeakyRelu {
+                        alpha: config.leaky_relu_alpha,
+                    },
+                    Curve::Elu { .. } => Curve::Elu {
+                        alpha: config.elu_alpha,
+                    },
+                    curve => curve,
+                })
                 .collect(),
             output: Output::infer(snapshot.data.classes, out_width),
         }
