@@ -3,6 +3,7 @@
 
 use super::*;
 use crate::config::hash::{parse, print};
+use crate::config::Activation;
 use crate::state::{Action, AppState};
 
 /// The reducer's setter of each numeric row.
