@@ -25,9 +25,11 @@ pub struct ActivationPanelProps {
     pub on_action: Callback<Action>,
 }
 
-/// The config's alpha of the curve named `name` (the network trains with it), its field row
-/// and the action that sets it; `None` for curves without an alpha.
-fn trained_alpha(name: &str, c: &Config) -> Option<(f64, &'static Field, fn(f64) -> Action)> {
+/// An alpha the network trains with: its value, its field row and the action that sets it.
+type TrainedAlpha = (f64, &'static Field, fn(f64) -> Action);
+
+/// The config's alpha of the curve named `name`; `None` for curves without an alpha.
+fn trained_alpha(name: &str, c: &Config) -> Option<TrainedAlpha> {
     match name {
         "leakyrelu" => Some((
             c.leaky_relu_alpha,
