@@ -48,6 +48,7 @@ const HIDDEN = {
   newWeightsButton: { ids: ['reinit'] },
   backend: { ids: ['backend-choice'] },
   speed: { ids: ['speed'] },
+  logScale: { ids: ['log-scale'] },
   leakyReluAlpha: { ids: ['activation-alpha'], alpha: true },
   eluAlpha: { ids: ['activation-alpha'], alpha: true, hash: 'activation=elu' },
 };

@@ -304,7 +304,7 @@ display_flag!(
 );
 display_flag!(DISCRETIZE, "discretize", Some("discretize"), discretize);
 display_flag!(HIDE_TEXT, "hideText", None, hide_text);
-display_flag!(LOG_SCALE, "logScale", None, log_scale);
+display_flag!(LOG_SCALE, "logScale", Some("logScale"), log_scale);
 
 pub const PROBLEM: Field = bespoke(row(
     "problem",
