@@ -1,6 +1,8 @@
 //! The URL-hash text form of a [`Config`]: `key=value` pairs joined by `&`, with TensorFlow
-//! Playground's keys and meanings plus ours. Parsing never fails: every unusable value falls back
-//! to its default and yields a [`Notice`] saying which key, what was wrong and what was used.
+//! Playground's keys and meanings plus ours, as the field table (`super::fields`) lists them.
+//! Parsing never fails: an unusable value leaves its field as it was (its default, unless an
+//! earlier pair set it), an out-of-range one is clamped, and each yields a [`Notice`] saying
+//! which key, what was wrong and what was used.
 
 use super::fields::{self, Field, Kind, Value, FIELDS};
 use super::{Activation, Config, Dataset, Feature, Init, Notice, Problem, MAX_LAYERS, MAX_NEURONS};
