@@ -274,8 +274,10 @@ fn mutated_real_links_round_trip_and_train() {
     assert!(links.len() >= 20_000, "{} mutations", links.len());
     let mut trained = 0;
     let mut distinct = std::collections::BTreeSet::new();
+    let mut refused = 0;
     for (i, link) in links.iter().enumerate() {
-        let (c, _) = parse(link);
+        let (c, first) = parse(link);
+        refused += usize::from(!first.is_empty());
         let printed = print(&c);
         let (back, notices) = parse(&printed);
         assert_eq!(notices, vec![], "{link:?} printed as {printed:?}");
@@ -297,6 +299,12 @@ fn mutated_real_links_round_trip_and_train() {
         }
     }
     assert!(trained >= 400, "{trained} sessions");
+    // Most mutations hit a refusal path (a notice), the rest are links the parser takes.
+    assert!(
+        refused > links.len() / 2 && refused < links.len(),
+        "{refused} of {} links refused in part",
+        links.len()
+    );
     // The mutations reach many different experiments (most refused values fall back to the
     // link's own), not a handful.
     assert!(distinct.len() >= 2_000, "{} distinct", distinct.len());
