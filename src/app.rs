@@ -402,7 +402,7 @@ impl Component for App {
                     <section class="area area-charts" data-testid="area-charts" aria-label="Charts">
                         <h2>{ "Training curves" }</h2>
                         <div class="charts-row">
-                            <LossChart snapshot={self.snapshot.clone()} log={c.log_scale}
+                            <LossChart snapshot={self.snapshot.clone()} log={c.log_scale} show_log={c.shows("logScale")}
                                 on_log={link.callback(|v| Msg::Act(Action::SetLogScale(v)))} />
                         </div>
                     </section>

@@ -77,8 +77,10 @@ pub fn controls(props: &ControlsProps) -> Html {
                     <button data-testid="reset" class="btn" title="Reset (R)" aria-keyshortcuts="r"
                         onclick={click(&props.on_reset)}>{ "⟲ Reset" }</button>
                 }) }
-                <button data-testid="reinit" class="btn" title={format!("Draw new initial weights (init seed {})", c.init_seed)}
-                    onclick={reinit}>{ "New weights" }</button>
+                { show("newWeightsButton", html! {
+                    <button data-testid="reinit" class="btn" title={format!("Draw new initial weights (init seed {})", c.init_seed)}
+                        onclick={reinit}>{ "New weights" }</button>
+                }) }
                 { show("playButton", html! {
                     <button data-testid="play" class={classes!("btn", "btn-play", props.playing.then_some("playing"))}
                         title="Play / pause (Space)" aria-keyshortcuts="Space" aria-pressed={props.playing.to_string()}

@@ -42,10 +42,42 @@ pub fn select(
 pub fn slider(
     testid: &'static str,
     label: &str,
+    range: (f64, f64, f64),
+    value: f64,
+    shown: String,
+    on_change: Callback<f64>,
+) -> Html {
+    slider_with(testid, label, range, value, shown, on_change, None)
+}
+
+/// A slider that is shown but off, with the reason beside it (`data-testid="<testid>-unused"`).
+pub fn slider_off(
+    testid: &'static str,
+    label: &str,
+    range: (f64, f64, f64),
+    value: f64,
+    shown: String,
+    reason: &str,
+) -> Html {
+    slider_with(
+        testid,
+        label,
+        range,
+        value,
+        shown,
+        Callback::noop(),
+        Some(reason),
+    )
+}
+
+fn slider_with(
+    testid: &'static str,
+    label: &str,
     (min, max, step): (f64, f64, f64),
     value: f64,
     shown: String,
     on_change: Callback<f64>,
+    off_because: Option<&str>,
 ) -> Html {
     let onchange = Callback::from(move |e: Event| {
         if let Some(el) = e
@@ -62,7 +94,10 @@ pub fn slider(
         <label class="field" for={id.clone()}>
             <span class="field-label">{ label }{ ": " }<output class="field-value">{ shown }</output></span>
             <input id={id} type="range" data-testid={testid} min={min.to_string()} max={max.to_string()}
-                step={step.to_string()} value={value.to_string()} {onchange} />
+                step={step.to_string()} value={value.to_string()} disabled={off_because.is_some()} {onchange} />
+            { for off_because.map(|why| html! {
+                <span class="hint" data-testid={format!("{testid}-unused")}>{ why }</span>
+            }) }
         </label>
     }
 }

@@ -231,6 +231,9 @@ pub struct LossChartProps {
     /// Log scale for the loss axis (part of the Config, so it lives in the URL).
     pub log: bool,
     pub on_log: Callback<bool>,
+    /// Whether the log-scale checkbox shows (`logScale_hide=true` hides it).
+    #[prop_or(true)]
+    pub show_log: bool,
 }
 
 #[function_component(LossChart)]
@@ -241,7 +244,7 @@ pub fn loss_chart(props: &LossChartProps) -> Html {
     html! {
         <div class="loss-panel" data-testid="panel-loss">
             <Chart snapshot={props.snapshot.clone()} kind={Kind::Loss { log }} testid="chart-loss" label="Loss per epoch" />
-            { checkbox("log-scale", "Log scale", log, on_log) }
+            if props.show_log { { checkbox("log-scale", "Log scale", log, on_log) } }
             { if classification { html! {
                 <Chart snapshot={props.snapshot.clone()} kind={Kind::Accuracy} testid="chart-accuracy" label="Accuracy per epoch" />
             } } else { html! {} } }

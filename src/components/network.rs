@@ -168,7 +168,7 @@ pub fn network(props: &NetworkProps) -> Html {
         let on_action = props.on_action.clone();
         let f = *f;
         nodes.push(html! {
-            <button class={classes!("node", "input-node", (!on).then_some("off"))}
+            <button class={classes!("node", "input-node", (!on).then_some("off"))} disabled={!c.shows("features")}
                 style={format!("left:{x}px;top:{y}px;width:{size}px;height:{size}px")}
                 data-testid={format!("feature-{}", f.as_str())} aria-pressed={on.to_string()}
                 title={format!("{} ({})", f.label(), if on { "on: click to remove" } else { "off: click to use" })}
@@ -274,7 +274,7 @@ pub fn network(props: &NetworkProps) -> Html {
             <div class="diagram-scroll">
                 <div class="diagram" style={format!("width:{width}px;height:{height}px")}>
                     <svg class="links" width={width.to_string()} height={height.to_string()}>{ for links }</svg>
-                    { for neuron_controls }
+                    { for neuron_controls.filter(|_| c.shows("numHiddenLayers")) }
                     { for nodes }
                 </div>
             </div>

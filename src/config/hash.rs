@@ -1,49 +1,28 @@
 //! The URL-hash text form of a [`Config`]: `key=value` pairs joined by `&`, with TensorFlow
-//! Playground's keys and meanings plus ours. Parsing never fails: every unusable value falls back
-//! to its default and yields a [`Notice`] saying which key, what was wrong and what was used.
+//! Playground's keys and meanings plus ours, as the field table (`super::fields`) lists them.
+//! Parsing never fails: an unusable value leaves its field as it was (its default, unless an
+//! earlier pair set it), an out-of-range one is clamped, and each yields a [`Notice`] saying
+//! which key, what was wrong and what was used.
 
-use super::{
-    Activation, BackendChoice, Config, Dataset, Feature, Init, Loss, Notice, Optimizer, Problem,
-    Regularization, TwoClassOutput, MAX_BATCH, MAX_LAYERS, MAX_NEURONS,
-};
-
-/// Controls a lesson may hide with `<name>_hide=true`: TensorFlow Playground's names first, then
-/// ours.
-pub const HIDEABLE: &[&str] = &[
-    "showTestData",
-    "discretize",
-    "playButton",
-    "stepButton",
-    "resetButton",
-    "learningRate",
-    "activation",
-    "regularization",
-    "regularizationRate",
-    "problem",
-    "dataset",
-    "percTrainData",
-    "noise",
-    "batchSize",
-    "numHiddenLayers",
-    "optimizer",
-    "momentum",
-    "loss",
-    "init",
-    "dropout",
-    "percValData",
-    "samples",
-    "backend",
-    "speed",
-];
+use super::fields::{self, Field, Kind, Value, FIELDS};
+use super::{Activation, Config, Dataset, Feature, Init, Notice, Problem, MAX_LAYERS, MAX_NEURONS};
 
 /// TensorFlow Playground keys we accept and deliberately ignore (they only affect its own
 /// internals).
 const IGNORED: &[&str] = &["collectStats", "tutorial"];
 
-/// Largest sample count offered; beyond it a CPU epoch no longer fits a frame.
-pub const MAX_SAMPLES: u32 = 5000;
-/// Smallest sample count offered.
-pub const MIN_SAMPLES: u32 = 20;
+/// TensorFlow Playground's order of its feature keys, which its printing keeps.
+const FEATURE_ORDER: [Feature; 9] = [
+    Feature::X,
+    Feature::Y,
+    Feature::XTimesY,
+    Feature::XSquared,
+    Feature::YSquared,
+    Feature::CosX,
+    Feature::SinX,
+    Feature::CosY,
+    Feature::SinY,
+];
 
 /// Parses a URL hash (with or without the leading `#`; a whole URL is accepted too). Keys may come
 /// in any order; later duplicates win.
@@ -74,73 +53,44 @@ pub fn parse(text: &str) -> (Config, Vec<Notice>) {
     p.finish()
 }
 
-/// Prints a Config as a hash body (without `#`). TensorFlow Playground's keys come first, in its
-/// order, so its own parser reads the experiment back; ours follow.
+/// Prints a Config as a hash body (without `#`): the table's rows in its order, then the hidden
+/// controls.
 pub fn print(c: &Config) -> String {
-    let mut out: Vec<(String, String)> = Vec::new();
-    let mut put = |k: &str, v: String| out.push((k.to_string(), v));
-    put("activation", c.activation.to_string());
-    put("batchSize", c.batch_size.to_string());
-    put("dataset", c.dataset.to_string());
-    put("regDataset", c.reg_dataset.to_string());
-    put("learningRate", c.learning_rate.to_string());
-    put("regularization", c.regularization.hash_name().to_string());
-    put("regularizationRate", c.regularization_rate.to_string());
-    put("noise", c.noise.to_string());
-    put("networkShape", join(c.network_shape.iter()));
-    put("seed", c.seed.clone());
-    put("showTestData", c.show_test_data.to_string());
-    put("discretize", c.discretize.to_string());
-    put("percTrainData", c.perc_train_data.to_string());
-    for f in [
-        Feature::X,
-        Feature::Y,
-        Feature::XTimesY,
-        Feature::XSquared,
-        Feature::YSquared,
-        Feature::CosX,
-        Feature::SinX,
-        Feature::CosY,
-        Feature::SinY,
-    ] {
-        put(f.hash_key(), c.features.contains(&f).to_string());
+    let mut out: Vec<String> = Vec::new();
+    for field in FIELDS {
+        if matches!(field.kind, Kind::Features) {
+            for f in FEATURE_ORDER {
+                out.push(format!("{}={}", f.hash_key(), c.features.contains(&f)));
+            }
+        } else if let Some(v) = (field.get)(c) {
+            out.push(format!("{}={v}", field.key));
+        }
     }
-    put("problem", c.problem.to_string());
-    put("initZero", (c.init == Init::Zeros).to_string());
-    put("hideText", c.hide_text.to_string());
-    put("optimizer", c.optimizer.to_string());
-    put("momentum", c.momentum.to_string());
-    if let Some(loss) = c.loss {
-        put("loss", loss.to_string());
-    }
-    if !c.activations.is_empty() {
-        put("activations", join(c.activations.iter()));
-    }
-    put("init", c.init.to_string());
-    if !c.inits.is_empty() {
-        put("inits", join(c.inits.iter()));
-    }
-    put("twoClassOutput", c.two_class_output.to_string());
-    put("dropout", c.dropout.to_string());
-    put("percValData", c.perc_val_data.to_string());
-    if let Some(n) = c.samples {
-        put("samples", n.to_string());
-    }
-    put("initSeed", c.init_seed.to_string());
-    put("backend", c.backend.to_string());
-    put("speed", c.speed.to_string());
-    put("logScale", c.log_scale.to_string());
     for name in &c.hidden_controls {
-        put(&format!("{name}_hide"), "true".to_string());
+        out.push(format!("{name}_hide=true"));
     }
-    out.into_iter()
-        .map(|(k, v)| format!("{k}={v}"))
-        .collect::<Vec<_>>()
-        .join("&")
+    out.join("&")
 }
 
 fn join<T: ToString>(items: impl Iterator<Item = T>) -> String {
     items.map(|i| i.to_string()).collect::<Vec<_>>().join(",")
+}
+
+fn parse_bool(value: &str) -> Option<bool> {
+    match value.to_ascii_lowercase().as_str() {
+        "true" | "1" => Some(true),
+        "false" | "0" => Some(false),
+        _ => None,
+    }
+}
+
+/// A whole number written as digits or as a number without a fraction (`5`, `5.0`, `1e3`,
+/// `-4`); `None` for anything else, infinities included.
+fn whole_number(value: &str) -> Option<f64> {
+    value
+        .parse::<f64>()
+        .ok()
+        .filter(|v| v.is_finite() && v.fract() == 0.0)
 }
 
 /// Decodes `%XX` escapes; malformed escapes are kept literally rather than rejected.
@@ -184,28 +134,117 @@ type LayerList<T> = Vec<Option<T>>;
 
 impl Parser {
     fn pair(&mut self, key: &str, value: &str) {
+        match fields::find(key) {
+            Some(field) if field.bespoke => self.bespoke(field, value),
+            Some(field) => self.table(field, value),
+            None => self.other(key, value),
+        }
+    }
+
+    /// A key the table parses alone: checked against the row's kind and limits; an unusable
+    /// value leaves the field as it was (its default, unless an earlier pair set it).
+    fn table(&mut self, field: &Field, value: &str) {
+        if let Some(v) = self.value(field, value) {
+            if !(field.set)(&mut self.config, &v) {
+                let (names, used) = (Self::names(field), field.describe(&self.config));
+                self.warn(
+                    field.key,
+                    format!("unknown value `{value}` (expected one of: {names}); using {used}"),
+                );
+            }
+        }
+    }
+
+    fn names(field: &Field) -> String {
+        match field.kind {
+            Kind::Named { names } => names(),
+            _ => String::new(),
+        }
+    }
+
+    /// `value` as `field`'s kind, clamped to its limits (with a notice when it had to be); `None`
+    /// with a notice when it is no such value.
+    fn value(&mut self, field: &Field, value: &str) -> Option<Value> {
+        let key = field.key;
+        let used = field.describe(&self.config);
+        match field.kind {
+            Kind::Int { min, max } => {
+                let Some(v) = whole_number(value) else {
+                    self.warn(
+                        key,
+                        format!("`{value}` is not a whole number; using {used}"),
+                    );
+                    return None;
+                };
+                let outside = v < min as f64 || v > max as f64;
+                let clamped = if v < min as f64 {
+                    min
+                } else if v > max as f64 {
+                    max
+                } else {
+                    // Digits parse exactly (seeds beyond 2^53); other spellings (`5.0`, `1e3`)
+                    // through the float.
+                    value.parse::<u64>().unwrap_or(v as u64)
+                };
+                if outside {
+                    self.warn(
+                        key,
+                        format!("{value} is outside {min}..{max}; using {clamped}"),
+                    );
+                }
+                Some(Value::Int(clamped))
+            }
+            Kind::Float { min, max } => match value.parse::<f64>() {
+                Ok(v) if v.is_finite() => {
+                    let clamped = v.clamp(min, max);
+                    if clamped != v {
+                        self.warn(
+                            key,
+                            format!("{value} is outside {min}..{max}; using {clamped}"),
+                        );
+                    }
+                    Some(Value::Float(clamped))
+                }
+                _ => {
+                    self.warn(
+                        key,
+                        format!("`{value}` is not a finite number; using {used}"),
+                    );
+                    None
+                }
+            },
+            Kind::Bool => match parse_bool(value) {
+                Some(b) => Some(Value::Bool(b)),
+                None => {
+                    self.warn(key, format!("`{value}` is not true or false; using {used}"));
+                    None
+                }
+            },
+            Kind::Named { .. } | Kind::List | Kind::Text | Kind::Features => {
+                Some(Value::Text(value.to_string()))
+            }
+        }
+    }
+
+    /// The keys that interact or have structure (see `fields`' module documentation).
+    fn bespoke(&mut self, field: &Field, value: &str) {
+        let key = field.key;
         let d = Config::default();
         match key {
             "problem" => {
-                self.explicit_problem =
-                    self.named(key, value, Problem::parse, Problem::names(), None)
-            }
-            "dataset" => {
-                if let Some(ds) = self.named(
-                    key,
-                    value,
-                    Dataset::parse,
-                    Dataset::names(),
-                    Some(d.dataset.as_str()),
-                ) {
-                    if ds.is_regression() {
-                        self.regression_via_dataset = Some(ds);
-                        self.config.reg_dataset = ds;
-                    } else {
-                        self.config.dataset = ds;
-                    }
+                self.explicit_problem = Problem::parse(value);
+                if self.explicit_problem.is_none() {
+                    self.unknown(key, value, Problem::names(), "the dataset's problem");
                 }
             }
+            "dataset" => match Dataset::parse(value) {
+                Some(ds) if ds.is_regression() => {
+                    self.regression_via_dataset = Some(ds);
+                    self.config.reg_dataset = ds;
+                }
+                Some(ds) => self.config.dataset = ds,
+                None => self.unknown(key, value, Dataset::names(), d.dataset.as_str()),
+            },
             "regDataset" => {
                 let fallback = d.reg_dataset.as_str();
                 match Dataset::parse(value) {
@@ -217,39 +256,8 @@ impl Parser {
                     None => self.warn(key, format!("unknown dataset `{value}`; using {fallback}")),
                 }
             }
-            "noise" => self.config.noise = self.int(key, value, 0, 50, d.noise),
-            "percTrainData" => {
-                self.config.perc_train_data = self.int(key, value, 10, 90, d.perc_train_data)
-            }
-            "percValData" => {
-                self.config.perc_val_data = self.int(key, value, 0, 50, d.perc_val_data)
-            }
-            "samples" => {
-                self.config.samples = Some(self.int(key, value, MIN_SAMPLES, MAX_SAMPLES, 500))
-            }
-            "batchSize" => {
-                self.config.batch_size = self.int(key, value, 1, MAX_BATCH, d.batch_size)
-            }
             "seed" => self.seed(value),
-            "initSeed" => match value.parse::<u64>() {
-                Ok(s) => self.config.init_seed = s,
-                Err(_) => self.warn(
-                    key,
-                    format!("`{value}` is not a whole number ≥ 0; using {}", d.init_seed),
-                ),
-            },
             "networkShape" => self.network_shape(value),
-            "activation" => {
-                if let Some(a) = self.named(
-                    key,
-                    value,
-                    Activation::parse,
-                    Activation::names(),
-                    Some(d.activation.as_str()),
-                ) {
-                    self.config.activation = a;
-                }
-            }
             "activations" => {
                 let fallback = "that layer uses `activation`";
                 self.activations = Some(self.layer_list(
@@ -261,80 +269,28 @@ impl Parser {
                 ))
             }
             "init" => {
-                self.explicit_init = self.named(
-                    key,
-                    value,
-                    Init::parse,
-                    Init::names(),
-                    Some(d.init.as_str()),
-                )
+                self.explicit_init = Init::parse(value);
+                if self.explicit_init.is_none() {
+                    self.unknown(key, value, Init::names(), d.init.as_str());
+                }
             }
-            "initZero" => self.init_zero = self.boolean(key, value, false),
+            "initZero" => match parse_bool(value) {
+                Some(b) => self.init_zero = b,
+                None => self.warn(key, format!("`{value}` is not true or false; using false")),
+            },
             "inits" => {
                 let fallback = "that layer uses `init`";
                 self.inits = Some(self.layer_list(key, value, Init::parse, Init::names(), fallback))
             }
-            "twoClassOutput" => {
-                let names = TwoClassOutput::names();
-                let fallback = Some(d.two_class_output.as_str());
-                if let Some(o) = self.named(key, value, TwoClassOutput::parse, names, fallback) {
-                    self.config.two_class_output = o;
-                }
-            }
-            "learningRate" => {
-                self.config.learning_rate =
-                    self.float(key, value, 1e-6, 10.0, false, d.learning_rate)
-            }
-            "optimizer" => {
-                if let Some(o) = self.named(
-                    key,
-                    value,
-                    Optimizer::parse,
-                    Optimizer::names(),
-                    Some(d.optimizer.as_str()),
-                ) {
-                    self.config.optimizer = o;
-                }
-            }
-            "momentum" => {
-                self.config.momentum = self.float(key, value, 0.0, 0.999, true, d.momentum)
-            }
-            "loss" => {
-                self.config.loss = self.named(
-                    key,
-                    value,
-                    Loss::parse,
-                    Loss::names(),
-                    Some("the problem's usual loss"),
-                )
-            }
-            "regularization" => {
-                let names = Regularization::names();
-                if let Some(r) = self.named(key, value, Regularization::parse, names, Some("none"))
-                {
-                    self.config.regularization = r;
-                }
-            }
-            "regularizationRate" => {
-                self.config.regularization_rate =
-                    self.float(key, value, 0.0, 10.0, true, d.regularization_rate)
-            }
-            "dropout" => self.config.dropout = self.float(key, value, 0.0, 0.9, true, d.dropout),
-            "showTestData" => {
-                self.config.show_test_data = self.boolean(key, value, d.show_test_data)
-            }
-            "discretize" => self.config.discretize = self.boolean(key, value, d.discretize),
-            "hideText" => self.config.hide_text = self.boolean(key, value, d.hide_text),
-            "speed" => self.config.speed = self.int(key, value, 0, super::MAX_SPEED, d.speed),
-            "logScale" => self.config.log_scale = self.boolean(key, value, d.log_scale),
-            "backend" => {
-                let names = BackendChoice::names();
-                if let Some(b) = self.named(key, value, BackendChoice::parse, names, Some("auto")) {
-                    self.config.backend = b;
-                }
-            }
-            _ => self.other(key, value),
+            _ => self.warn(key, format!("`{key}` cannot be read here; ignored")),
         }
+    }
+
+    fn unknown(&mut self, key: &str, value: &str, names: String, used: &str) {
+        self.warn(
+            key,
+            format!("unknown value `{value}` (expected one of: {names}); using {used}"),
+        );
     }
 
     fn other(&mut self, key: &str, value: &str) {
@@ -351,7 +307,7 @@ impl Parser {
                 self.config.features.remove(&f);
             }
         } else if let Some(control) = key.strip_suffix("_hide") {
-            if !HIDEABLE.contains(&control) {
+            if !fields::hide_names().contains(&control) {
                 self.warn(
                     key,
                     format!("there is no control named `{control}` to hide; ignored"),
@@ -370,93 +326,14 @@ impl Parser {
         self.notices.push(Notice::new(key, message));
     }
 
-    /// Parses one of a closed set of names; `fallback` names what stays in use when it fails.
-    fn named<T>(
-        &mut self,
-        key: &str,
-        value: &str,
-        parse: fn(&str) -> Option<T>,
-        names: String,
-        fallback: Option<&str>,
-    ) -> Option<T> {
-        let parsed = parse(value);
-        if parsed.is_none() {
-            let used = fallback.unwrap_or("the default");
+    fn boolean(&mut self, key: &str, value: &str, default: bool) -> bool {
+        parse_bool(value).unwrap_or_else(|| {
             self.warn(
                 key,
-                format!("unknown value `{value}` (expected one of: {names}); using {used}"),
+                format!("`{value}` is not true or false; using {default}"),
             );
-        }
-        parsed
-    }
-
-    fn boolean(&mut self, key: &str, value: &str, default: bool) -> bool {
-        match value.to_ascii_lowercase().as_str() {
-            "true" | "1" => true,
-            "false" | "0" => false,
-            _ => {
-                self.warn(
-                    key,
-                    format!("`{value}` is not true or false; using {default}"),
-                );
-                default
-            }
-        }
-    }
-
-    /// An integer in `lo..=hi`; out-of-range values are clamped, non-numbers use `default`.
-    fn int(&mut self, key: &str, value: &str, lo: u32, hi: u32, default: u32) -> u32 {
-        match value.parse::<f64>() {
-            Ok(v) if v.is_finite() && v.fract() == 0.0 => {
-                let clamped = v.clamp(f64::from(lo), f64::from(hi));
-                if clamped != v {
-                    self.warn(
-                        key,
-                        format!("{value} is outside {lo}..{hi}; using {clamped}"),
-                    );
-                }
-                // In range of u32 by the clamp above.
-                clamped as u32
-            }
-            _ => {
-                self.warn(
-                    key,
-                    format!("`{value}` is not a whole number; using {default}"),
-                );
-                default
-            }
-        }
-    }
-
-    /// A finite number in `lo..=hi` (or `lo < v` when `!inclusive_lo`); out-of-range values are
-    /// clamped, non-numbers use `default`.
-    fn float(
-        &mut self,
-        key: &str,
-        value: &str,
-        lo: f64,
-        hi: f64,
-        inclusive_lo: bool,
-        default: f64,
-    ) -> f64 {
-        match value.parse::<f64>() {
-            Ok(v) if v.is_finite() => {
-                if v > hi || v < lo || (!inclusive_lo && v <= 0.0) {
-                    let used = v.clamp(lo, hi);
-                    self.warn(key, format!("{value} is outside {lo}..{hi}; using {used}"));
-                    used
-                } else {
-                    v
-                }
-            }
-            _ => {
-                self.warn(
-                    key,
-                    format!("`{value}` is not a finite number; using {default}"),
-                );
-                default
-            }
-        }
+            default
+        })
     }
 
     fn seed(&mut self, value: &str) {
@@ -608,6 +485,9 @@ impl Parser {
             let shared = self.config.init;
             let what = "weight layers (hidden layers, then the output layer)";
             self.config.inits = self.per_layer("inits", list, layers + 1, shared, what);
+        }
+        if let Some(notice) = self.config.refuse_regression_cross_entropy() {
+            self.notices.push(notice);
         }
         (self.config, self.notices)
     }

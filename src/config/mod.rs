@@ -2,6 +2,7 @@
 //! text form (`hash::parse` / `hash::print`), presets are Configs, and the training session is
 //! built from one.
 
+pub mod fields;
 pub mod hash;
 mod names;
 mod notice;
@@ -10,20 +11,16 @@ use std::collections::BTreeSet;
 
 use serde::{Deserialize, Serialize};
 
+pub use fields::{MAX_LAYERS, MAX_NEURONS};
 pub use names::{
     Activation, BackendChoice, Dataset, Feature, Init, Loss, Optimizer, Problem, Regularization,
     TwoClassOutput,
 };
 pub use notice::Notice;
 
-/// Most hidden layers the diagram draws.
-pub const MAX_LAYERS: usize = 8;
-/// Most neurons per hidden layer: 32 covers the course's 30-unit spiral network; the diagram
-/// shrinks its thumbnails beyond 16.
-pub const MAX_NEURONS: usize = 32;
-
 /// The whole experiment. Field defaults are TensorFlow Playground's, so a link from it opens the
-/// same experiment here.
+/// same experiment here. Each field's hash key, limits, impact and hide name are its row in
+/// [`fields::FIELDS`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Config {
@@ -33,17 +30,18 @@ pub struct Config {
     pub dataset: Dataset,
     /// The regression dataset. Hash key `regDataset`.
     pub reg_dataset: Dataset,
-    /// Label noise in percent, 0..=50. Hash key `noise`.
+    /// Label noise in percent. Hash key `noise`.
     pub noise: u32,
-    /// Share of the points used for training, in percent, 10..=90. Hash key `percTrainData`.
+    /// Share of the points used for training, in percent. Hash key `percTrainData`.
     pub perc_train_data: u32,
-    /// Share of the training points held out for validation, in percent, 0..=50. Hash key
+    /// Share of the training points held out for validation, in percent. Hash key
     /// `percValData`.
     pub perc_val_data: u32,
     /// Number of generated points; `None` uses the dataset's own count (500 for classification,
     /// 1200 for regression, as TensorFlow Playground). Hash key `samples`.
     pub samples: Option<u32>,
-    /// Mini-batch size, 1..=MAX_BATCH. Hash key `batchSize`.
+    /// Mini-batch size; one at least as large as the training set is a full batch. Hash key
+    /// `batchSize`.
     pub batch_size: u32,
     /// Seed of the data generator and of the per-epoch shuffle; any short text, as TensorFlow
     /// Playground writes e.g. `0.12345`. Hash key `seed`.
@@ -74,7 +72,7 @@ pub struct Config {
     pub learning_rate: f64,
     /// Update rule. Hash key `optimizer`.
     pub optimizer: Optimizer,
-    /// Momentum coefficient for `momentum` and `nesterov`, 0..1. Hash key `momentum`.
+    /// Momentum coefficient for `momentum` and `nesterov`. Hash key `momentum`.
     pub momentum: f64,
     /// Training loss; `None` picks by problem (cross-entropy for classification, MSE for
     /// regression). Hash key `loss`.
@@ -83,7 +81,7 @@ pub struct Config {
     pub regularization: Regularization,
     /// Penalty strength. Hash key `regularizationRate`.
     pub regularization_rate: f64,
-    /// Dropout rate on hidden units during training, 0..1. Hash key `dropout`.
+    /// Dropout rate on hidden units during training. Hash key `dropout`.
     pub dropout: f64,
     /// Draw test points on the output. Hash key `showTestData`.
     pub show_test_data: bool,
@@ -95,17 +93,15 @@ pub struct Config {
     pub hidden_controls: BTreeSet<String>,
     /// Compute backend. Hash key `backend`.
     pub backend: BackendChoice,
-    /// Training speed: index into the UI's epochs-per-frame list, 0..=MAX_SPEED. Hash key `speed`.
+    /// Training speed: index into the UI's epochs-per-frame list. Hash key `speed`.
     pub speed: u32,
     /// Draw the loss chart on a log scale. Hash key `logScale`.
     pub log_scale: bool,
+    /// Slope of leaky ReLU below zero, in every leaky-ReLU layer. Hash key `leakyReluAlpha`.
+    pub leaky_relu_alpha: f64,
+    /// Scale of ELU's negative side, `alpha (e^z - 1)`, in every ELU layer. Hash key `eluAlpha`.
+    pub elu_alpha: f64,
 }
-
-/// Highest speed index.
-pub const MAX_SPEED: u32 = 5;
-
-/// Largest mini-batch the UI offers.
-pub const MAX_BATCH: u32 = 1000;
 
 impl Default for Config {
     fn default() -> Self {
@@ -141,6 +137,8 @@ impl Default for Config {
             backend: BackendChoice::Auto,
             speed: 1,
             log_scale: false,
+            leaky_relu_alpha: 0.01,
+            elu_alpha: 1.0,
         }
     }
 }
@@ -209,6 +207,21 @@ impl Config {
         })
     }
 
+    /// Refuses cross-entropy for a regression problem: it compares class probabilities, which a
+    /// regression has none of. Returns the notice when the choice was dropped (the problem's
+    /// usual loss, MSE, is used).
+    pub fn refuse_regression_cross_entropy(&mut self) -> Option<Notice> {
+        if self.problem != Problem::Regression || self.loss != Some(Loss::CrossEntropy) {
+            return None;
+        }
+        self.loss = None;
+        Some(Notice::new(
+            "loss",
+            "cross-entropy compares class probabilities, and a regression problem has no \
+             classes; training with mse",
+        ))
+    }
+
     /// Whether the control named `name` (TensorFlow Playground's names, e.g. `learningRate`) is
     /// shown.
     pub fn shows(&self, name: &str) -> bool {
@@ -216,5 +229,7 @@ impl Config {
     }
 }
 
+#[cfg(test)]
+pub(crate) mod fuzz;
 #[cfg(test)]
 mod tests;

@@ -4,18 +4,41 @@
 
 use std::rc::Rc;
 
+use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use super::hidden::{input_value, select_value};
 use super::inspection::Inspection;
 use crate::analysis::activation::{softmax, softmax_jacobian, Curve};
 use crate::analysis::units::{concern, unit_shares, Concern};
+use crate::config::fields::{Field, ELU_ALPHA, LEAKY_RELU_ALPHA};
+use crate::config::Config;
 use crate::draw::activation::{curve_scene, softmax_scene};
 use crate::draw::scene_canvas::SceneCanvas;
+use crate::state::Action;
 
 #[derive(Properties, PartialEq)]
 pub struct ActivationPanelProps {
     pub inspection: Rc<Inspection>,
+    /// The experiment: the alphas the network trains with, and which controls are hidden.
+    pub config: Config,
+    pub on_action: Callback<Action>,
+}
+
+/// An alpha the network trains with: its value, its field row and the action that sets it.
+type TrainedAlpha = (f64, &'static Field, fn(f64) -> Action);
+
+/// The config's alpha of the curve named `name`; `None` for curves without an alpha.
+fn trained_alpha(name: &str, c: &Config) -> Option<TrainedAlpha> {
+    match name {
+        "leakyrelu" => Some((
+            c.leaky_relu_alpha,
+            &LEAKY_RELU_ALPHA,
+            Action::SetLeakyReluAlpha,
+        )),
+        "elu" => Some((c.elu_alpha, &ELU_ALPHA, Action::SetEluAlpha)),
+        _ => None,
+    }
 }
 
 /// The picker's entries: every curve, then softmax (which is not a curve of one variable).
@@ -48,6 +71,7 @@ pub fn activation_panel(props: &ActivationPanelProps) -> Html {
     let layer_curve = ins.net.curves.get(layer).copied();
     // None follows the chosen layer's activation.
     let picked = use_state(|| None::<String>);
+    // The alpha while the slider is dragged; on release it goes to the config.
     let alpha = use_state(|| None::<f64>);
     let z = use_state(|| 1.0_f64);
     let soft = use_state(|| [1.0_f64, 2.0, 0.5]);
@@ -56,12 +80,8 @@ pub fn activation_panel(props: &ActivationPanelProps) -> Html {
         .as_deref()
         .map(str::to_string)
         .unwrap_or_else(|| layer_curve.map_or("tanh", Curve::name).to_string());
-    let default_alpha = match layer_curve {
-        Some(Curve::LeakyRelu { alpha }) | Some(Curve::Elu { alpha }) if picked.is_none() => alpha,
-        _ if name == "elu" => 1.0,
-        _ => 0.01,
-    };
-    let a = alpha.unwrap_or(default_alpha);
+    let trained = trained_alpha(&name, &props.config);
+    let a = alpha.unwrap_or(trained.map_or(0.0, |(a, ..)| a));
     let curve = Curve::from_name(&name, a);
     let pre: Vec<f64> = ins
         .forward
@@ -89,6 +109,23 @@ pub fn activation_panel(props: &ActivationPanelProps) -> Html {
             }
         })
     };
+    let on_alpha_release = {
+        let alpha = alpha.clone();
+        let on_action = props.on_action.clone();
+        let set = trained.map(|(_, _, set)| set);
+        Callback::from(move |e: Event| {
+            let value = e
+                .target()
+                .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+                .and_then(|el| el.value().parse::<f64>().ok());
+            if let (Some(v), Some(set)) = (value, set) {
+                on_action.emit(set(v));
+            }
+            alpha.set(None);
+        })
+    };
+    let alpha_control =
+        trained.filter(|(_, field, _)| field.hide.is_none_or(|h| props.config.shows(h)));
     let on_z = {
         let z = z.clone();
         Callback::from(move |e: InputEvent| {
@@ -146,10 +183,11 @@ pub fn activation_panel(props: &ActivationPanelProps) -> Html {
             let scene = curve_scene(c, *z, &pre, 360.0, 230.0);
             html! {
                 <>
-                    if c.has_alpha() {
-                        <label>{ format!("alpha = {a:.2} ") }
-                            <input type="range" data-testid="activation-alpha" min="0" max="2" step="0.01"
-                                value={a.to_string()} oninput={on_alpha} aria-label="alpha of leaky ReLU or ELU" />
+                    if let Some((_, field, _)) = alpha_control.filter(|_| c.has_alpha()) {
+                        <label>{ format!("alpha = {a:.2} (the network trains with it) ") }
+                            <input type="range" data-testid="activation-alpha"
+                                min={field.range().map_or(0.0, |r| r.0).to_string()} max={field.range().map_or(2.0, |r| r.1).to_string()} step="0.01"
+                                value={a.to_string()} oninput={on_alpha} onchange={on_alpha_release} aria-label="alpha of leaky ReLU or ELU" />
                         </label>
                     }
                     <label>{ "z " }

@@ -176,7 +176,7 @@ pub fn inspector(props: &InspectorProps) -> Html {
         <div class="np-panels" data-testid="inspector">
             <LayerChoices config={props.config.clone()} on_action={props.on_action.clone()} />
             <div ref={slots[0].clone()}><HiddenPanel inspection={given[0].clone()} /></div>
-            <div ref={slots[1].clone()}><ActivationPanel inspection={given[1].clone()} /></div>
+            <div ref={slots[1].clone()}><ActivationPanel inspection={given[1].clone()} config={props.config.clone()} on_action={props.on_action.clone()} /></div>
             <div ref={slots[2].clone()}><HealthPanel inspection={given[2].clone()} /></div>
             <div ref={slots[3].clone()}><ConfusionPanel inspection={given[3].clone()} /></div>
             <div ref={slots[4].clone()}><SummaryPanel inspection={given[4].clone()} /></div>

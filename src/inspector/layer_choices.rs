@@ -73,7 +73,7 @@ pub fn layer_choices(props: &LayerChoicesProps) -> Html {
                 html! {
                     <span class="np-layer-choice">
                         <span class="np-layer-name">{ format!("hidden {}", l + 1) }</span>
-                        { picker(
+                        if c.shows("activation") { { picker(
                             (format!("layer-activation-{l}"), format!("Activation of {what}")),
                             Activation::ALL,
                             Activation::as_str,
@@ -81,14 +81,14 @@ pub fn layer_choices(props: &LayerChoicesProps) -> Html {
                             Activation::parse,
                             move |a| Action::SetLayerActivation(l, a),
                             &props.on_action,
-                        ) }
-                        { init_picker(l, &what) }
+                        ) } }
+                        if c.shows("init") { { init_picker(l, &what) } }
                     </span>
                 }
             }) }
             <span class="np-layer-choice">
                 <span class="np-layer-name">{ "output" }</span>
-                if two_classes {
+                if two_classes && c.shows("twoClassOutput") {
                     { picker(
                         ("two-class-output".into(), "Output units for two classes".into()),
                         TwoClassOutput::ALL,
@@ -99,7 +99,7 @@ pub fn layer_choices(props: &LayerChoicesProps) -> Html {
                         &props.on_action,
                     ) }
                 }
-                { init_picker(hidden, "output layer") }
+                if c.shows("init") { { init_picker(hidden, "output layer") } }
                 <span class="np-layer-units" data-testid="output-units">{ output_units }</span>
             </span>
         </fieldset>

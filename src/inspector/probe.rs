@@ -249,14 +249,14 @@ mod tests {
             s.step_epoch();
             let snap = s.snapshot(8);
             let cfg = EngineProbe::config_for(&c, &snap);
-            let probe = EngineProbe::for_config(&cfg, snap.data.classes, None).expect("probe");
+            let probe = EngineProbe::for_config(&cfg, snap.data.classes, None).unwrap_or_else(|| panic!("no probe"));
             let cells: Vec<(f64, f64)> = (0..64)
                 .map(|i| snap.data.extent.cell(8, i / 8, i % 8))
                 .collect();
             let rows = input_rows(&snap.features, &cells);
             let fw = probe.forward(&snap.layers, &rows);
             assert_eq!(fw.post.len(), snap.layers.len(), "{hash}");
-            let out = fw.post.last().expect("output");
+            let out = fw.post.last().unwrap_or_else(|| panic!("no output"));
             for (i, o) in out.iter().enumerate() {
                 for (k, v) in o.iter().enumerate() {
                     assert!(
@@ -272,15 +272,15 @@ mod tests {
                 }
             }
             // A reused probe for the same objective, a new one for another penalty.
-            let again = EngineProbe::for_config(&cfg, snap.data.classes, Some(&probe)).expect("probe");
+            let again = EngineProbe::for_config(&cfg, snap.data.classes, Some(&probe)).unwrap_or_else(|| panic!("no probe"));
             assert!(Rc::ptr_eq(&again.probe, &probe.probe));
             let mut other = cfg.clone();
             other.regularization.l2 += 0.5;
-            let fresh = EngineProbe::for_config(&other, snap.data.classes, Some(&probe)).expect("probe");
+            let fresh = EngineProbe::for_config(&other, snap.data.classes, Some(&probe)).unwrap_or_else(|| panic!("no probe"));
             assert!(!Rc::ptr_eq(&fresh.probe, &probe.probe));
             // The gradient has the layers' shapes and is finite.
             let (rows, labels) = batch(&snap.features, &snap.data.train, 1000);
-            let g = probe.gradient(&snap.layers, &rows, &labels).expect("gradient");
+            let g = probe.gradient(&snap.layers, &rows, &labels).unwrap_or_else(|| panic!("no gradient"));
             assert_eq!(g.len(), snap.layers.len());
             for (a, b) in g.iter().zip(&snap.layers) {
                 assert_eq!(a.b.len(), b.b.len());
@@ -305,7 +305,7 @@ mod tests {
             let cfg = EngineProbe::config_for(c, &snap);
             EngineProbe::for_config(&cfg, snap.data.classes, None)
                 .and_then(|p| p.gradient(&snap.layers, &rows, &labels))
-                .expect("gradient")
+                .unwrap_or_else(|| panic!("no gradient"))
         };
         let (a, b) = (g(&plain), g(&l2));
         for l in 0..snap.layers.len() {

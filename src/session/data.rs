@@ -177,6 +177,12 @@ pub fn build(config: &Config, features: &[Feature]) -> Result<(Splits, Data), St
     Ok((splits, data))
 }
 
+/// Whether the generator of `dataset` uses the noise level: the course's three Gaussian clouds
+/// overlap by their own spreads and take none.
+pub fn noise_applies(dataset: Dataset) -> bool {
+    dataset != Dataset::Clouds3
+}
+
 /// `n` drawable points of `dataset` (previews in the data panel).
 pub fn preview_points(dataset: Dataset, n: usize) -> Vec<Point> {
     dataset
@@ -238,6 +244,29 @@ mod tests {
             }
             let (again, _) = build(&c, &features).unwrap_or_else(|e| panic!("{e}"));
             assert_eq!(again, splits, "same seed, same data");
+        }
+    }
+
+    #[test]
+    fn noise_changes_the_data_exactly_where_it_is_said_to() {
+        for &d in Dataset::ALL {
+            let points = |noise: u32| {
+                let mut c = Config {
+                    noise,
+                    ..Config::default()
+                };
+                if d.is_regression() {
+                    c.problem = crate::config::Problem::Regression;
+                    c.reg_dataset = d;
+                } else {
+                    c.dataset = d;
+                }
+                let features = c.input_features();
+                build(&c, &features)
+                    .map(|(_, data)| data.train)
+                    .unwrap_or_else(|e| panic!("{d}: {e}"))
+            };
+            assert_eq!(points(0) != points(50), noise_applies(d), "{d}");
         }
     }
 

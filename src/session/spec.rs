@@ -10,14 +10,19 @@ use np_engine::train::TrainConfig;
 
 use crate::config::{Activation, Config, Init, Loss, Optimizer, Regularization, TwoClassOutput};
 
-fn activation(a: Activation) -> EAct {
+/// The engine's activation for one of the config's, at the config's alphas.
+fn activation(a: Activation, c: &Config) -> EAct {
     match a {
         Activation::Relu => EAct::Relu,
         Activation::Tanh => EAct::Tanh,
         Activation::Sigmoid => EAct::Sigmoid,
         Activation::Linear => EAct::Linear,
-        Activation::LeakyRelu => EAct::LeakyRelu { alpha: 0.01 },
-        Activation::Elu => EAct::Elu { alpha: 1.0 },
+        Activation::LeakyRelu => EAct::LeakyRelu {
+            alpha: c.leaky_relu_alpha as f32,
+        },
+        Activation::Elu => EAct::Elu {
+            alpha: c.elu_alpha as f32,
+        },
         Activation::Step => EAct::Step,
     }
 }
@@ -117,7 +122,7 @@ pub fn train_config(c: &Config, inputs: usize, classes: usize) -> TrainConfig {
         .enumerate()
         .map(|(l, &units)| LayerSpec {
             units,
-            activation: activation(c.layer_activation(l)),
+            activation: activation(c.layer_activation(l), c),
             dropout: c.dropout as f32,
         })
         .collect();
@@ -139,5 +144,40 @@ pub fn train_config(c: &Config, inputs: usize, classes: usize) -> TrainConfig {
         // The shuffle (and dropout) stream follows the data seed, so reset repeats a run exactly.
         shuffle_seed: c.data_seed(),
         early_stopping: None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::hash;
+    use crate::session::Session;
+
+    #[test]
+    fn the_alphas_in_the_url_are_the_ones_trained_with() {
+        let (c, notices) = hash::parse(
+            "networkShape=4,3&activations=leakyrelu,elu&leakyReluAlpha=0.3&eluAlpha=0.5",
+        );
+        assert_eq!(notices, vec![]);
+        let cfg = train_config(&c, 2, 2);
+        assert_eq!(
+            cfg.model.hidden[0].activation,
+            EAct::LeakyRelu { alpha: 0.3 }
+        );
+        assert_eq!(cfg.model.hidden[1].activation, EAct::Elu { alpha: 0.5 });
+        // The trainer uses them: the same run at the default alphas ends elsewhere.
+        let train = |c: &Config| {
+            let mut s = Session::new(c);
+            for _ in 0..3 {
+                s.step_epoch();
+            }
+            s.latest().loss_train
+        };
+        let defaults = Config {
+            leaky_relu_alpha: Config::default().leaky_relu_alpha,
+            elu_alpha: Config::default().elu_alpha,
+            ..c.clone()
+        };
+        assert_ne!(train(&c), train(&defaults));
     }
 }

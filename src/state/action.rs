@@ -1,13 +1,17 @@
 //! Every change the UI can make to the experiment.
 
 use super::{AppState, Impact};
+use crate::config::fields::{
+    BATCH_SIZE, DROPOUT, ELU_ALPHA, INIT_SEED, LEAKY_RELU_ALPHA, LEARNING_RATE, MOMENTUM, NOISE,
+    PERC_TRAIN_DATA, PERC_VAL_DATA, REGULARIZATION_RATE, SAMPLES, SPEED,
+};
 use crate::config::{
     Activation, BackendChoice, Config, Dataset, Feature, Init, Loss, Notice, Optimizer, Problem,
-    Regularization, TwoClassOutput, MAX_BATCH, MAX_LAYERS, MAX_NEURONS,
+    Regularization, TwoClassOutput, MAX_LAYERS, MAX_NEURONS,
 };
 
-/// One user intent. Values arriving from inputs are already parsed; the reducer clamps them to
-/// the same limits the hash parser uses.
+/// One user intent. Values arriving from inputs are already parsed; the reducer clamps numbers
+/// to their row's limits in `config::fields`, the ones the hash parser uses.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Action {
     /// Replace the whole state from a URL hash (page load, back/forward, preset).
@@ -49,6 +53,10 @@ pub enum Action {
     SetRegularization(Regularization),
     SetRegularizationRate(f64),
     SetDropout(f64),
+    /// The slope of leaky ReLU below zero.
+    SetLeakyReluAlpha(f64),
+    /// The scale of ELU's negative side.
+    SetEluAlpha(f64),
     SetShowTestData(bool),
     SetDiscretize(bool),
     SetBackend(BackendChoice),
@@ -79,16 +87,11 @@ impl Action {
                     c.problem = Problem::Classification;
                 }
             }
-            Action::SetNoise(n) => c.noise = n.min(50),
-            Action::SetPercTrainData(p) => c.perc_train_data = p.clamp(10, 90),
-            Action::SetPercValData(p) => c.perc_val_data = p.min(50),
-            Action::SetSamples(n) => {
-                c.samples = Some(n.clamp(
-                    crate::config::hash::MIN_SAMPLES,
-                    crate::config::hash::MAX_SAMPLES,
-                ))
-            }
-            Action::SetBatchSize(b) => c.batch_size = b.clamp(1, MAX_BATCH),
+            Action::SetNoise(n) => NOISE.assign(c, n),
+            Action::SetPercTrainData(p) => PERC_TRAIN_DATA.assign(c, p),
+            Action::SetPercValData(p) => PERC_VAL_DATA.assign(c, p),
+            Action::SetSamples(n) => SAMPLES.assign(c, n),
+            Action::SetBatchSize(b) => BATCH_SIZE.assign(c, b),
             Action::Regenerate => c.seed = next_seed(&c.seed),
             Action::Reset => return Impact::Reset,
             Action::ToggleFeature(f) => {
@@ -162,35 +165,34 @@ impl Action {
                 }
             }
             Action::SetTwoClassOutput(o) => c.two_class_output = o,
-            Action::SetInitSeed(s) => c.init_seed = s,
-            Action::SetLearningRate(lr) => {
-                if lr.is_finite() && lr > 0.0 {
-                    c.learning_rate = lr.min(10.0);
-                }
-            }
+            Action::SetInitSeed(s) => INIT_SEED.assign(c, s),
+            Action::SetLearningRate(lr) => LEARNING_RATE.assign(c, lr),
             Action::SetOptimizer(o) => c.optimizer = o,
-            Action::SetMomentum(m) => {
-                if m.is_finite() {
-                    c.momentum = m.clamp(0.0, 0.999);
-                }
-            }
+            Action::SetMomentum(m) => MOMENTUM.assign(c, m),
             Action::SetLoss(l) => c.loss = Some(l),
             Action::SetRegularization(r) => c.regularization = r,
-            Action::SetRegularizationRate(r) => {
-                if r.is_finite() {
-                    c.regularization_rate = r.clamp(0.0, 10.0);
-                }
-            }
-            Action::SetDropout(d) => {
-                if d.is_finite() {
-                    c.dropout = d.clamp(0.0, 0.9);
-                }
-            }
+            Action::SetRegularizationRate(r) => REGULARIZATION_RATE.assign(c, r),
+            Action::SetDropout(d) => DROPOUT.assign(c, d),
+            Action::SetLeakyReluAlpha(a) => LEAKY_RELU_ALPHA.assign(c, a),
+            Action::SetEluAlpha(a) => ELU_ALPHA.assign(c, a),
             Action::SetShowTestData(b) => c.show_test_data = b,
             Action::SetDiscretize(b) => c.discretize = b,
             Action::SetBackend(b) => c.backend = b,
-            Action::SetSpeed(s) => c.speed = s.min(crate::config::MAX_SPEED),
+            Action::SetSpeed(s) => SPEED.assign(c, s),
             Action::SetLogScale(b) => c.log_scale = b,
+        }
+        // A per-layer list equal to the shared choice everywhere is no override (the hash
+        // prints none, so the config must hold none).
+        if c.activations.iter().all(|&a| a == c.activation) {
+            c.activations.clear();
+        }
+        if c.inits.iter().all(|&i| i == c.init) {
+            c.inits.clear();
+        }
+        // Whatever led there (choosing the loss, the problem or a dataset), a regression never
+        // trains with cross-entropy silently: the choice is dropped and the student told.
+        if let Some(notice) = c.refuse_regression_cross_entropy() {
+            state.notices.push(notice);
         }
         Impact::None
     }

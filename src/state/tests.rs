@@ -1,6 +1,7 @@
 //! The reducer: actions change the config within limits and report what the session must do.
 
 use super::*;
+use crate::config::fuzz::Rng;
 use crate::config::{
     hash, Activation, Dataset, Feature, Init, Problem, TwoClassOutput, MAX_LAYERS, MAX_NEURONS,
 };
@@ -156,4 +157,146 @@ fn penalty_dropout_and_batch_size_apply_live() {
         let s = AppState::default().apply(action.clone());
         assert_eq!(s.impact, Impact::Live, "{action:?}");
     }
+}
+
+/// Any action, with values from the sensible to the absurd.
+fn random_action(rng: &mut Rng, links: &[String]) -> Action {
+    use crate::config::{BackendChoice, Loss, Optimizer, Regularization};
+    let int =
+        |rng: &mut Rng| *rng.pick(&[0, 1, 2, 5, 10, 50, 51, 90, 99, 500, 5000, 9999, u32::MAX]);
+    let float = |rng: &mut Rng| {
+        *rng.pick(&[
+            f64::NAN,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            -1.0,
+            -0.0,
+            0.0,
+            1e-9,
+            0.001,
+            0.3,
+            0.9,
+            1.0,
+            2.5,
+            10.0,
+            1e300,
+        ])
+    };
+    let layer = |rng: &mut Rng| rng.below(MAX_LAYERS + 2);
+    match rng.below(40) {
+        0 => {
+            let link: &String = rng.pick(links);
+            let (c, n) = hash::parse(link);
+            Action::LoadHash(Box::new(c), n)
+        }
+        1 => Action::DismissNotices,
+        2 => Action::SetProblem(*rng.pick(Problem::ALL)),
+        3 | 4 => Action::SetDataset(*rng.pick(Dataset::ALL)),
+        5 => Action::SetNoise(int(rng)),
+        6 => Action::SetPercTrainData(int(rng)),
+        7 => Action::SetPercValData(int(rng)),
+        8 => Action::SetSamples(int(rng)),
+        9 => Action::SetBatchSize(int(rng)),
+        10 => Action::Regenerate,
+        11 => Action::Reset,
+        12 => Action::ToggleFeature(*rng.pick(Feature::ALL)),
+        13 | 14 => Action::AddLayer,
+        15 => Action::RemoveLayer,
+        16 => Action::AddNeuron(layer(rng)),
+        17 => Action::RemoveNeuron(layer(rng)),
+        18 => Action::SetActivation(*rng.pick(Activation::ALL)),
+        19 => Action::SetLayerActivation(layer(rng), *rng.pick(Activation::ALL)),
+        20 => Action::SetInit(*rng.pick(Init::ALL)),
+        21 => Action::SetLayerInit(layer(rng), *rng.pick(Init::ALL)),
+        22 => Action::SetInitSeed(rng.next()),
+        23 => Action::SetTwoClassOutput(*rng.pick(TwoClassOutput::ALL)),
+        24 => Action::SetLearningRate(float(rng)),
+        25 => Action::SetOptimizer(*rng.pick(Optimizer::ALL)),
+        26 => Action::SetMomentum(float(rng)),
+        27 | 28 => Action::SetLoss(*rng.pick(Loss::ALL)),
+        29 => Action::SetRegularization(*rng.pick(Regularization::ALL)),
+        30 => Action::SetRegularizationRate(float(rng)),
+        31 => Action::SetDropout(float(rng)),
+        32 => Action::SetLeakyReluAlpha(float(rng)),
+        33 => Action::SetEluAlpha(float(rng)),
+        34 => Action::SetShowTestData(rng.below(2) == 0),
+        35 => Action::SetDiscretize(rng.below(2) == 0),
+        36 => Action::SetBackend(*rng.pick(BackendChoice::ALL)),
+        37 => Action::SetSpeed(int(rng)),
+        38 => Action::SetLogScale(rng.below(2) == 0),
+        _ => Action::SetLayerActivation(0, Activation::LeakyRelu),
+    }
+}
+
+#[test]
+fn any_config_the_reducer_produces_prints_and_parses_back_with_no_notice() {
+    let links = crate::config::fuzz::real_links();
+    let mut rng = Rng::new(7);
+    let mut checked = 0;
+    for _ in 0..400 {
+        let mut s = AppState::default();
+        for _ in 0..50 {
+            s = s.apply(random_action(&mut rng, &links));
+            let printed = hash::print(&s.config);
+            let (back, notices) = hash::parse(&printed);
+            assert_eq!(notices, vec![], "{printed}");
+            assert_eq!(back, s.config, "{printed}");
+            checked += 1;
+        }
+    }
+    assert_eq!(checked, 20_000);
+}
+
+#[test]
+fn cross_entropy_on_regression_is_refused_with_a_notice() {
+    use crate::config::Loss;
+    // Chosen for a regression problem.
+    let s = run(&[
+        Action::SetDataset(Dataset::RegGauss),
+        Action::SetLoss(Loss::CrossEntropy),
+    ]);
+    assert_eq!(s.config.effective_loss(), Loss::Mse);
+    assert_eq!(s.config.loss, None);
+    assert_eq!(s.notices.len(), 1);
+    assert_eq!(s.notices[0].key, "loss");
+    assert!(
+        s.notices[0].message.contains("regression"),
+        "{}",
+        s.notices[0].message
+    );
+    // Chosen first, then the problem switched.
+    let s = run(&[
+        Action::SetLoss(Loss::CrossEntropy),
+        Action::SetProblem(Problem::Regression),
+    ]);
+    assert_eq!(s.config.loss, None);
+    assert_eq!(s.notices.len(), 1);
+    // Classification keeps it.
+    let s = run(&[Action::SetLoss(Loss::CrossEntropy)]);
+    assert_eq!(s.config.loss, Some(Loss::CrossEntropy));
+    assert!(s.notices.is_empty());
+}
+
+#[test]
+fn alphas_are_clamped_and_reset_only_the_networks_that_use_them() {
+    let s = run(&[Action::SetLeakyReluAlpha(0.3)]);
+    assert_eq!(s.config.leaky_relu_alpha, 0.3);
+    assert_eq!(
+        s.impact,
+        Impact::None,
+        "no leaky-ReLU layer in the default network"
+    );
+    let s = run(&[
+        Action::SetActivation(Activation::LeakyRelu),
+        Action::SetLeakyReluAlpha(7.0),
+    ]);
+    assert_eq!(s.config.leaky_relu_alpha, 2.0);
+    assert_eq!(s.impact, Impact::Reset);
+    let s = run(&[
+        Action::SetLayerActivation(1, Activation::Elu),
+        Action::SetEluAlpha(0.25),
+    ]);
+    assert_eq!(s.config.elu_alpha, 0.25);
+    assert_eq!(s.impact, Impact::Reset);
+    assert!(hash::print(&s.config).contains("eluAlpha=0.25"));
 }

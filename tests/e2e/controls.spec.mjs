@@ -1,0 +1,167 @@
+// Controls that do what they show: every hide name removes its control and only it; the noise
+// slider says why it is off for the 3-class clouds; cross-entropy on a regression problem is
+// refused with a notice; the activation panel's alpha reaches the URL (and so the training);
+// the batch-size slider reaches a full batch.
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { serve, launch, openApp, screenshot } from './harness.mjs';
+
+let server;
+before(async () => { server = await serve(); });
+after(async () => { await server?.close(); });
+
+/** A page where every control is on screen: momentum shown, a leaky-ReLU layer for the alpha. */
+const BASE = 'optimizer=momentum&activation=leakyrelu&networkShape=2';
+
+/**
+ * Each hide name (src/config/fields.rs; a native test checks that this list has them all) and
+ * the data-testids of its controls. `hash` opens the page where the control shows; `disabled`
+ * lists controls that stay in the diagram but stop reacting.
+ */
+const HIDDEN = {
+  playButton: { ids: ['play'] },
+  stepButton: { ids: ['step', 'step-batch'] },
+  resetButton: { ids: ['reset'] },
+  activation: { ids: ['activation', 'layer-activation-0'] },
+  batchSize: { ids: ['batch-size'] },
+  dataset: { ids: ['dataset-circle', 'dataset-func1d'] },
+  learningRate: { ids: ['learning-rate'] },
+  regularization: { ids: ['regularization'] },
+  regularizationRate: { ids: ['regularization-rate'] },
+  noise: { ids: ['noise'] },
+  numHiddenLayers: { ids: ['add-layer', 'remove-layer', 'add-neuron-0', 'remove-neuron-0'] },
+  regenerateButton: { ids: ['regenerate'] },
+  showTestData: { ids: ['show-test-data'] },
+  discretize: { ids: ['discretize'] },
+  percTrainData: { ids: ['perc-train'] },
+  features: { disabled: ['feature-x', 'feature-sinx'] },
+  problem: { ids: ['problem'] },
+  init: { ids: ['init', 'layer-init-0', 'layer-init-1'] },
+  optimizer: { ids: ['optimizer'] },
+  momentum: { ids: ['momentum'] },
+  loss: { ids: ['loss'] },
+  twoClassOutput: { ids: ['two-class-output'] },
+  dropout: { ids: ['dropout'] },
+  percValData: { ids: ['perc-val'] },
+  samples: { ids: ['samples'] },
+  newWeightsButton: { ids: ['reinit'] },
+  backend: { ids: ['backend-choice'] },
+  speed: { ids: ['speed'] },
+  logScale: { ids: ['log-scale'] },
+  leakyReluAlpha: { ids: ['activation-alpha'], alpha: true },
+  eluAlpha: { ids: ['activation-alpha'], alpha: true, hash: 'activation=elu' },
+};
+
+async function withPage(body) {
+  const browser = await launch();
+  try {
+    const { page, problems } = await openApp(browser.context, server.url);
+    await body(page);
+    assert.deepEqual(problems.pageErrors, [], 'no uncaught exceptions');
+    assert.deepEqual(problems.consoleErrors, [], 'no console errors');
+  } finally {
+    await browser.close();
+  }
+}
+
+/** A fresh load of the page at `hash` (a new query string forces a full navigation). */
+let loads = 0;
+async function load(page, hash) {
+  loads += 1;
+  await page.goto(`${server.url}?load=${loads}#${hash}`);
+  await page.getByTestId('app').waitFor();
+  await page.getByTestId('activation-curve').waitFor();
+}
+
+const count = (page, id) => page.getByTestId(id).count();
+
+test('every hide name removes its own controls and leaves the others', async () => {
+  await withPage(async (page) => {
+    for (const [name, spec] of Object.entries(HIDDEN)) {
+      const hash = [BASE, spec.hash, `${name}_hide=true`].filter(Boolean).join('&');
+      await load(page, hash);
+      assert.equal(await count(page, 'notice'), 0, `${name}_hide is a known name`);
+      for (const id of spec.ids ?? []) {
+        assert.equal(await count(page, id), 0, `${name}_hide removes ${id}`);
+      }
+      for (const id of spec.disabled ?? []) {
+        assert.equal(await page.getByTestId(id).isDisabled(), true, `${name}_hide disables ${id}`);
+      }
+      for (const [other, o] of Object.entries(HIDDEN)) {
+        // The alpha slider belongs to the activation the panel shows; it is checked on its own page.
+        if (other === name || o.alpha || (spec.alpha && o.ids?.includes('activation-alpha'))) continue;
+        for (const id of o.ids ?? []) {
+          assert.ok(await count(page, id) >= 1, `${name}_hide leaves ${id} (${other})`);
+        }
+        for (const id of o.disabled ?? []) {
+          assert.equal(await page.getByTestId(id).isDisabled(), false, `${name}_hide leaves ${id} usable`);
+        }
+      }
+    }
+    // Without hide names, the alpha sliders show.
+    for (const hash of [BASE, `${BASE}&activation=elu`]) {
+      await load(page, hash);
+      assert.equal(await count(page, 'activation-alpha'), 1, hash);
+    }
+  });
+});
+
+test('the noise slider is off for the 3-class clouds and says why', async () => {
+  await withPage(async (page) => {
+    await load(page, 'dataset=clouds3');
+    assert.equal(await page.getByTestId('noise').isDisabled(), true);
+    assert.match(await page.getByTestId('noise-unused').textContent(), /noise/i);
+    await screenshot(page.getByTestId('area-data'), 'controls-clouds3-noise');
+    await load(page, 'dataset=spiral3');
+    assert.equal(await page.getByTestId('noise').isDisabled(), false);
+    assert.equal(await count(page, 'noise-unused'), 0);
+  });
+});
+
+test('cross-entropy for a regression problem is refused with a notice', async () => {
+  await withPage(async (page) => {
+    await load(page, 'problem=regression&loss=crossentropy');
+    const notice = page.locator('[data-testid=notice][data-key=loss]');
+    assert.equal(await notice.count(), 1, 'the link is refused');
+    assert.equal(await page.getByTestId('loss').inputValue(), 'mse');
+    await load(page, 'problem=regression');
+    assert.equal(await notice.count(), 0);
+    await page.getByTestId('loss').selectOption('crossentropy');
+    await notice.waitFor();
+    assert.match(await notice.textContent(), /regression/);
+    assert.ok(!(await page.evaluate(() => location.hash)).includes('loss=crossentropy'));
+  });
+});
+
+test('the activation panel\'s alpha is the one the network trains with', async () => {
+  await withPage(async (page) => {
+    await load(page, 'activation=leakyrelu&networkShape=4');
+    const alpha = page.getByTestId('activation-alpha');
+    assert.equal(await alpha.inputValue(), '0.01', 'the panel shows the URL\'s alpha');
+    await alpha.evaluate((el) => {
+      el.value = '0.3';
+      el.dispatchEvent(new Event('input', { bubbles: true }));
+      el.dispatchEvent(new Event('change', { bubbles: true }));
+    });
+    await page.waitForFunction(() => location.hash.includes('leakyReluAlpha=0.3'));
+    await load(page, 'activation=elu&eluAlpha=0.5&networkShape=4');
+    assert.equal(await page.getByTestId('activation-alpha').inputValue(), '0.5');
+  });
+});
+
+test('the batch-size slider reaches a full batch', async () => {
+  await withPage(async (page) => {
+    await load(page, 'dataset=circle&batchSize=10');
+    const slider = page.getByTestId('batch-size');
+    const max = await slider.getAttribute('max');
+    await slider.evaluate((el, v) => {
+      el.value = v;
+      el.dispatchEvent(new Event('change', { bubbles: true }));
+    }, max);
+    await page.waitForFunction(() => /batchSize=5000(&|$)/.test(location.hash));
+    assert.match(await page.locator('label[for=field-batch-size]').textContent(), /full batch/);
+    await page.getByTestId('step-batch').click();
+    await page.waitForFunction(() => document.querySelector('[data-testid=epoch]').textContent === '1');
+  });
+});
