@@ -12,6 +12,9 @@ started=$SECONDS
 step "formatting"
 cargo fmt --all -- --check
 
+step "lints (clippy, every target, warnings are errors)"
+cargo clippy --workspace --all-targets --locked -- -D warnings
+
 step "native tests: engine, wgpu on lavapipe, app logic"
 cargo test --workspace --locked
 

@@ -1,6 +1,9 @@
 //! Neural Playground: the Yew app. A thin layer over the engine: it renders state and
 //! dispatches actions, and all computation lives in the engine crates.
 
+// Code that ships reports failures as errors; unit tests (clippy.toml) may unwrap.
+#![warn(clippy::unwrap_used, clippy::expect_used)]
+
 mod adapter_check;
 mod analysis;
 mod app;

@@ -1,6 +1,5 @@
 //! Same seed, same run: the native half of the check (the browser half is in tests/web.rs).
 #![cfg(not(target_arch = "wasm32"))]
-#![allow(clippy::expect_used)]
 
 mod common;
 

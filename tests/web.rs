@@ -3,7 +3,6 @@
 //! enabled through webdriver.json. They cover what native tests cannot: the SIMD128 kernels,
 //! the browser's WebGPU adapter, and that a seeded run is the same here as natively.
 #![cfg(target_arch = "wasm32")]
-#![allow(clippy::expect_used)]
 
 mod common;
 

@@ -1,5 +1,4 @@
 //! A short, fully seeded training run whose numbers must be the same natively and in the
-#![allow(clippy::expect_used)] // a broken seeded run should fail loudly with its reason
 //! browser: the native test (`tests/determinism.rs`) and the browser test (`tests/web.rs`)
 //! both compare against the constants below.
 //!

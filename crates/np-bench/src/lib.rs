@@ -2,6 +2,9 @@
 //! through the wasm exports in [`web`], next to the same workloads written with TensorFlow.js.
 //! Benchmarks, not tests: nothing here asserts a time.
 
+// Code that ships reports failures as errors; unit tests (clippy.toml) may unwrap.
+#![warn(clippy::unwrap_used, clippy::expect_used)]
+
 use np_engine::backend::cpu::CpuBackend;
 use np_engine::backend::{Backend, BufferId, MatmulDesc, UpdateRule};
 use np_engine::data::{generate, Dataset, Splits};

@@ -22,6 +22,9 @@
 //! - [`train`]: the frame-by-frame trainer, metrics, early stopping, state export.
 //! - [`rng`], [`error`]: seeded randomness; the one error enum.
 
+// Code that ships reports failures as errors; unit tests (clippy.toml) may unwrap.
+#![warn(clippy::unwrap_used, clippy::expect_used)]
+
 pub mod autodiff;
 pub mod backend;
 pub mod data;

@@ -2,8 +2,6 @@
 //! the plain triple-loop matmul, and on a backend whose reads complete late; and the suite
 //! itself seeing differences.
 
-#![allow(clippy::unwrap_used)] // tests stop at the failing line
-
 use np_backend_tests::{backend_tests, block_on, Deferred, Suite};
 use np_engine::backend::cpu::CpuBackend;
 use np_engine::backend::{Call, ReadFuture, UnaryOp};

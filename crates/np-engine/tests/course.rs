@@ -2,7 +2,6 @@
 //! Tolerances are generous; the outcomes are unmistakable.
 
 // Tests may unwrap: a failure should stop the test at the line that failed.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use np_engine::backend::UpdateRule;
 use np_engine::data::{generate, Dataset, Splits};

@@ -3,7 +3,6 @@
 //! `NotReady` as a value, and the asynchronous paths work.
 
 // Tests may unwrap: a failure should stop the test at the line that failed.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use np_backend_tests::Deferred;
 use np_engine::backend::cpu::CpuBackend;

@@ -2,7 +2,6 @@
 //! forward values and gradients of small networks, activation values, optimizer trajectories.
 
 // Tests may unwrap: a failure should stop the test at the line that failed.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use np_engine::backend::{UnaryOp, UpdateRule, XentKind};
 use np_engine::nn::Loss;

@@ -4,7 +4,6 @@
 //! gradient with a central difference (step 0.01, f32).
 
 // Tests may unwrap: a failure should stop the test at the line that failed.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use np_engine::backend::{BinaryOp, ReduceOp, UnaryOp, XentKind};
 use np_engine::rng::Rng;

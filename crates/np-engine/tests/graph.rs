@@ -2,7 +2,6 @@
 //! zeroing, evaluation mode, and errors as values.
 
 // Tests may unwrap: a failure should stop the test at the line that failed.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use np_engine::autodiff::Op;
 use np_engine::backend::UnaryOp;

@@ -2,7 +2,6 @@
 //! overrides the model's without touching the other layers' rules.
 
 // Tests may unwrap: a failure should stop the test at the line that failed.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use np_engine::autodiff::Graph;
 use np_engine::backend::cpu::CpuBackend;

@@ -4,7 +4,6 @@
 //! of its own objective confirm.
 
 // Tests may unwrap: a failure should stop the test at the line that failed.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use np_engine::backend::UpdateRule;
 use np_engine::data::generate;

@@ -1,7 +1,6 @@
 //! The trainer's contract: batches, reproducibility, state, early stopping, divergence.
 
 // Tests may unwrap: a failure should stop the test at the line that failed.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use np_engine::backend::cpu::CpuBackend;
 use np_engine::backend::UpdateRule;

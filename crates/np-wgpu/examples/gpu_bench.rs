@@ -4,7 +4,6 @@
 //! cross-entropy, Adam, batch 128) and the time of one 100x100 decision-boundary grid through a
 //! 2-(8 x 6)-1 tanh network, each with the CPU/GPU ratio.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 // Only meaningful natively; built for wasm by `--all-targets` checks, where wgpu handles are !Send.
 #![allow(clippy::arc_with_non_send_sync)]
 

@@ -8,6 +8,9 @@
 //!   buffers, when the device is lost.
 //! - [`choose`]: the automatic backend choice, with the measurements behind it.
 
+// Code that ships reports failures as errors; unit tests (clippy.toml) may unwrap.
+#![warn(clippy::unwrap_used, clippy::expect_used)]
+
 mod adapter;
 mod backend;
 pub mod choose;

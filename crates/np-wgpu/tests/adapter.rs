@@ -1,7 +1,6 @@
 //! The native adapter is what every other GPU test runs on, so its absence must be loud.
 
 #![cfg(not(target_arch = "wasm32"))] // native (lavapipe) tests; the browser has tests/web.rs
-#![allow(clippy::expect_used)] // a test: a missing adapter should fail loudly
 
 #[test]
 fn finds_a_vulkan_adapter() {

@@ -1,7 +1,6 @@
 //! The backend-choice rule and the app's entry point on this machine's adapter (lavapipe).
 
 #![cfg(not(target_arch = "wasm32"))] // native (lavapipe) tests; the browser has tests/web.rs
-#![allow(clippy::unwrap_used)]
 
 use np_engine::backend::cpu::CpuBackend;
 use np_engine::nn::{Activation, Init, ModelSpec, OutputUnit};

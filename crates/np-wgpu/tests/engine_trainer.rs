@@ -6,7 +6,6 @@
 //! GPU's tiled kernels and the CPU's blocked ones; dropout masks are identical bit for bit).
 
 #![cfg(not(target_arch = "wasm32"))] // native (lavapipe) tests; the browser has tests/web.rs
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
 

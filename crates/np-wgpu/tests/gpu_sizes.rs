@@ -3,7 +3,6 @@
 //! reduction whose 70,000 workgroups must fold into a two-dimensional dispatch.
 
 #![cfg(not(target_arch = "wasm32"))] // native (lavapipe) tests; the browser has tests/web.rs
-#![allow(clippy::unwrap_used)] // tests stop at the failing line
 
 mod common;
 

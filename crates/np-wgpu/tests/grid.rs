@@ -2,7 +2,6 @@
 //! one submission, one readback, equal to the same forward on the CPU backend with host points.
 
 #![cfg(not(target_arch = "wasm32"))] // native (lavapipe) tests; the browser has tests/web.rs
-#![allow(clippy::unwrap_used)]
 
 mod common;
 

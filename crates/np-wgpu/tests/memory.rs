@@ -4,7 +4,6 @@
 //! network gives every buffer back.
 
 #![cfg(not(target_arch = "wasm32"))] // native (lavapipe) tests; the browser has tests/web.rs
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use np_engine::backend::cpu::CpuBackend;
 use np_engine::backend::UpdateRule;

@@ -5,7 +5,6 @@
 //! Adam moment intact.
 
 #![cfg(not(target_arch = "wasm32"))] // native (lavapipe) tests; the browser has tests/web.rs
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
 

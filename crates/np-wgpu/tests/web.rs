@@ -5,7 +5,6 @@
 //! Run: `CHROMEDRIVER=/usr/bin/chromedriver cargo test -p np-wgpu --target wasm32-unknown-unknown --test web`
 //! (wasm-bindgen-test-runner on PATH; crates/np-wgpu/webdriver.json passes the WebGPU flag).
 #![cfg(target_arch = "wasm32")]
-#![allow(clippy::unwrap_used)]
 
 use np_engine::backend::cpu::CpuBackend;
 use np_engine::backend::{MatmulDesc, UnaryOp, UpdateRule};
