@@ -3,7 +3,7 @@
 
 use yew::prelude::*;
 
-use super::fields::{enum_options, select};
+use super::fields::{enum_options, select, select_with_unavailable};
 use crate::config::{
     Activation, BackendChoice, Config, Init, Loss, Optimizer, Problem, Regularization,
 };
@@ -57,6 +57,12 @@ pub fn controls(props: &ControlsProps) -> Html {
         Callback::from(move |v: String| cb.emit(v.parse().unwrap_or(2)))
     };
     let momentum_used = matches!(c.optimizer, Optimizer::Momentum | Optimizer::Nesterov);
+    // Cross-entropy compares predicted class probabilities: a regression target has none.
+    let unavailable_losses: Vec<(&str, &str)> = if c.problem == Problem::Regression {
+        vec![(Loss::CrossEntropy.as_str(), "classification only")]
+    } else {
+        Vec::new()
+    };
     let show = |name: &str, h: Html| {
         if c.shows(name) {
             h
@@ -120,8 +126,8 @@ pub fn controls(props: &ControlsProps) -> Html {
                     c.optimizer.as_str(), act(|v| Optimizer::parse(&v).map(Action::SetOptimizer)))) }
                 { if momentum_used { show("momentum", select("momentum", "Momentum", numbers(&[0.0, 0.5, 0.9, 0.95, 0.99]),
                     &c.momentum.to_string(), act(|v| v.parse().ok().map(Action::SetMomentum)))) } else { html! {} } }
-                { show("loss", select("loss", "Loss", enum_options(Loss::ALL, Loss::as_str),
-                    c.effective_loss().as_str(), act(|v| Loss::parse(&v).map(Action::SetLoss)))) }
+                { show("loss", select_with_unavailable("loss", "Loss", enum_options(Loss::ALL, Loss::as_str),
+                    c.effective_loss().as_str(), act(|v| Loss::parse(&v).map(Action::SetLoss)), &unavailable_losses)) }
                 { show("init", select("init", "Initialization", enum_options(Init::ALL, Init::as_str),
                     c.init.as_str(), act(|v| Init::parse(&v).map(Action::SetInit)))) }
                 { show("dropout", select("dropout", "Dropout", numbers(&[0.0, 0.1, 0.25, 0.5, 0.75]),

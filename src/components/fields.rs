@@ -13,6 +13,20 @@ pub fn select(
     selected: &str,
     on_change: Callback<String>,
 ) -> Html {
+    select_with_unavailable(testid, label, options, selected, on_change, &[])
+}
+
+/// A [`select`] whose options in `unavailable` (value, reason) are shown but cannot be picked:
+/// the reason is the option's text and tooltip, so a student sees why rather than picking it
+/// and being refused.
+pub fn select_with_unavailable(
+    testid: &'static str,
+    label: &str,
+    options: Vec<(String, String)>,
+    selected: &str,
+    on_change: Callback<String>,
+    unavailable: &[(&str, &str)],
+) -> Html {
     let mut options = options;
     if !options.iter().any(|(v, _)| v == selected) {
         options.push((selected.to_string(), selected.to_string()));
@@ -30,8 +44,17 @@ pub fn select(
         <label class="field" for={id.clone()}>
             <span class="field-label">{ label }</span>
             <select id={id} data-testid={testid} {onchange}>
-                { for options.into_iter().map(|(v, t)| html! {
-                    <option value={v.clone()} selected={v == selected}>{ t }</option>
+                { for options.into_iter().map(|(v, t)| {
+                    match unavailable.iter().find(|(u, _)| *u == v) {
+                        Some((_, why)) => html! {
+                            <option value={v.clone()} disabled=true title={why.to_string()}>
+                                { format!("{t} ({why})") }
+                            </option>
+                        },
+                        None => html! {
+                            <option value={v.clone()} selected={v == selected}>{ t }</option>
+                        },
+                    }
                 }) }
             </select>
         </label>
