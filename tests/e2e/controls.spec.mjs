@@ -129,11 +129,11 @@ test('cross-entropy for a regression problem is refused with a notice', async ()
     assert.equal(await notice.count(), 0);
     // The picker shows cross-entropy but does not let it be picked, and says why.
     const option = page.locator('[data-testid=loss] option[value=crossentropy]');
-    assert.equal(await option.isDisabled(), true);
+    assert.equal(await option.evaluate((o) => o.disabled), true);
     assert.match(await option.textContent(), /classification only/);
     assert.equal(await page.getByTestId('loss').inputValue(), 'mse');
     await load(page, 'problem=classification');
-    assert.equal(await option.isDisabled(), false);
+    assert.equal(await option.evaluate((o) => o.disabled), false);
   });
 });
 
