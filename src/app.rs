@@ -12,11 +12,11 @@ use yew::prelude::*;
 use crate::adapter_check::{check_webgpu_adapter, AdapterCheck};
 use crate::components::backend_badge::BackendBadge;
 use crate::components::controls::{Controls, SPEEDS};
-use crate::components::data::DataPanel;
+use crate::components::data::DataArea;
 use crate::components::loss_chart::LossChart;
 use crate::components::network::Network;
 use crate::components::notices::Notices;
-use crate::components::output::OutputPanel;
+use crate::components::output::OutputArea;
 use crate::components::weight_editor::Target;
 use crate::config::{hash, BackendChoice};
 use crate::session::{EvalReads, Session, Snapshot, GRID};
@@ -388,7 +388,7 @@ impl Component for App {
                 <main class="workspace">
                     <section class="area area-data" data-testid="area-data" aria-label="Data">
                         <h2>{ "Data" }</h2>
-                        <DataPanel config={c.clone()} on_action={on_action.clone()} />
+                        <DataArea config={c.clone()} on_action={on_action.clone()} />
                     </section>
                     <section class="area area-network" data-testid="area-network" aria-label="Network">
                         <h2>{ "Network" }</h2>
@@ -397,7 +397,7 @@ impl Component for App {
                     </section>
                     <section class="area area-output" data-testid="area-output" aria-label="Output">
                         <h2>{ "Output" }</h2>
-                        <OutputPanel config={c.clone()} snapshot={self.snapshot.clone()} on_action={on_action} />
+                        <OutputArea config={c.clone()} snapshot={self.snapshot.clone()} on_action={on_action} />
                     </section>
                     <section class="area area-charts" data-testid="area-charts" aria-label="Charts">
                         <h2>{ "Training curves" }</h2>

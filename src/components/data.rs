@@ -14,7 +14,7 @@ use crate::session::Extent;
 use crate::state::Action;
 
 #[derive(Properties, PartialEq)]
-pub struct DataPanelProps {
+pub struct DataAreaProps {
     pub config: Config,
     pub on_action: Callback<Action>,
 }
@@ -85,8 +85,8 @@ fn previews() -> Vec<(Dataset, Pixels)> {
         .collect()
 }
 
-#[function_component(DataPanel)]
-pub fn data_panel(props: &DataPanelProps) -> Html {
+#[function_component(DataArea)]
+pub fn data_area(props: &DataAreaProps) -> Html {
     let thumbs = use_memo((), |_| previews());
     let c = &props.config;
     let emit = |f: fn(f64) -> Action| {

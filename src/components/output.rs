@@ -16,7 +16,7 @@ use crate::state::Action;
 const SIZE: u32 = 320;
 
 #[derive(Properties, PartialEq)]
-pub struct OutputPanelProps {
+pub struct OutputAreaProps {
     pub config: Config,
     pub snapshot: Rc<Snapshot>,
     pub on_action: Callback<Action>,
@@ -27,8 +27,8 @@ pub fn number(v: Option<f64>) -> String {
     v.map(|v| format!("{v:.4}")).unwrap_or_default()
 }
 
-#[function_component(OutputPanel)]
-pub fn output_panel(props: &OutputPanelProps) -> Html {
+#[function_component(OutputArea)]
+pub fn output_area(props: &OutputAreaProps) -> Html {
     let c = &props.config;
     let s = &props.snapshot;
     let palette = Palette {
