@@ -36,21 +36,7 @@ impl Backend for Deferred {
     fn name(&self) -> String {
         "deferred".into()
     }
-    fn alloc(&mut self, len: usize) -> Result<BufferId> {
-        self.0.alloc(len)
-    }
-    fn upload(&mut self, data: &[f32]) -> Result<BufferId> {
-        self.0.upload(data)
-    }
-    fn write(&mut self, buf: BufferId, data: &[f32]) -> Result<()> {
-        self.0.write(buf, data)
-    }
-    fn release(&mut self, buf: BufferId) {
-        self.0.release(buf)
-    }
-    fn buffer_len(&self, buf: BufferId) -> Result<usize> {
-        self.0.buffer_len(buf)
-    }
+    crate::forward_memory_to_inner!();
     fn read(&self, buf: BufferId) -> ReadFuture {
         Box::pin(Later {
             value: Some(self.0.slice(buf).map(<[f32]>::to_vec)),

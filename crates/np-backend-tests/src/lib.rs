@@ -64,5 +64,31 @@ macro_rules! backend_tests {
     )*};
 }
 
+/// Inside `impl Backend for Wrapper`, where `Wrapper` holds another backend in its field `.0`:
+/// the memory methods (`alloc`, `upload`, `write`, `release`, `buffer_len`) forwarded to it, so a
+/// test backend writes only what it changes (its name, reads, `exec`).
+#[macro_export]
+macro_rules! forward_memory_to_inner {
+    () => {
+        fn alloc(&mut self, len: usize) -> $crate::__Result<$crate::__BufferId> {
+            self.0.alloc(len)
+        }
+        fn upload(&mut self, data: &[f32]) -> $crate::__Result<$crate::__BufferId> {
+            self.0.upload(data)
+        }
+        fn write(&mut self, buf: $crate::__BufferId, data: &[f32]) -> $crate::__Result<()> {
+            self.0.write(buf, data)
+        }
+        fn release(&mut self, buf: $crate::__BufferId) {
+            self.0.release(buf)
+        }
+        fn buffer_len(&self, buf: $crate::__BufferId) -> $crate::__Result<usize> {
+            self.0.buffer_len(buf)
+        }
+    };
+}
+
 #[doc(hidden)]
 pub use np_engine::Backend as __Backend;
+#[doc(hidden)]
+pub use np_engine::{BufferId as __BufferId, Result as __Result};

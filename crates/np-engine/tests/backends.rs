@@ -30,21 +30,7 @@ impl Backend for WrongTanh {
     fn name(&self) -> String {
         "wrong tanh".into()
     }
-    fn alloc(&mut self, len: usize) -> Result<BufferId> {
-        self.0.alloc(len)
-    }
-    fn upload(&mut self, data: &[f32]) -> Result<BufferId> {
-        self.0.upload(data)
-    }
-    fn write(&mut self, buf: BufferId, data: &[f32]) -> Result<()> {
-        self.0.write(buf, data)
-    }
-    fn release(&mut self, buf: BufferId) {
-        self.0.release(buf)
-    }
-    fn buffer_len(&self, buf: BufferId) -> Result<usize> {
-        self.0.buffer_len(buf)
-    }
+    np_backend_tests::forward_memory_to_inner!();
     fn read(&self, buf: BufferId) -> ReadFuture {
         self.0.read(buf)
     }
