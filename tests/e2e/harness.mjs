@@ -24,13 +24,22 @@ const MIME = {
   '.json': 'application/json',
 };
 
-/** Serves `root` on 127.0.0.1 at a free port; unknown paths get index.html (one-page app). */
-export async function serve(root = DIST) {
+/**
+ * Serves `root` on 127.0.0.1 at a free port under the path `base` (a static host's sub-path,
+ * e.g. `/ml/playground/`); unknown paths under it get index.html (one-page app), anything
+ * outside it a 404, so a page that asks for `/asset.js` from the host's root fails as it would.
+ */
+export async function serve(root = DIST, { base = '/' } = {}) {
   if (!existsSync(join(root, 'index.html'))) {
     throw new Error(`no release build in ${root}: run 'trunk build --release' first (scripts/test.sh does)`);
   }
   const server = createServer(async (req, res) => {
-    const path = normalize(decodeURIComponent(new URL(req.url, 'http://x').pathname)).replace(/^(\.\.[/\\])+/, '');
+    const requested = decodeURIComponent(new URL(req.url, 'http://x').pathname);
+    if (!requested.startsWith(base)) {
+      res.writeHead(404).end();
+      return;
+    }
+    const path = normalize(`/${requested.slice(base.length)}`).replace(/^(\.\.[/\\])+/, '');
     let file = join(root, path);
     if (!file.startsWith(root) || !existsSync(file) || path.endsWith('/')) file = join(root, 'index.html');
     try {
@@ -43,7 +52,7 @@ export async function serve(root = DIST) {
   });
   await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
   const { port } = server.address();
-  return { url: `http://127.0.0.1:${port}/`, close: () => new Promise((ok) => server.close(ok)) };
+  return { url: `http://127.0.0.1:${port}${base}`, close: () => new Promise((ok) => server.close(ok)) };
 }
 
 /** Launches headless Debian chromium in a fresh profile. WebGPU (SwiftShader) only when asked. */
