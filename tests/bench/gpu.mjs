@@ -18,7 +18,7 @@ const SIZES = [
   [[784, 256, 256, 10], 128],
 ];
 
-const server = await serve(here);
+const server = await serve(here, { base: '/' });
 const browser = await launch({ webgpu: true });
 try {
   const page = browser.context.pages()[0] ?? (await browser.context.newPage());

@@ -9,7 +9,7 @@ import { serve, launch } from '../e2e/harness.mjs';
 const here = dirname(fileURLToPath(import.meta.url));
 const seconds = Number(process.env.NP_BENCH_SECONDS ?? 3);
 
-const server = await serve(here);
+const server = await serve(here, { base: '/' });
 const browser = await launch({ webgpu: false });
 try {
   const page = browser.context.pages()[0] ?? (await browser.context.newPage());

@@ -25,11 +25,17 @@ const MIME = {
 };
 
 /**
+ * Where the tests mount the build: a sub-path, as a course site hosts it, so every spec also
+ * proves that nothing is asked of the host's root. `NP_BASE=/` serves it at the root.
+ */
+export const SITE_BASE = process.env.NP_BASE ?? '/some/sub/path/';
+
+/**
  * Serves `root` on 127.0.0.1 at a free port under the path `base` (a static host's sub-path,
  * e.g. `/ml/playground/`); unknown paths under it get index.html (one-page app), anything
  * outside it a 404, so a page that asks for `/asset.js` from the host's root fails as it would.
  */
-export async function serve(root = DIST, { base = '/' } = {}) {
+export async function serve(root = DIST, { base = SITE_BASE } = {}) {
   if (!existsSync(join(root, 'index.html'))) {
     throw new Error(`no release build in ${root}: run 'trunk build --release' first (scripts/test.sh does)`);
   }

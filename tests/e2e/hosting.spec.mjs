@@ -6,6 +6,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { serve, launch, openApp, screenshot } from './harness.mjs';
 
+// Not the harness's default: the test must hold whatever NP_BASE the other specs run under.
 const BASE = '/some/sub/path/';
 let server;
 before(async () => { server = await serve(undefined, { base: BASE }); });
