@@ -28,8 +28,15 @@ pub enum AdapterError {
 
 /// Asks wgpu for a compute-capable adapter and describes it.
 pub async fn find_adapter() -> Result<AdapterSummary, AdapterError> {
+    let adapter = request_adapter().await.map_err(AdapterError::NoAdapter)?;
+    Ok(summarize(&adapter.get_info()))
+}
+
+/// The adapter both the check and [`crate::GpuContext::new`] use: the high-performance one, no
+/// surface (compute only). The error is wgpu's reason, for the caller's own error type.
+pub(crate) async fn request_adapter() -> Result<wgpu::Adapter, String> {
     let instance = wgpu::Instance::new(wgpu::InstanceDescriptor::new_without_display_handle());
-    let adapter = instance
+    instance
         .request_adapter(&wgpu::RequestAdapterOptions {
             power_preference: wgpu::PowerPreference::HighPerformance,
             force_fallback_adapter: false,
@@ -37,8 +44,7 @@ pub async fn find_adapter() -> Result<AdapterSummary, AdapterError> {
             ..Default::default()
         })
         .await
-        .map_err(|e| AdapterError::NoAdapter(e.to_string()))?;
-    Ok(summarize(&adapter.get_info()))
+        .map_err(|e| e.to_string())
 }
 
 pub(crate) fn summarize(info: &wgpu::AdapterInfo) -> AdapterSummary {

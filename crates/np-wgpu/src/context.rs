@@ -43,16 +43,9 @@ impl GpuContext {
     /// Asks for an adapter and a device and compiles every kernel. Never blocks: in the browser
     /// await it; natively drive it with `pollster::block_on`.
     pub async fn new() -> Result<Self, GpuError> {
-        let instance = wgpu::Instance::new(wgpu::InstanceDescriptor::new_without_display_handle());
-        let adapter = instance
-            .request_adapter(&wgpu::RequestAdapterOptions {
-                power_preference: wgpu::PowerPreference::HighPerformance,
-                force_fallback_adapter: false,
-                compatible_surface: None,
-                ..Default::default()
-            })
+        let adapter = crate::adapter::request_adapter()
             .await
-            .map_err(|e| GpuError::NoAdapter(e.to_string()))?;
+            .map_err(GpuError::NoAdapter)?;
         Self::from_adapter(adapter).await
     }
 
