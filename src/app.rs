@@ -1,6 +1,8 @@
 //! The page: header, notices, the control bar and the four working areas (data, network,
-//! output, charts). The App owns the state (a reducer over `AppState`), the training session
-//! and the animation loop; components get props and dispatch actions.
+//! output, charts). The App owns the state (a reducer over `AppState`) and the runner, the
+//! page's handle on the training host (in a Web Worker, or on the page where none can run). It
+//! sends the host commands and draws the snapshots it sends back, at most one in hand at a time:
+//! the host makes the next only when the page has drawn the last (`Command::Ready`).
 
 use std::rc::Rc;
 
@@ -9,23 +11,25 @@ use gloo::render::{request_animation_frame, AnimationFrame};
 use wasm_bindgen::{JsCast, JsValue};
 use yew::prelude::*;
 
-use crate::adapter_check::{check_webgpu_adapter, AdapterCheck};
 use crate::components::backend_badge::BackendBadge;
-use crate::components::controls::{Controls, SPEEDS};
+use crate::components::controls::Controls;
 use crate::components::data::DataArea;
 use crate::components::loss_chart::LossChart;
 use crate::components::network::Network;
 use crate::components::notices::Notices;
 use crate::components::output::OutputArea;
 use crate::components::weight_editor::Target;
-use crate::config::{hash, BackendChoice};
-use crate::session::{EvalReads, Session, Snapshot, GRID};
+use crate::config::{hash, Config};
+use crate::protocol::{Checkpoint, Command, Edit, Event, WireSnapshot};
+use crate::runner::{Heard, Mode, Runner};
+use crate::session::{Data, Snapshot};
 use crate::state::{Action, AppState, Impact};
 
-/// Training time per animation frame, in ms: leaves the rest of a 60 Hz frame for drawing.
-const TRAIN_BUDGET_MS: f64 = 10.0;
-/// Least time between two redraws while playing, in ms: drawing runs slower than training.
-const DRAW_INTERVAL_MS: f64 = 80.0;
+/// Least time between two redraws, in ms; more when a redraw costs more (a quarter of the time
+/// at most goes to drawing).
+const MIN_DRAW_INTERVAL_MS: f64 = 33.0;
+/// Worker deaths within a minute after which training moves onto the page for good.
+const MAX_RESTARTS: usize = 3;
 
 pub enum Msg {
     Act(Action),
@@ -37,34 +41,40 @@ pub enum Msg {
     Edit(Target, f64),
     /// Back/forward or an edited URL: reload the state from the hash.
     HashChanged,
-    /// The backend opened for request `generation`, with what the adapter check found.
-    Opened(u64, AdapterCheck, np_wgpu::FallbackBackend),
-    /// An evaluation's reads on the GPU completed.
-    Evaluated(EvalReads),
+    /// The runner heard from the host.
+    Heard(Heard),
 }
 
 pub struct App {
     state: AppState,
-    session: Session,
+    /// The config children draw, shared rather than copied on every render.
+    config: Rc<Config>,
+    runner: Runner,
     snapshot: Rc<Snapshot>,
+    /// The data set of the last snapshot that carried one.
+    data: Rc<Data>,
+    /// A snapshot received and not yet drawn (at most one: see the module documentation).
+    incoming: Option<Box<WireSnapshot>>,
+    /// Whether the snapshot drawn came from the current host (false from start or restart until
+    /// its first one), for tests and for the screen: `data-live` on the app.
+    live: bool,
+    /// The student's play/pause; the host stops it when the run diverges.
     playing: bool,
+    diverged: Option<String>,
+    /// The run as of the last checkpoint, for a worker that dies.
+    checkpoint: Option<Box<Checkpoint>>,
+    restarts: Vec<f64>,
     frame: Option<AnimationFrame>,
+    /// When the last redraw started, and an average of what redraws cost.
     last_draw: f64,
-    /// When the last frame that redrew handed over to rendering, and an average of what the
-    /// redraw then cost (render and paint included): drawing may take a quarter of the time.
-    redraw_ended: Option<f64>,
+    draw_started: Option<f64>,
     draw_cost: f64,
     /// The badge: the backend in use, and the adapter check's finding.
     backend_label: Option<String>,
     adapter: Option<String>,
-    /// Counts backend openings, so only the latest one is adopted.
-    open_generation: u64,
-    /// A GPU read is in flight: no training and no second read until it lands.
-    reading: bool,
-    /// Step-epoch presses that came while a read was in flight, run when it lands.
-    queued_epochs: u32,
-    /// Why training left the GPU mid-run (device lost), told to the user.
+    /// Why training left the GPU mid-run (device lost), or why the worker was restarted.
     fallback_notice: Option<String>,
+    worker_notice: Option<String>,
     _listeners: Vec<EventListener>,
 }
 
@@ -101,14 +111,29 @@ fn write_hash(text: &str, push: bool) {
     }
 }
 
+fn heard(ctx: &Context<App>) -> impl Fn(Heard) + Clone + 'static {
+    let link = ctx.link().clone();
+    move |h| link.send_message(Msg::Heard(h))
+}
+
 impl App {
-    fn refresh(&mut self) {
-        self.snapshot = Rc::new(self.session.snapshot(GRID));
-        self.last_draw = now();
+    /// Applies an action to the state and tells the host; `push` records it in the history.
+    fn act(&mut self, action: Action, push: bool) {
+        self.state = self.state.apply(action);
+        self.config = Rc::new(self.state.config.clone());
+        if self.state.impact >= Impact::Reset {
+            // A fresh network: the host says so again if this one cannot train either.
+            self.diverged = None;
+        }
+        self.runner.send(Command::Configure {
+            config: Box::new(self.state.config.clone()),
+            impact: self.state.impact,
+        });
+        write_hash(&hash::print(&self.state.config), push);
     }
 
     fn schedule(&mut self, ctx: &Context<Self>) {
-        if self.playing && self.frame.is_none() {
+        if self.incoming.is_some() && self.frame.is_none() {
             let link = ctx.link().clone();
             self.frame = Some(request_animation_frame(move |_| {
                 link.send_message(Msg::Frame)
@@ -116,69 +141,69 @@ impl App {
         }
     }
 
-    /// Applies an action to the state and the session; a changed backend choice reopens the
-    /// backend (asynchronously: the session trains on the CPU until the GPU is ready).
-    fn act(&mut self, ctx: &Context<Self>, action: Action, push: bool) {
-        let before = self.state.config.backend;
-        self.state = self.state.apply(action);
-        self.session.update(&self.state.config, self.state.impact);
-        if self.state.impact >= Impact::Reset {
-            self.playing &= self.session.diverged().is_none();
-            self.queued_epochs = 0;
+    /// Takes what the host said; returns whether the page changed.
+    fn on_event(&mut self, ctx: &Context<Self>, event: Event) -> bool {
+        match event {
+            Event::Snapshot(s) => {
+                self.incoming = Some(s);
+                self.schedule(ctx);
+                false
+            }
+            Event::Stopped { why } => {
+                self.playing = false;
+                self.diverged = Some(why);
+                true
+            }
+            Event::Backend { label, adapter } => {
+                self.backend_label = Some(label);
+                self.adapter = Some(adapter);
+                self.fallback_notice = None;
+                true
+            }
+            Event::FellBack { why } => {
+                self.fallback_notice = Some(format!(
+                    "The GPU stopped working; training goes on on the CPU with the same weights ({why})."
+                ));
+                self.backend_label = Some("cpu: the GPU device was lost".to_string());
+                true
+            }
+            Event::Checkpoint(c) => {
+                self.checkpoint = Some(c);
+                false
+            }
         }
-        if self.state.config.backend != before {
-            self.open_backend(ctx);
-        }
-        write_hash(&hash::print(&self.state.config), push);
-        self.evaluate(ctx);
-        self.refresh();
     }
 
-    /// Checks for an adapter and opens the backend the config asks for; `Msg::Opened` adopts it.
-    fn open_backend(&mut self, ctx: &Context<Self>) {
-        use np_wgpu::choose::{open_backend, Preference};
-        self.open_generation += 1;
-        self.backend_label = None;
-        let generation = self.open_generation;
-        let pref = match self.state.config.backend {
-            BackendChoice::Auto => Preference::Auto,
-            BackendChoice::Cpu => Preference::Cpu,
-            BackendChoice::Webgpu => Preference::WebGpu,
+    /// The worker could not start (`on_page`) or died: start again from the last checkpoint.
+    fn recover(&mut self, ctx: &Context<Self>, why: String, failed: bool) {
+        let t = now();
+        self.restarts.retain(|&r| t - r < 60_000.0);
+        self.restarts.push(t);
+        let on_page = if failed {
+            Some(why.clone())
+        } else if self.restarts.len() > MAX_RESTARTS {
+            Some(format!(
+                "the worker stopped {MAX_RESTARTS} times in a minute"
+            ))
+        } else {
+            None
         };
-        let flops = self.session.step_flops();
-        let link = ctx.link().clone();
-        wasm_bindgen_futures::spawn_local(async move {
-            let adapter = check_webgpu_adapter().await;
-            let cpu: np_wgpu::CpuFactory =
-                Box::new(|| Box::new(np_engine::backend::cpu::CpuBackend::new()));
-            let backend = open_backend(pref, flops, cpu).await;
-            link.send_message(Msg::Opened(generation, adapter, backend));
-        });
-    }
-
-    /// Starts the owed GPU evaluation unless a read is in flight (one at a time).
-    fn evaluate(&mut self, ctx: &Context<Self>) {
-        if self.reading {
-            return;
+        if !failed {
+            let epoch = self.checkpoint.as_ref().map_or(0, |c| c.latest.epoch);
+            self.worker_notice = Some(format!(
+                "The training worker stopped ({why}); it was started again and continues from epoch {epoch}."
+            ));
         }
-        if let Some(pending) = self.session.begin_eval() {
-            self.reading = true;
-            let link = ctx.link().clone();
-            wasm_bindgen_futures::spawn_local(async move {
-                link.send_message(Msg::Evaluated(pending.run().await));
-            });
-        }
-    }
-
-    /// Steps one epoch; on the GPU a press during a read waits for it.
-    fn step_epoch(&mut self, ctx: &Context<Self>) {
-        if self.reading || self.session.eval_due() {
-            self.queued_epochs += 1;
-            return;
-        }
-        self.session.step_epoch();
-        self.evaluate(ctx);
-        self.refresh();
+        let checkpoint = self.checkpoint.clone();
+        self.live = false;
+        self.incoming = None;
+        self.runner.recover(
+            &self.state.config,
+            checkpoint.as_deref(),
+            self.playing,
+            on_page,
+            heard(ctx),
+        );
     }
 }
 
@@ -188,7 +213,6 @@ impl Component for App {
 
     fn create(ctx: &Context<Self>) -> Self {
         let state = AppState::from_hash(&location_hash());
-        let mut session = Session::new(&state.config);
         write_hash(&hash::print(&state.config), false);
         let mut listeners = Vec::new();
         if let Some(window) = web_sys::window() {
@@ -212,179 +236,136 @@ impl Component for App {
                 },
             ));
         }
-        let snapshot = Rc::new(session.snapshot(GRID));
-        let mut app = Self {
+        let runner = Runner::start(&state.config, heard(ctx));
+        // Until the host's first snapshot (the worker takes a moment to load).
+        let snapshot = Rc::new(Snapshot::placeholder(&state.config));
+        let data = snapshot.data.clone();
+        Self {
+            config: Rc::new(state.config.clone()),
             state,
-            session,
+            runner,
             snapshot,
+            data,
+            incoming: None,
+            live: false,
             playing: false,
+            diverged: None,
+            checkpoint: None,
+            restarts: Vec::new(),
             frame: None,
-            last_draw: 0.0,
-            redraw_ended: None,
+            last_draw: f64::NEG_INFINITY,
+            draw_started: None,
             draw_cost: 0.0,
             backend_label: None,
             adapter: None,
-            open_generation: 0,
-            reading: false,
-            queued_epochs: 0,
             fallback_notice: None,
+            worker_notice: None,
             _listeners: listeners,
-        };
-        app.open_backend(ctx);
-        app
+        }
     }
 
     fn update(&mut self, ctx: &Context<Self>, msg: Msg) -> bool {
         match msg {
-            Msg::Act(action) => self.act(ctx, action, true),
+            Msg::Act(action) => self.act(action, true),
             Msg::HashChanged => {
                 let (config, notices) = hash::parse(&location_hash());
                 if config != self.state.config || !notices.is_empty() {
-                    self.act(ctx, Action::LoadHash(Box::new(config), notices), false);
+                    self.act(Action::LoadHash(Box::new(config), notices), false);
                 }
             }
             Msg::TogglePlay => {
-                self.playing = !self.playing && self.session.diverged().is_none();
+                self.playing = !self.playing && self.diverged.is_none();
+                self.runner.send(if self.playing {
+                    Command::Play
+                } else {
+                    Command::Pause
+                });
             }
             Msg::StepEpoch => {
                 self.playing = false;
-                self.step_epoch(ctx);
+                self.runner.send(Command::StepEpoch);
             }
             Msg::StepBatch => {
                 self.playing = false;
-                if self.reading || self.session.eval_due() {
-                    return false;
-                }
-                self.session.step_batch();
-                self.evaluate(ctx);
-                self.refresh();
+                self.runner.send(Command::StepBatch);
             }
             Msg::Reset => {
                 self.playing = false;
-                self.act(ctx, Action::Reset, false);
-            }
-            Msg::Opened(generation, adapter, backend) => {
-                if generation != self.open_generation {
-                    return false;
-                }
-                self.adapter = Some(crate::components::backend_badge::describe(&adapter));
-                self.backend_label = Some(match (backend.fell_back(), &adapter) {
-                    (Some(why), _) => why,
-                    // The browser's own adapter info names SwiftShader; wgpu's is often empty.
-                    (None, AdapterCheck::Available(name)) => format!("webgpu: {name}"),
-                    (None, AdapterCheck::Unavailable(_)) => {
-                        np_engine::backend::Backend::name(&backend)
-                    }
-                });
-                self.fallback_notice = None;
-                // The run carries on where it stands (see `Session::move_to`).
-                if backend.on_gpu() {
-                    self.session.move_to(Some(backend));
-                } else if self.session.on_gpu() {
-                    self.session.move_to(None);
-                } else {
-                    return true;
-                }
-                self.evaluate(ctx);
-                self.refresh();
-            }
-            Msg::Evaluated(reads) => {
-                self.reading = false;
-                if let Some(e) = &reads.checkpoint_error {
-                    web_sys::console::warn_1(&format!("GPU checkpoint failed: {e}").into());
-                }
-                self.session.finish_eval(reads);
-                // The session is on the fallback handle only when it opened on the GPU, so a
-                // reason here means the device was lost mid-run: say so once.
-                if let Some(why) = self.session.fell_back() {
-                    if self.fallback_notice.is_none() {
-                        self.fallback_notice = Some(format!(
-                            "The GPU stopped working; training goes on on the CPU with the same weights ({why})."
-                        ));
-                        self.backend_label = Some("cpu: the GPU device was lost".to_string());
-                    }
-                }
-                if self.session.diverged().is_some() {
-                    self.playing = false;
-                    self.queued_epochs = 0;
-                }
-                self.evaluate(ctx);
-                if !self.reading && self.queued_epochs > 0 {
-                    self.queued_epochs -= 1;
-                    self.step_epoch(ctx);
-                }
-                self.refresh();
+                self.runner.send(Command::Pause);
+                self.act(Action::Reset, false);
             }
             Msg::Edit(target, value) => {
-                match target {
-                    Target::Weight { layer, to, from } => {
-                        self.session.set_weight(layer, to, from, value)
-                    }
+                let target = match target {
+                    Target::Weight { layer, to, from } => Edit::Weight { layer, to, from },
                     Target::Bias { layer, to } | Target::Node { layer, neuron: to } => {
-                        self.session.set_bias(layer, to, value)
+                        Edit::Bias { layer, to }
                     }
-                }
-                self.refresh();
+                };
+                self.diverged = None;
+                self.runner.send(Command::Edit { target, value });
+            }
+            Msg::Heard(Heard::Event(e)) => return self.on_event(ctx, e),
+            Msg::Heard(Heard::Failed(why)) => {
+                self.recover(ctx, why, true);
+            }
+            Msg::Heard(Heard::Died(why)) => {
+                self.recover(ctx, why, false);
             }
             Msg::Frame => {
                 self.frame = None;
-                let start = now();
-                if let Some(ended) = self.redraw_ended.take() {
-                    // One vsync (about 16.7 ms) of the gap is waiting, not drawing.
-                    let cost = (start - ended - 16.7).max(0.0);
-                    self.draw_cost = 0.7 * self.draw_cost + 0.3 * cost;
-                }
-                if !self.playing {
-                    return false;
-                }
-                if self.reading {
-                    // A GPU read is in flight: this frame trains nothing (its result lands soon).
+                let t = now();
+                let interval = MIN_DRAW_INTERVAL_MS.max(4.0 * self.draw_cost);
+                if t - self.last_draw < interval {
                     self.schedule(ctx);
                     return false;
                 }
-                self.session.train_for(
-                    SPEEDS[self.state.config.speed as usize % SPEEDS.len()],
-                    TRAIN_BUDGET_MS,
-                    || now() - start,
-                );
-                if self.session.diverged().is_some() {
-                    self.playing = false;
-                }
-                self.evaluate(ctx);
-                let interval = DRAW_INTERVAL_MS.max(3.0 * self.draw_cost);
-                let redraw = !self.playing || now() - self.last_draw >= interval;
-                if redraw {
-                    self.refresh();
-                    self.redraw_ended = Some(now());
-                }
-                self.schedule(ctx);
-                return redraw;
+                let Some(incoming) = self.incoming.take() else {
+                    return false;
+                };
+                let snapshot = incoming.into_snapshot(&self.data);
+                self.data = snapshot.data.clone();
+                self.snapshot = Rc::new(snapshot);
+                self.live = true;
+                self.last_draw = t;
+                self.draw_started = Some(t);
+                return true;
             }
         }
-        self.schedule(ctx);
         true
+    }
+
+    fn rendered(&mut self, _ctx: &Context<Self>, _first_render: bool) {
+        if let Some(started) = self.draw_started.take() {
+            let cost = now() - started;
+            self.draw_cost = 0.7 * self.draw_cost + 0.3 * cost;
+            // Drawn: the host may make the next snapshot.
+            self.runner.send(Command::Ready);
+        }
     }
 
     fn view(&self, ctx: &Context<Self>) -> Html {
         let link = ctx.link();
-        let c = &self.state.config;
+        let c = &self.config;
         let on_action = link.callback(Msg::Act);
+        let notices = self.fallback_notice.iter().chain(self.worker_notice.iter());
         html! {
-            <div class={classes!("app", c.hide_text.then_some("hide-text"))} data-testid="app">
+            <div class={classes!("app", c.hide_text.then_some("hide-text"))} data-testid="app"
+                data-live={self.live.to_string()} data-version={self.snapshot.version.to_string()}>
                 <header class="app-header">
                     <h1 class="app-title">{ "Neural Playground" }</h1>
                     <span class="app-subtitle">{ "Build, train and look inside neural networks" }</span>
-                    <BackendBadge label={self.backend_label.clone()} adapter={self.adapter.clone()} />
+                    <BackendBadge label={self.backend_label.clone()} adapter={self.adapter.clone()}
+                        mode={self.runner.mode().describe()} in_worker={*self.runner.mode() == Mode::Worker} />
                 </header>
-                { for self.fallback_notice.iter().map(|n| html! {
+                { for notices.map(|n| html! {
                     <p class="alert alert-notice backend-notice" role="status" data-testid="backend-notice">{ n.clone() }</p>
                 }) }
-                <Notices notices={self.state.notices.clone()} diverged={self.session.diverged().map(str::to_string)}
+                <Notices notices={self.state.notices.clone()} diverged={self.diverged.clone()}
                     on_dismiss={link.callback(|_| Msg::Act(Action::DismissNotices))} />
                 <Controls config={c.clone()} playing={self.playing} epoch={self.snapshot.epoch} on_action={on_action.clone()}
                     on_toggle_play={link.callback(|_| Msg::TogglePlay)} on_step={link.callback(|_| Msg::StepEpoch)}
                     on_step_batch={link.callback(|_| Msg::StepBatch)} on_reset={link.callback(|_| Msg::Reset)}
-                    on_speed={link.callback(|i: usize| Msg::Act(Action::SetSpeed(i as u32)))} />
+                    on_speed={link.callback(|s| Msg::Act(Action::SetSpeed(s)))} />
                 <main class="workspace">
                     <section class="area area-data" data-testid="area-data" aria-label="Data">
                         <h2>{ "Data" }</h2>

@@ -11,9 +11,15 @@ mod components;
 mod config;
 mod draw;
 mod inspector;
+mod protocol;
+mod runner;
 mod session;
 mod state;
 
+/// On the page: the app. The same build also starts in the training worker (`www/worker.js`),
+/// where there is no document to render into and `runner::worker::worker_main` takes over.
 fn main() {
-    yew::Renderer::<app::App>::new().render();
+    if web_sys::window().is_some() {
+        yew::Renderer::<app::App>::new().render();
+    }
 }

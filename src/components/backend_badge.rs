@@ -19,6 +19,9 @@ pub struct BackendBadgeProps {
     pub label: Option<String>,
     /// What the adapter check found (`describe`), shown whatever backend trains.
     pub adapter: Option<String>,
+    /// Where training runs: "worker", or "page: <why not in a worker>".
+    pub mode: String,
+    pub in_worker: bool,
 }
 
 /// The badge shows the backend in use, not merely the one available: the automatic rule may
@@ -45,6 +48,11 @@ pub fn backend_badge(props: &BackendBadgeProps) -> Html {
             <span class="backend-label">{ "backend " }</span>
             <output data-testid="backend">{ label }</output>
             <output data-testid="webgpu-adapter" hidden=true>{ adapter }</output>
+            <span class={classes!("run-mode", (!props.in_worker).then_some("on-page"))}
+                title={if props.in_worker { "Training runs in a background worker: the page stays smooth".to_string() }
+                    else { format!("Training runs on the page itself ({})", props.mode) }}>
+                <output data-testid="run-mode">{ if props.in_worker { "worker".to_string() } else { props.mode.clone() } }</output>
+            </span>
         </span>
     }
 }

@@ -1,11 +1,13 @@
 //! Training controls: play/pause, step (epoch and batch), reset, the epoch counter, and the
 //! hyper-parameters.
 
+use std::rc::Rc;
+
 use yew::prelude::*;
 
 use super::fields::{enum_options, select, select_with_unavailable};
 use crate::config::{
-    Activation, BackendChoice, Config, Init, Loss, Optimizer, Problem, Regularization,
+    Activation, BackendChoice, Config, Init, Loss, Optimizer, Problem, Regularization, Speed,
 };
 use crate::state::Action;
 
@@ -15,12 +17,10 @@ const RATES: [f64; 11] = [
 ];
 /// Regularization rates offered.
 const REG_RATES: [f64; 10] = [0.0, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0];
-/// Most epochs trained per animation frame, by speed setting.
-pub const SPEEDS: [u32; 6] = [1, 2, 5, 10, 25, 100];
 
 #[derive(Properties, PartialEq)]
 pub struct ControlsProps {
-    pub config: Config,
+    pub config: Rc<Config>,
     pub playing: bool,
     pub epoch: u64,
     pub on_action: Callback<Action>,
@@ -28,7 +28,20 @@ pub struct ControlsProps {
     pub on_step: Callback<()>,
     pub on_step_batch: Callback<()>,
     pub on_reset: Callback<()>,
-    pub on_speed: Callback<usize>,
+    pub on_speed: Callback<Speed>,
+}
+
+/// The offered speeds, and the current one where a link set another.
+fn speed_options(current: Speed) -> Vec<(String, String)> {
+    let mut speeds = Speed::OFFERED.to_vec();
+    if !speeds.contains(&current) {
+        speeds.push(current);
+        speeds.sort_by_key(|s| s.rate().map_or(u64::MAX, |r| r as u64));
+    }
+    speeds
+        .into_iter()
+        .map(|s| (s.to_string(), s.label()))
+        .collect()
 }
 
 fn numbers(list: &[f64]) -> Vec<(String, String)> {
@@ -54,7 +67,11 @@ pub fn controls(props: &ControlsProps) -> Html {
     };
     let on_speed = {
         let cb = props.on_speed.clone();
-        Callback::from(move |v: String| cb.emit(v.parse().unwrap_or(2)))
+        Callback::from(move |v: String| {
+            if let Some(s) = Speed::parse(&v) {
+                cb.emit(s)
+            }
+        })
     };
     let momentum_used = matches!(c.optimizer, Optimizer::Momentum | Optimizer::Nesterov);
     // Cross-entropy compares predicted class probabilities: a regression target has none.
@@ -106,8 +123,7 @@ pub fn controls(props: &ControlsProps) -> Html {
                     <span class="field-label">{ "Epoch" }</span>
                     <output data-testid="epoch" class="epoch">{ props.epoch }</output>
                 </div>
-                { show("speed", select("speed", "Speed (epochs per frame)",
-                    SPEEDS.iter().enumerate().map(|(i, s)| (i.to_string(), format!("up to {s}"))).collect(),
+                { show("speed", select("speed", "Speed (epochs per second)", speed_options(c.speed),
                     &c.speed.to_string(), on_speed)) }
             </div>
             <div class="hyper">

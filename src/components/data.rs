@@ -1,6 +1,8 @@
 //! Data: dataset picker with previews, noise, split ratios, sample count, batch size,
 //! regenerate.
 
+use std::rc::Rc;
+
 use yew::prelude::*;
 
 use super::fields::{select, slider, slider_off};
@@ -15,7 +17,7 @@ use crate::state::Action;
 
 #[derive(Properties, PartialEq)]
 pub struct DataAreaProps {
-    pub config: Config,
+    pub config: Rc<Config>,
     pub on_action: Callback<Action>,
 }
 

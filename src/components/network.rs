@@ -41,7 +41,7 @@ fn offered(config: &Config) -> Vec<Feature> {
 
 #[derive(Properties, PartialEq)]
 pub struct NetworkProps {
-    pub config: Config,
+    pub config: Rc<Config>,
     pub snapshot: Rc<Snapshot>,
     pub on_action: Callback<Action>,
     pub on_edit: Callback<(Target, f64)>,

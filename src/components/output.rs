@@ -17,7 +17,7 @@ const SIZE: u32 = 320;
 
 #[derive(Properties, PartialEq)]
 pub struct OutputAreaProps {
-    pub config: Config,
+    pub config: Rc<Config>,
     pub snapshot: Rc<Snapshot>,
     pub on_action: Callback<Action>,
 }

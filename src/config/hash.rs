@@ -5,7 +5,9 @@
 //! which key, what was wrong and what was used.
 
 use super::fields::{self, Field, Kind, Value, FIELDS};
-use super::{Activation, Config, Dataset, Feature, Init, Notice, Problem, MAX_LAYERS, MAX_NEURONS};
+use super::{
+    Activation, Config, Dataset, Feature, Init, Notice, Problem, Speed, MAX_LAYERS, MAX_NEURONS,
+};
 
 /// TensorFlow Playground keys we accept and deliberately ignore (they only affect its own
 /// internals).
@@ -257,6 +259,16 @@ impl Parser {
                 }
             }
             "seed" => self.seed(value),
+            "speed" => match Speed::parse(value) {
+                Some(s) => self.config.speed = s,
+                None => {
+                    let (lo, hi, used) = (Speed::MIN_RATE, Speed::MAX_RATE, d.speed);
+                    self.warn(
+                        key,
+                        format!("`{value}` is not a speed (epochs per second from {lo} to {hi}, or max); using {used}"),
+                    )
+                }
+            },
             "networkShape" => self.network_shape(value),
             "activations" => {
                 let fallback = "that layer uses `activation`";

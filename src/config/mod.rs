@@ -6,6 +6,7 @@ pub mod fields;
 pub mod hash;
 mod names;
 mod notice;
+mod speed;
 
 use std::collections::BTreeSet;
 
@@ -17,6 +18,7 @@ pub use names::{
     TwoClassOutput,
 };
 pub use notice::Notice;
+pub use speed::Speed;
 
 /// The whole experiment. Field defaults are TensorFlow Playground's, so a link from it opens the
 /// same experiment here. Each field's hash key, limits, impact and hide name are its row in
@@ -93,8 +95,8 @@ pub struct Config {
     pub hidden_controls: BTreeSet<String>,
     /// Compute backend. Hash key `backend`.
     pub backend: BackendChoice,
-    /// Training speed: index into the UI's epochs-per-frame list. Hash key `speed`.
-    pub speed: u32,
+    /// Training speed while playing. Hash key `speed`.
+    pub speed: Speed,
     /// Draw the loss chart on a log scale. Hash key `logScale`.
     pub log_scale: bool,
     /// Slope of leaky ReLU below zero, in every leaky-ReLU layer. Hash key `leakyReluAlpha`.
@@ -135,7 +137,7 @@ impl Default for Config {
             hide_text: false,
             hidden_controls: BTreeSet::new(),
             backend: BackendChoice::Auto,
-            speed: 1,
+            speed: Speed::default(),
             log_scale: false,
             leaky_relu_alpha: 0.01,
             elu_alpha: 1.0,

@@ -68,7 +68,7 @@ fn everything_changed_round_trips() {
             .into_iter()
             .collect(),
         backend: BackendChoice::Webgpu,
-        speed: 4,
+        speed: Speed::Rate(1500),
         log_scale: true,
         leaky_relu_alpha: 0.3,
         elu_alpha: 0.75,

@@ -21,7 +21,7 @@ use crate::state::Action;
 pub struct ActivationPanelProps {
     pub inspection: Rc<Inspection>,
     /// The experiment: the alphas the network trains with, and which controls are hidden.
-    pub config: Config,
+    pub config: Rc<Config>,
     pub on_action: Callback<Action>,
 }
 

@@ -35,7 +35,7 @@ const PANELS: usize = 5;
 #[derive(Properties, PartialEq)]
 pub struct InspectorProps {
     pub snapshot: Rc<Snapshot>,
-    pub config: Config,
+    pub config: Rc<Config>,
     /// Training is running: the panels are throttled.
     #[prop_or_default]
     pub playing: bool,
@@ -197,13 +197,13 @@ fn adopt(memory: &Rc<RefCell<Memory>>, props: &InspectorProps) -> (Rc<Snapshot>,
         t - m.shown_at,
         m.cost,
     ) {
-        m.shown = Some((props.snapshot.clone(), Rc::new(props.config.clone())));
+        m.shown = Some((props.snapshot.clone(), props.config.clone()));
         m.shown_at = t;
         m.started = Some(t);
     }
     m.shown
         .clone()
-        .unwrap_or_else(|| (props.snapshot.clone(), Rc::new(props.config.clone())))
+        .unwrap_or_else(|| (props.snapshot.clone(), props.config.clone()))
 }
 
 /// The engine probe for the session's network: the same `TrainConfig` the session builds, so

@@ -3,6 +3,8 @@
 //! comparisons (sigmoid against ReLU in depth; naive, Glorot and He starts; the 2-3-2 softmax
 //! circles network) layer by layer, through the reducer's actions.
 
+use std::rc::Rc;
+
 use yew::prelude::*;
 
 use super::hidden::select_value;
@@ -11,7 +13,7 @@ use crate::state::Action;
 
 #[derive(Properties, PartialEq)]
 pub struct LayerChoicesProps {
-    pub config: Config,
+    pub config: Rc<Config>,
     pub on_action: Callback<Action>,
 }
 

@@ -246,8 +246,8 @@ mod tests {
         ] {
             let c = config(hash);
             let mut s = Session::new(&c);
-            s.step_epoch();
-            let snap = s.snapshot(8);
+            s.step_epoch_now();
+            let snap = s.snapshot_now(8);
             let cfg = EngineProbe::config_for(&c, &snap);
             let probe = EngineProbe::for_config(&cfg, snap.data.classes, None).unwrap_or_else(|| panic!("no probe"));
             let cells: Vec<(f64, f64)> = (0..64)
@@ -298,8 +298,8 @@ mod tests {
             "dataset=xor&networkShape=3&activation=tanh&regularization=L2&regularizationRate=0.1",
         );
         let mut s = Session::new(&plain);
-        s.step_epoch();
-        let snap = s.snapshot(4);
+        s.step_epoch_now();
+        let snap = s.snapshot_now(4);
         let (rows, labels) = batch(&snap.features, &snap.data.train, 1000);
         let g = |c: &Config| {
             let cfg = EngineProbe::config_for(c, &snap);
@@ -342,7 +342,7 @@ mod tests {
     fn the_net_has_the_trained_models_units() {
         let net = |hash: &str| {
             let c = config(hash);
-            Net::of(&Session::new(&c).snapshot(4), &c)
+            Net::of(&Session::new(&c).snapshot_now(4), &c)
         };
         let two_softmax =
             net("dataset=circle&networkShape=3,2&activation=relu&twoClassOutput=softmax");

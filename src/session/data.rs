@@ -8,7 +8,7 @@ use crate::config::{Config, Dataset, Feature};
 
 /// One example as drawn. `label` is a class index for classification, the target otherwise.
 /// One-input data has `y = 0`.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Point {
     pub x: f64,
     pub y: f64,
@@ -17,7 +17,7 @@ pub struct Point {
 
 /// The part of the plane the panels show. For two-input data both ranges are the same length
 /// (a square plane); for one-input data `y` is the range of the targets (the plot's vertical axis).
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Extent {
     pub x: (f64, f64),
     pub y: (f64, f64),
@@ -94,7 +94,7 @@ impl Extent {
 }
 
 /// The split data as drawn.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Data {
     pub train: Vec<Point>,
     pub val: Vec<Point>,

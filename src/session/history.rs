@@ -2,7 +2,7 @@
 //! epoch count: when full, every other point is dropped and the recording stride doubles.
 
 /// Metrics of one epoch. `None` where a split is empty or the problem has no accuracy.
-#[derive(Debug, Clone, Copy, PartialEq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Record {
     pub epoch: u64,
     pub loss_train: f64,
@@ -13,7 +13,7 @@ pub struct Record {
 }
 
 /// A bounded, evenly strided history.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct History {
     records: Vec<Record>,
     capacity: usize,

@@ -1,10 +1,13 @@
 //! The training session: turns a Config into np-engine data and a `Trainer`, steps it in
-//! frame-sized slices, and hands out snapshots for drawing. Knows nothing of the DOM, so it is
-//! tested natively; the app's frame loop decides when to call it.
+//! slices, evaluates it (`eval.rs`, one asynchronous path for every backend) and hands out
+//! snapshots for drawing. Knows nothing of the DOM, so it is tested natively; the host
+//! (`host.rs`) decides when to call it, in a Web Worker or on the page.
 
 pub mod data;
-mod gpu;
+mod eval;
 pub mod history;
+pub mod host;
+pub mod run;
 mod snapshot;
 mod spec;
 
@@ -15,7 +18,7 @@ use np_engine::Tensor;
 use np_wgpu::FallbackBackend;
 
 pub use data::{Data, Extent, Point};
-pub use gpu::EvalReads;
+pub use eval::{EvalReads, PendingEval};
 pub use history::{History, Record};
 pub use snapshot::{layer_view, LayerView, Snapshot};
 pub use spec::train_config;
@@ -41,18 +44,19 @@ pub struct Session {
     grid_rows: Option<(usize, Tensor)>,
     /// Bumped whenever something drawable changes.
     version: u64,
-    /// The GPU handle the trainer runs on; `None` on the CPU (synchronous reads).
+    /// The GPU handle the trainer runs on; `None` on the plain CPU backend.
     gpu: Option<FallbackBackend>,
-    /// On the GPU: an evaluation owed (see `gpu.rs`).
-    due: Option<gpu::Due>,
+    /// Metrics owed (see `eval.rs`): training waits until they are read.
+    due: Option<eval::Due>,
     /// Counts resets and rebuilds, so a late evaluation of an older network is dropped.
     generation: u64,
-    /// On the GPU: the output grid from the last evaluation (the CPU computes it per snapshot).
-    gpu_output: Vec<Vec<f64>>,
-    /// On the GPU: the hidden neurons' outputs over the grid from the last evaluation.
-    gpu_neurons: Vec<Vec<Vec<f64>>>,
-    /// On the GPU: the parameters from the last evaluation.
-    gpu_layers: Vec<LayerView>,
+    /// Side of the drawing grid the view is read at.
+    grid: usize,
+    /// The last view read: the output over the grid, the hidden neurons' outputs over it, the
+    /// parameters.
+    output: Vec<Vec<f64>>,
+    neurons: Vec<Vec<Vec<f64>>>,
+    layers: Vec<LayerView>,
 }
 
 impl Session {
@@ -97,19 +101,18 @@ impl Session {
             gpu,
             due: None,
             generation: 0,
-            gpu_output: Vec::new(),
-            gpu_neurons: Vec::new(),
-            gpu_layers: Vec::new(),
+            grid: GRID,
+            output: Vec::new(),
+            neurons: Vec::new(),
+            layers: Vec::new(),
         };
-        if s.gpu.is_some() {
-            // The diagram needs the layer shapes before the first read lands: zeros until then.
-            s.gpu_layers = s
-                .trainer
-                .as_ref()
-                .map_or_else(Vec::new, gpu::placeholder_layers);
-            // No loss is known until then either (not 0).
-            s.latest.loss_train = f64::NAN;
-        }
+        // The diagram needs the layer shapes before the first read lands: zeros until then.
+        s.layers = s
+            .trainer
+            .as_ref()
+            .map_or_else(Vec::new, |t| snapshot::zero_layers(&t.config().model));
+        // No loss is known until then either (not 0).
+        s.latest.loss_train = f64::NAN;
         s.evaluate(true);
         s
     }
@@ -182,7 +185,11 @@ impl Session {
             self.rebuild(&config, target);
             return;
         };
-        let shown = snapshot::take(self, GRID);
+        let shown = (
+            std::mem::take(&mut self.output),
+            std::mem::take(&mut self.neurons),
+            std::mem::take(&mut self.layers),
+        );
         // The old trainer goes first, so the two never hold memory at once.
         self.trainer = None;
         let mut next = Session::build(&self.config, target);
@@ -193,9 +200,7 @@ impl Session {
             next.history = std::mem::take(&mut self.history);
             next.latest = self.latest;
             next.diverged = self.diverged.take();
-            next.gpu_output = shown.output;
-            next.gpu_neurons = shown.neurons;
-            next.gpu_layers = shown.layers;
+            (next.output, next.neurons, next.layers) = shown;
             // One evaluation on the new backend to confirm the numbers; no new history point.
             next.due = None;
             next.evaluate(false);
@@ -236,6 +241,11 @@ impl Session {
         self.version += 1;
     }
 
+    /// Whether training can go on (built, not diverged, not stopped early).
+    pub fn can_train(&self) -> bool {
+        self.running()
+    }
+
     fn running(&self) -> bool {
         self.diverged.is_none()
             && self
@@ -245,9 +255,11 @@ impl Session {
     }
 
     /// Trains one mini-batch. A partial last batch ends its own epoch; the next epoch starts
-    /// with a fresh shuffle (the engine's). Returns whether an epoch completed.
+    /// with a fresh shuffle (the engine's). Returns whether an epoch completed. Nothing happens
+    /// while metrics are owed: they must be read first (`begin_eval`), or an epoch's record is
+    /// lost.
     pub fn step_batch(&mut self) -> bool {
-        if !self.running() {
+        if !self.running() || self.due.is_some() {
             return false;
         }
         let Some(t) = self.trainer.as_mut() else {
@@ -271,12 +283,12 @@ impl Session {
 
     /// Finishes the current epoch (a whole one when at its start).
     pub fn step_epoch(&mut self) {
-        while self.running() && !self.step_batch() {}
+        while self.running() && self.due.is_none() && !self.step_batch() {}
     }
 
-    /// Trains mini-batches until `max_epochs` epochs have completed or `elapsed_ms()` passes
-    /// `budget_ms`; batch granularity keeps a frame short even when one epoch is slow. Returns
-    /// the epochs completed.
+    /// Trains mini-batches until `max_epochs` epochs have completed, `elapsed_ms()` passes
+    /// `budget_ms` or an epoch's metrics are owed (read them, then call again); batch
+    /// granularity keeps a slice short even when one epoch is slow. Returns the epochs completed.
     pub fn train_for(
         &mut self,
         max_epochs: u32,
@@ -284,7 +296,7 @@ impl Session {
         elapsed_ms: impl Fn() -> f64,
     ) -> u32 {
         let mut done = 0;
-        // On the GPU an epoch's evaluation must be read before training goes on.
+        // An epoch's evaluation must be read before training goes on.
         while done < max_epochs && self.running() && elapsed_ms() < budget_ms && self.due.is_none()
         {
             if self.step_batch() {
@@ -294,41 +306,14 @@ impl Session {
         done
     }
 
-    /// Computes losses and accuracies (recorded in the history when `record`), and stops on a
-    /// non-finite loss or parameter.
+    /// Owes an evaluation of losses and accuracies (recorded in the history when `record`);
+    /// `begin_eval` reads it.
     fn evaluate(&mut self, record: bool) {
-        if self.gpu.is_some() {
-            // No synchronous reads on the GPU: the app awaits `begin_eval`'s reads instead.
-            let due = gpu::Due {
-                record,
-                epoch_done: record && self.trainer.as_ref().is_some_and(|t| t.steps() > 0),
-            };
-            self.due = Some(self.due.unwrap_or_default().merge(due));
-            return;
-        }
-        let Some(t) = self.trainer.as_mut() else {
-            return;
+        let due = eval::Due {
+            record,
+            epoch_done: record && self.trainer.as_ref().is_some_and(|t| t.steps() > 0),
         };
-        let mut eval = |s: Split| match t.evaluate(s) {
-            Ok(m) if m.samples > 0 => Some(m),
-            _ => None,
-        };
-        let (train, val, test) = (eval(Split::Train), eval(Split::Val), eval(Split::Test));
-        let loss =
-            |m: &Option<np_engine::train::EvalMetrics>| m.as_ref().map(|m| f64::from(m.loss));
-        let acc = |m: &Option<np_engine::train::EvalMetrics>| {
-            m.as_ref().and_then(|m| m.accuracy.map(f64::from))
-        };
-        let latest = Record {
-            epoch: t.epoch() as u64,
-            loss_train: loss(&train).unwrap_or(f64::NAN),
-            loss_test: loss(&test),
-            loss_val: loss(&val),
-            acc_train: acc(&train),
-            acc_test: acc(&test),
-        };
-        // The parameters are read synchronously by the trainer's divergence check.
-        self.judge(latest, None, None, record);
+        self.due = Some(self.due.unwrap_or_default().merge(due));
     }
 
     /// Takes `latest` as the current metrics, stops when the trainer judges the run diverged
@@ -393,23 +378,110 @@ impl Session {
         self.version += 1;
     }
 
-    #[cfg(test)]
-    pub fn epoch(&self) -> u64 {
-        self.latest.epoch
-    }
-
-    #[cfg(test)]
-    pub fn latest(&self) -> Record {
-        self.latest
-    }
-
     pub fn diverged(&self) -> Option<&str> {
         self.diverged.as_deref()
     }
 
-    /// Everything the panels draw, computed now.
-    pub fn snapshot(&mut self, grid: usize) -> Snapshot {
-        snapshot::take(self, grid)
+    /// Bumped whenever something drawable changes.
+    pub fn version(&self) -> u64 {
+        self.version
+    }
+
+    /// The latest metrics and the last view read, ready to draw.
+    pub fn snapshot(&self) -> Snapshot {
+        snapshot::take(self)
+    }
+
+    /// Reads what is owed (and the view when `view`) at once: on the CPU the reads are ready
+    /// when recorded. Returns false if a read was still pending (a real GPU), which tests and
+    /// the native tools never meet.
+    #[cfg(test)]
+    pub fn settle_now(&mut self, view: bool) -> bool {
+        let mut view = view;
+        while let Some(p) = self.begin_eval(view) {
+            view = false;
+            match np_engine::backend::poll_once(Box::pin(p.run())) {
+                Some(reads) => {
+                    self.finish_eval(reads);
+                }
+                None => return false,
+            }
+        }
+        true
+    }
+
+    /// The run as plain data, read asynchronously (the GPU's weights are read back).
+    pub async fn checkpoint_async(&self) -> Option<crate::protocol::Checkpoint> {
+        let trainer = self.trainer.as_ref()?.export_async().await.ok()?;
+        Some(crate::protocol::Checkpoint {
+            trainer,
+            history: self.history.clone(),
+            latest: self.latest,
+        })
+    }
+
+    /// The run as plain data, now; `None` where a read is pending (a real GPU).
+    #[cfg(test)]
+    pub fn checkpoint(&self) -> Option<crate::protocol::Checkpoint> {
+        np_engine::backend::poll_once(Box::pin(self.checkpoint_async())).flatten()
+    }
+
+    /// Continues from `c`, a checkpoint of this same experiment. Refused (with the reason, the
+    /// run untouched) when it does not fit the network.
+    pub fn restore(&mut self, c: &crate::protocol::Checkpoint) -> Result<(), String> {
+        let t = self
+            .trainer
+            .as_mut()
+            .ok_or("there is no network to restore into")?;
+        t.import(&c.trainer).map_err(|e| e.to_string())?;
+        self.history = c.history.clone();
+        self.latest = c.latest;
+        self.diverged = None;
+        self.due = None;
+        self.generation += 1;
+        self.version += 1;
+        // Confirm the numbers on this backend; no new history point.
+        self.evaluate(false);
+        Ok(())
+    }
+
+    /// An epoch, and its metrics read at once.
+    #[cfg(test)]
+    pub fn step_epoch_now(&mut self) {
+        self.settle_now(false);
+        self.step_epoch();
+        self.settle_now(false);
+    }
+
+    /// A batch, and what it owes read at once. Returns whether an epoch completed.
+    #[cfg(test)]
+    pub fn step_batch_now(&mut self) -> bool {
+        self.settle_now(false);
+        let done = self.step_batch();
+        self.settle_now(false);
+        done
+    }
+
+    /// The epoch of the latest metrics, read now.
+    #[cfg(test)]
+    pub fn epoch(&mut self) -> u64 {
+        self.settle_now(false);
+        self.latest.epoch
+    }
+
+    /// The latest metrics, read now.
+    #[cfg(test)]
+    pub fn latest(&mut self) -> Record {
+        self.settle_now(false);
+        self.latest
+    }
+
+    /// A snapshot with the view read now at `grid` x `grid`.
+    #[cfg(test)]
+    pub fn snapshot_now(&mut self, grid: usize) -> Snapshot {
+        self.grid = grid;
+        self.settle_now(true);
+        self.snapshot()
     }
 }
 

@@ -10,7 +10,7 @@ use super::{data, Data, Record, Session};
 use crate::config::Feature;
 
 /// One weight layer's parameters: `w[to][from]`, `b[to]`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct LayerView {
     pub w: Vec<Vec<f64>>,
     pub b: Vec<f64>,
@@ -36,10 +36,51 @@ pub struct Snapshot {
     pub data: Rc<Data>,
 }
 
+impl Snapshot {
+    /// What the page draws before the host's first snapshot arrives: the data set (generated
+    /// here, it is cheap and seeded the same), the network's shape with zero weights, no
+    /// metrics yet.
+    pub fn placeholder(config: &crate::config::Config) -> Self {
+        let features = config.input_features();
+        let data = data::build(config, &features).map_or_else(|_| Data::default(), |(_, d)| d);
+        let model = super::spec::train_config(config, features.len(), data.classes).model;
+        Snapshot {
+            version: 0,
+            epoch: 0,
+            latest: Record {
+                loss_train: f64::NAN,
+                ..Record::default()
+            },
+            history: Vec::new(),
+            grid: super::GRID,
+            output: Vec::new(),
+            neurons: Vec::new(),
+            layers: zero_layers(&model),
+            features,
+            data: Rc::new(data),
+        }
+    }
+}
+
 impl PartialEq for Snapshot {
     fn eq(&self, other: &Self) -> bool {
         self.version == other.version
     }
+}
+
+/// Zero weights of `model`'s shapes: the diagram drawn before the first weights are read.
+pub(super) fn zero_layers(model: &np_engine::nn::ModelSpec) -> Vec<LayerView> {
+    let widths: Vec<usize> = std::iter::once(model.inputs)
+        .chain(model.hidden.iter().map(|l| l.units))
+        .chain(std::iter::once(model.outputs))
+        .collect();
+    widths
+        .windows(2)
+        .map(|w| LayerView {
+            w: vec![vec![0.0; w[0]]; w[1]],
+            b: vec![0.0; w[1]],
+        })
+        .collect()
 }
 
 /// The network's input rows at the centres of a `grid` x `grid` raster of the plane.
@@ -102,37 +143,17 @@ pub(super) fn grid_views(acts: &[LayerActivations]) -> (Vec<Vec<f64>>, Vec<Vec<V
     (output, neurons)
 }
 
-pub(super) fn take(s: &mut Session, grid: usize) -> Snapshot {
-    if s.grid_rows.as_ref().is_none_or(|(g, _)| *g != grid) {
-        s.grid_rows = grid_rows(s, grid).map(|t| (grid, t));
-    }
-    let mut output = Vec::new();
-    let mut neurons = Vec::new();
-    let mut layers = Vec::new();
-    if s.gpu.is_some() {
-        // On the GPU the last evaluation's reads (asynchronous, in `gpu.rs`).
-        output = s.gpu_output.clone();
-        neurons = s.gpu_neurons.clone();
-        layers = s.gpu_layers.clone();
-    } else if let (Some(t), Some((_, rows))) = (s.trainer.as_mut(), s.grid_rows.as_ref()) {
-        if let Ok(acts) = t.activations(rows) {
-            (output, neurons) = grid_views(&acts);
-        }
-        for i in 0..t.model().layers.len() {
-            if let Ok((w, b)) = t.layer_params(i) {
-                layers.push(layer_view(w.dims(), w.data(), b.data()));
-            }
-        }
-    }
+/// The latest metrics and the last view read (`eval.rs`); computes nothing.
+pub(super) fn take(s: &Session) -> Snapshot {
     Snapshot {
         version: s.version,
         epoch: s.latest.epoch,
         latest: s.latest,
         history: s.history.records().to_vec(),
-        grid,
-        output,
-        neurons,
-        layers,
+        grid: s.grid,
+        output: s.output.clone(),
+        neurons: s.neurons.clone(),
+        layers: s.layers.clone(),
         features: s.features.clone(),
         data: s.data.clone(),
     }

@@ -13,11 +13,11 @@ fn config(hash: &str) -> Config {
 fn step_epoch_advances_by_one_and_batches_do_not_leak() {
     let mut s = Session::new(&config("dataset=xor&batchSize=7&percTrainData=50"));
     assert_eq!(s.epoch(), 0);
-    s.step_epoch();
+    s.step_epoch_now();
     assert_eq!(s.epoch(), 1);
     // 250 training points in batches of 7: 35 full batches and one of 5, all in epoch 2.
     let mut batches = 0;
-    while !s.step_batch() {
+    while !s.step_batch_now() {
         batches += 1;
     }
     assert_eq!(batches + 1, 36);
@@ -28,16 +28,16 @@ fn step_epoch_advances_by_one_and_batches_do_not_leak() {
 fn reset_repeats_the_run_exactly() {
     let c = config("dataset=spiral&networkShape=8,8&initSeed=5");
     let mut s = Session::new(&c);
-    let first = s.snapshot(8).layers;
+    let first = s.snapshot_now(8).layers;
     for _ in 0..3 {
-        s.step_epoch();
+        s.step_epoch_now();
     }
     let trained = s.latest();
     s.reset();
     assert_eq!(s.epoch(), 0);
-    assert_eq!(s.snapshot(8).layers, first, "same initial weights");
+    assert_eq!(s.snapshot_now(8).layers, first, "same initial weights");
     for _ in 0..3 {
-        s.step_epoch();
+        s.step_epoch_now();
     }
     assert_eq!(s.latest(), trained, "same run");
 }
@@ -48,7 +48,7 @@ fn tensorflow_playground_spiral_learns() {
     let mut s = Session::new(&c);
     let start = s.latest().loss_test.unwrap_or(f64::NAN);
     for _ in 0..300 {
-        s.step_epoch();
+        s.step_epoch_now();
     }
     let end = s.latest();
     eprintln!(
@@ -63,7 +63,7 @@ fn three_class_spiral_reaches_high_accuracy() {
     let c = config("dataset=spiral3&networkShape=30&activation=relu&optimizer=adam&learningRate=0.01&batchSize=30&init=he");
     let mut s = Session::new(&c);
     for _ in 0..300 {
-        s.step_epoch();
+        s.step_epoch_now();
     }
     let end = s.latest();
     eprintln!("spiral3: {end:?}");
@@ -79,7 +79,7 @@ fn regression_and_one_d_datasets_train() {
         let mut s = Session::new(&config(h));
         let start = s.latest().loss_train;
         for _ in 0..50 {
-            s.step_epoch();
+            s.step_epoch_now();
         }
         assert!(
             s.latest().loss_train < start,
@@ -96,24 +96,25 @@ fn divergence_pauses_with_advice() {
         "problem=regression&learningRate=10&networkShape=8,8&activation=relu",
     ));
     for _ in 0..20 {
-        s.step_epoch();
+        s.step_epoch_now();
     }
     let message = s.diverged().map(str::to_string).unwrap_or_default();
     assert!(message.contains("Lower the learning rate"), "{message}");
-    assert!(!s.step_batch(), "training stays paused");
+    assert!(!s.step_batch_now(), "training stays paused");
     s.reset();
     assert!(s.diverged().is_none());
     // A weight edited to infinity counts too.
     s.set_weight(0, 0, 0, f64::INFINITY);
+    s.settle_now(false);
     assert!(s.diverged().is_some());
 }
 
 #[test]
 fn editing_a_weight_changes_the_output() {
     let mut s = Session::new(&config("dataset=circle"));
-    let before = s.snapshot(10).output;
+    let before = s.snapshot_now(10).output;
     s.set_bias(2, 0, 3.0);
-    assert_ne!(s.snapshot(10).output, before);
+    assert_ne!(s.snapshot_now(10).output, before);
 }
 
 #[test]
@@ -122,7 +123,7 @@ fn snapshot_is_the_right_way_up() {
     let mut s = Session::new(&config("problem=regression&networkShape=&x=false&y=true"));
     s.set_weight(0, 0, 0, 1.0);
     s.set_bias(0, 0, 0.0);
-    let snap = s.snapshot(4);
+    let snap = s.snapshot_now(4);
     assert!(
         snap.output[0][0] > 0.0 && snap.output[15][0] < 0.0,
         "{:?}",
@@ -139,7 +140,19 @@ fn suggested_rate_is_a_tenth() {
 #[test]
 fn train_for_respects_epoch_and_time_budgets() {
     let mut s = Session::new(&config("dataset=xor"));
-    assert_eq!(s.train_for(3, f64::INFINITY, || 0.0), 3);
+    assert_eq!(
+        s.train_for(3, f64::INFINITY, || 0.0),
+        0,
+        "the first metrics are owed"
+    );
+    for _ in 0..3 {
+        s.settle_now(false);
+        assert_eq!(
+            s.train_for(3, f64::INFINITY, || 0.0),
+            1,
+            "one epoch, then its metrics"
+        );
+    }
     assert_eq!(s.epoch(), 3);
     // An exhausted time budget trains nothing.
     assert_eq!(s.train_for(3, 1.0, || 2.0), 0);
@@ -150,7 +163,7 @@ fn train_for_respects_epoch_and_time_budgets() {
 fn versions_never_repeat_across_rebuilds() {
     let c = config("dataset=xor");
     let mut s = Session::new(&c);
-    let mut seen = vec![s.snapshot(4).version];
+    let mut seen = vec![s.snapshot_now(4).version];
     for seed in 2..5 {
         s.update(
             &Config {
@@ -159,15 +172,15 @@ fn versions_never_repeat_across_rebuilds() {
             },
             Impact::Reset,
         );
-        let v = s.snapshot(4).version;
+        let v = s.snapshot_now(4).version;
         assert!(!seen.contains(&v), "version {v} repeated");
         seen.push(v);
     }
 }
 
-/// Drives a session the way the app drives one on the GPU: step, then the awaited evaluation.
+/// Drives a session the way the host drives one: step, then the awaited evaluation.
 fn settle(s: &mut Session) {
-    while let Some(p) = s.begin_eval() {
+    while let Some(p) = s.begin_eval(false) {
         let reads = np_engine::backend::poll_once(Box::pin(p.run()));
         let reads = reads.expect("the CPU understudy reads at once");
         assert!(reads.checkpoint_error.is_none());
@@ -190,7 +203,7 @@ fn the_async_path_matches_the_synchronous_one() {
     settle(&mut gpu);
     assert_eq!(gpu.latest(), cpu.latest(), "epoch 0");
     for _ in 0..3 {
-        cpu.step_epoch();
+        cpu.step_epoch_now();
         gpu.step_epoch();
         assert!(gpu.eval_due(), "an epoch's evaluation is owed");
         assert_eq!(
@@ -203,19 +216,19 @@ fn the_async_path_matches_the_synchronous_one() {
     assert_eq!(gpu.epoch(), 3);
     assert_eq!(gpu.latest(), cpu.latest());
     assert_eq!(gpu.history.records(), cpu.history.records());
-    let snap = gpu.snapshot(GRID);
+    let snap = gpu.snapshot_now(GRID);
     assert_eq!(
         snap.output.len(),
         GRID * GRID,
         "the output grid comes from the async read"
     );
-    let cpu_snap = cpu.snapshot(GRID);
+    let cpu_snap = cpu.snapshot_now(GRID);
     assert_eq!(snap.output, cpu_snap.output);
     assert_eq!(snap.neurons, cpu_snap.neurons, "the thumbnails too");
     assert!(!snap.neurons.is_empty() && snap.neurons[0].len() == 4);
     // A reset drops the owed read's generation and evaluates afresh.
-    let stale = gpu.begin_eval();
-    assert!(stale.is_none());
+    let stale = gpu.begin_eval(false);
+    assert!(stale.is_none(), "nothing owed");
     gpu.step_batch();
     gpu.reset();
     settle(&mut gpu);
@@ -227,7 +240,7 @@ fn two_softmax_units_make_the_course_2_3_2_network() {
     // Course section 6: rings, 3 sigmoid hidden units, softmax output: 17 parameters.
     let c = config("dataset=rings&networkShape=3&activation=sigmoid&twoClassOutput=softmax&optimizer=adam&learningRate=0.03&batchSize=20");
     let mut s = Session::new(&c);
-    let snap = s.snapshot(4);
+    let snap = s.snapshot_now(4);
     let params: usize = snap
         .layers
         .iter()
@@ -240,7 +253,7 @@ fn two_softmax_units_make_the_course_2_3_2_network() {
         assert!((cell[0] + cell[1] - 1.0).abs() < 1e-5, "{cell:?}");
     }
     for _ in 0..150 {
-        s.step_epoch();
+        s.step_epoch_now();
     }
     let end = s.latest();
     assert!(end.acc_train.unwrap_or(0.0) > 0.95, "{end:?}");
@@ -249,7 +262,7 @@ fn two_softmax_units_make_the_course_2_3_2_network() {
 #[test]
 fn a_layer_initializer_reaches_the_network() {
     let c = config("networkShape=4,2&init=glorot&inits=zeros,glorot,normal");
-    let s = Session::new(&c).snapshot(4);
+    let s = Session::new(&c).snapshot_now(4);
     assert!(s.layers[0].w.iter().flatten().all(|&w| w == 0.0));
     let glorot = (6.0f64 / 6.0).sqrt();
     assert!(s.layers[1].w.iter().flatten().all(|w| w.abs() <= glorot));
@@ -260,11 +273,11 @@ fn a_layer_initializer_reaches_the_network() {
 fn a_step_layer_passes_no_gradient_back() {
     let c = config("dataset=xor&networkShape=4&activation=step&learningRate=0.3");
     let mut s = Session::new(&c);
-    let before = s.snapshot(4).layers;
+    let before = s.snapshot_now(4).layers;
     for _ in 0..3 {
-        s.step_epoch();
+        s.step_epoch_now();
     }
-    let after = s.snapshot(4).layers;
+    let after = s.snapshot_now(4).layers;
     assert_eq!(
         after[0], before[0],
         "the layer before the step never learns"
@@ -276,9 +289,9 @@ fn a_step_layer_passes_no_gradient_back() {
 fn live_changes_keep_the_run() {
     let c = config("dataset=xor&networkShape=4&batchSize=10");
     let mut s = Session::new(&c);
-    s.step_epoch();
-    s.step_epoch();
-    let weights = s.snapshot(4).layers;
+    s.step_epoch_now();
+    s.step_epoch_now();
+    let weights = s.snapshot_now(4).layers;
     let mut changed = c.clone();
     changed.regularization = crate::config::Regularization::L2;
     changed.regularization_rate = 0.3;
@@ -286,10 +299,10 @@ fn live_changes_keep_the_run() {
     changed.batch_size = 50;
     s.update(&changed, Impact::between(&c, &changed));
     assert_eq!(s.epoch(), 2, "no reset");
-    assert_eq!(s.snapshot(4).layers, weights, "same weights");
+    assert_eq!(s.snapshot_now(4).layers, weights, "same weights");
     // 250 training points in batches of 50: an epoch is now five steps.
     let mut steps = 1;
-    while !s.step_batch() {
+    while !s.step_batch_now() {
         steps += 1;
     }
     assert_eq!((steps, s.epoch()), (5, 3));
@@ -303,15 +316,15 @@ fn moving_to_the_gpu_continues_the_run() {
     let mut stay = Session::new(&c);
     let mut moved = Session::new(&c);
     for _ in 0..2 {
-        stay.step_epoch();
-        moved.step_epoch();
+        stay.step_epoch_now();
+        moved.step_epoch_now();
     }
     // Part-way through the third epoch, so the shuffle position must go across too.
     for _ in 0..3 {
-        stay.step_batch();
-        moved.step_batch();
+        stay.step_batch_now();
+        moved.step_batch_now();
     }
-    let before = moved.snapshot(GRID);
+    let before = moved.snapshot_now(GRID);
     let handle = np_wgpu::FallbackBackend::cpu_only(
         Box::new(|| Box::new(np_engine::backend::cpu::CpuBackend::new())),
         "cpu: test",
@@ -319,7 +332,7 @@ fn moving_to_the_gpu_continues_the_run() {
     moved.move_to(Some(handle));
     assert!(moved.on_gpu());
     assert_eq!(moved.epoch(), 2, "no restart");
-    let shown = moved.snapshot(GRID);
+    let shown = moved.snapshot();
     assert_eq!(
         shown.output, before.output,
         "the picture stays until the GPU's read"
@@ -339,7 +352,7 @@ fn moving_to_the_gpu_continues_the_run() {
         "no extra history point"
     );
     for _ in 0..2 {
-        stay.step_epoch();
+        stay.step_epoch_now();
         moved.step_epoch();
         settle(&mut moved);
     }
@@ -350,7 +363,7 @@ fn moving_to_the_gpu_continues_the_run() {
         "optimizer state and shuffle went across"
     );
     assert_eq!(moved.history.records(), stay.history.records());
-    let (a, b) = (moved.snapshot(GRID), stay.snapshot(GRID));
+    let (a, b) = (moved.snapshot_now(GRID), stay.snapshot_now(GRID));
     assert_eq!(a.output, b.output);
     assert_eq!(
         a.neurons, b.neurons,
@@ -361,9 +374,12 @@ fn moving_to_the_gpu_continues_the_run() {
     moved.move_to(None);
     assert!(!moved.on_gpu());
     assert_eq!(moved.epoch(), 4);
-    stay.step_epoch();
-    moved.step_epoch();
+    stay.step_epoch_now();
+    moved.step_epoch_now();
     assert_eq!(moved.latest(), stay.latest());
     assert_eq!(moved.history.records(), stay.history.records());
-    assert_eq!(moved.snapshot(GRID).output, stay.snapshot(GRID).output);
+    assert_eq!(
+        moved.snapshot_now(GRID).output,
+        stay.snapshot_now(GRID).output
+    );
 }

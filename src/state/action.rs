@@ -3,11 +3,11 @@
 use super::{AppState, Impact};
 use crate::config::fields::{
     BATCH_SIZE, DROPOUT, ELU_ALPHA, INIT_SEED, LEAKY_RELU_ALPHA, LEARNING_RATE, MOMENTUM, NOISE,
-    PERC_TRAIN_DATA, PERC_VAL_DATA, REGULARIZATION_RATE, SAMPLES, SPEED,
+    PERC_TRAIN_DATA, PERC_VAL_DATA, REGULARIZATION_RATE, SAMPLES,
 };
 use crate::config::{
     Activation, BackendChoice, Config, Dataset, Feature, Init, Loss, Notice, Optimizer, Problem,
-    Regularization, TwoClassOutput, MAX_LAYERS, MAX_NEURONS,
+    Regularization, Speed, TwoClassOutput, MAX_LAYERS, MAX_NEURONS,
 };
 
 /// One user intent. Values arriving from inputs are already parsed; the reducer clamps numbers
@@ -61,7 +61,7 @@ pub enum Action {
     SetDiscretize(bool),
     SetBackend(BackendChoice),
     /// Epochs-per-frame index.
-    SetSpeed(u32),
+    SetSpeed(Speed),
     SetLogScale(bool),
 }
 
@@ -178,7 +178,7 @@ impl Action {
             Action::SetShowTestData(b) => c.show_test_data = b,
             Action::SetDiscretize(b) => c.discretize = b,
             Action::SetBackend(b) => c.backend = b,
-            Action::SetSpeed(s) => SPEED.assign(c, s),
+            Action::SetSpeed(s) => c.speed = s.clamped(),
             Action::SetLogScale(b) => c.log_scale = b,
         }
         // A per-layer list equal to the shared choice everywhere is no override (the hash

@@ -4,7 +4,18 @@ use crate::config::fields::FIELDS;
 use crate::config::Config;
 
 /// The session's reaction to a change. Ordered, so the dearest of several wins.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Default,
+    serde::Serialize,
+    serde::Deserialize,
+)]
 pub enum Impact {
     /// Nothing to do (or only a redraw: show test data, discretize, hidden controls).
     #[default]

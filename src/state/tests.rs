@@ -3,7 +3,8 @@
 use super::*;
 use crate::config::fuzz::Rng;
 use crate::config::{
-    hash, Activation, Dataset, Feature, Init, Problem, TwoClassOutput, MAX_LAYERS, MAX_NEURONS,
+    hash, Activation, Dataset, Feature, Init, Problem, Speed, TwoClassOutput, MAX_LAYERS,
+    MAX_NEURONS,
 };
 
 fn run(actions: &[Action]) -> AppState {
@@ -222,7 +223,7 @@ fn random_action(rng: &mut Rng, links: &[String]) -> Action {
         34 => Action::SetShowTestData(rng.below(2) == 0),
         35 => Action::SetDiscretize(rng.below(2) == 0),
         36 => Action::SetBackend(*rng.pick(BackendChoice::ALL)),
-        37 => Action::SetSpeed(int(rng)),
+        37 => Action::SetSpeed(*rng.pick(&Speed::OFFERED)),
         38 => Action::SetLogScale(rng.below(2) == 0),
         _ => Action::SetLayerActivation(0, Activation::LeakyRelu),
     }

@@ -106,7 +106,24 @@ export async function openApp(context, url) {
   page.on('pageerror', (err) => problems.pageErrors.push(String(err)));
   await page.goto(url);
   await page.getByTestId('app').waitFor();
+  await waitForLive(page);
   return { page, problems };
+}
+
+/** Waits until the page draws a snapshot from the training host (the worker loads first). */
+export async function waitForLive(page) {
+  await page.waitForFunction(() => document.querySelector('[data-testid=app]')?.dataset.live === 'true');
+}
+
+/**
+ * Does `act` (a click, a key) and waits until the page has drawn what the host sent back: the
+ * host runs in a worker, so its answer arrives a moment later.
+ */
+export async function andSettle(page, act) {
+  const before = await page.getByTestId('app').getAttribute('data-version');
+  await act();
+  await page.waitForFunction(
+    (v) => document.querySelector('[data-testid=app]').dataset.version !== v, before);
 }
 
 /** Saves a screenshot of the page (or of one element) under the artifacts folder. */

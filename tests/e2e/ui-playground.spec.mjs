@@ -4,7 +4,7 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { serve, launch, openApp, screenshot } from './harness.mjs';
+import { serve, launch, openApp, screenshot, andSettle } from './harness.mjs';
 
 let server;
 before(async () => { server = await serve(); });
@@ -48,8 +48,8 @@ test('a TensorFlow Playground spiral link trains below the stated test loss', as
     assert.equal(await page.getByTestId('node-1-7').count(), 1, 'second hidden layer has 8 neurons');
     const start = await num(page, 'loss-test');
     await screenshot(page, 'ui-spiral-start');
-    await page.getByTestId('speed').selectOption('5');
-    await page.waitForFunction(() => location.hash.includes('speed=5'));
+    await page.getByTestId('speed').selectOption('max');
+    await page.waitForFunction(() => location.hash.includes('speed=max'));
     await page.getByTestId('play').click();
     await page.waitForFunction(
       (t) => Number(document.querySelector('[data-testid=loss-test]').textContent) < t,
@@ -73,19 +73,19 @@ test('step advances exactly one epoch; reset returns to epoch 0 with the same we
     const boundary0 = await pixels(page, 'boundary');
     await page.getByTestId('link-0-0-0').hover();
     const w0 = await page.getByTestId('hover-value').textContent();
-    await page.getByTestId('step').click();
+    await andSettle(page, () => page.getByTestId('step').click());
     assert.equal(await num(page, 'epoch'), 1);
-    await page.getByTestId('step').click();
+    await andSettle(page, () => page.getByTestId('step').click());
     assert.equal(await num(page, 'epoch'), 2);
-    await page.getByTestId('step-batch').click();
+    await andSettle(page, () => page.getByTestId('step-batch').click());
     assert.equal(await num(page, 'epoch'), 2, 'one batch is less than an epoch');
-    await page.keyboard.press('s');
+    await andSettle(page, () => page.keyboard.press('s'));
     assert.equal(await num(page, 'epoch'), 3, 'S steps an epoch');
     await page.getByTestId('link-0-0-0').hover();
     assert.notEqual(await page.getByTestId('hover-value').textContent(), w0, 'training moved the weight');
     assert.notEqual(await pixels(page, 'boundary'), boundary0, 'training moved the boundary');
     await screenshot(page, 'ui-stepped');
-    await page.getByTestId('reset').click();
+    await andSettle(page, () => page.getByTestId('reset').click());
     assert.equal(await num(page, 'epoch'), 0);
     await page.getByTestId('link-0-0-0').hover();
     assert.equal(await page.getByTestId('hover-value').textContent(), w0, 'same initial weight');
@@ -96,7 +96,7 @@ test('step advances exactly one epoch; reset returns to epoch 0 with the same we
     await page.waitForFunction(() => Number(document.querySelector('[data-testid=epoch]').textContent) > 0);
     await page.keyboard.press(' ');
     assert.equal(await page.getByTestId('play').getAttribute('aria-pressed'), 'false');
-    await page.keyboard.press('r');
+    await andSettle(page, () => page.keyboard.press('r'));
     assert.equal(await num(page, 'epoch'), 0);
     // New weights: another init seed, another start, recorded in the URL.
     await page.getByTestId('reinit').click();
@@ -127,7 +127,7 @@ test('a 3-class spiral trains to high accuracy with a softmax output', async () 
   const hash = '#dataset=spiral3&networkShape=30&activation=relu&optimizer=adam&learningRate=0.01&batchSize=30&init=he&showTestData=true';
   await withApp(hash, async (page) => {
     assert.equal(await page.getByTestId('node-1-2').count(), 1, 'three output units');
-    await page.getByTestId('speed').selectOption('5');
+    await page.getByTestId('speed').selectOption('max');
     await page.getByTestId('play').click();
     await page.waitForFunction(
       () => Number(document.querySelector('[data-testid=accuracy-train]').textContent) > 0.9,

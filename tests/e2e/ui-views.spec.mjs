@@ -60,7 +60,7 @@ test('the 1-D function is fitted and drawn as a curve', async () => {
   await withApp('#dataset=func1d&networkShape=16&activation=tanh&learningRate=0.1&batchSize=10&optimizer=adam&learningRate=0.01', async (page) => {
     assert.equal(await page.getByTestId('accuracy-train').count(), 0, 'no accuracy for regression');
     const start = await num(page, 'loss-train');
-    await page.getByTestId('speed').selectOption('5');
+    await page.getByTestId('speed').selectOption('max');
     await page.getByTestId('play').click();
     await page.waitForFunction(() => Number(document.querySelector('[data-testid=epoch]').textContent) >= 300, null, { timeout: 60_000 });
     await page.getByTestId('play').click();

@@ -5,7 +5,7 @@ use super::{bespoke, compared_by, join, optional};
 use super::{boolean, float, int, row, text, to_bool, to_f64, to_name, to_u32, Field, Kind, Value};
 use crate::config::{
     Activation, BackendChoice, Config, Dataset, Feature, Init, Loss, Optimizer, Problem,
-    Regularization, TwoClassOutput,
+    Regularization, Speed, TwoClassOutput,
 };
 use crate::state::Impact;
 
@@ -38,8 +38,6 @@ pub const MIN_SAMPLES: u32 = 20;
 /// Largest mini-batch: the largest data set, so one batch always can hold the whole training
 /// set (the batch-size slider's "full batch").
 pub const MAX_BATCH: u32 = MAX_SAMPLES;
-/// Highest speed index.
-pub const MAX_SPEED: u32 = 5;
 
 pub const NOISE: Field = row(
     "noise",
@@ -181,17 +179,17 @@ pub const ELU_ALPHA: Field = compared_by(
     ),
     |old, new| alpha_differs(old.elu_alpha, new.elu_alpha, new, Activation::Elu),
 );
-pub const SPEED: Field = row(
+pub const SPEED: Field = bespoke(row(
     "speed",
-    Kind::Int {
-        min: 0,
-        max: MAX_SPEED as u64,
-    },
+    Kind::Text,
     Impact::None,
     Some("speed"),
-    |c| int(c.speed),
-    |c, v| to_u32(v).map(|v| c.speed = v).is_some(),
-);
+    |c| text(c.speed.to_string()),
+    |c, v| match v {
+        Value::Text(t) => Speed::parse(t).map(|s| c.speed = s).is_some(),
+        _ => false,
+    },
+));
 
 pub const ACTIVATION: Field = compared_by(
     row(

@@ -15,7 +15,6 @@ fn setter(key: &str) -> Option<fn(f64) -> Action> {
         "samples" => |v| Action::SetSamples(v as u32),
         "batchSize" => |v| Action::SetBatchSize(v as u32),
         "initSeed" => |v| Action::SetInitSeed(v as u64),
-        "speed" => |v| Action::SetSpeed(v as u32),
         "learningRate" => Action::SetLearningRate,
         "momentum" => Action::SetMomentum,
         "regularizationRate" => Action::SetRegularizationRate,

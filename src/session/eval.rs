@@ -1,18 +1,24 @@
-//! Evaluation on a backend that cannot read synchronously (WebGPU in the browser). The session
-//! records its reads at once (`begin_eval`, so they see exactly the weights of that moment), the
-//! app awaits them off the frame (`PendingEval::run`) and hands the values back (`finish_eval`).
-//! On the CPU none of this runs: `Session::evaluate` reads synchronously.
+//! Evaluation, one asynchronous path for every backend. The session records its reads at once
+//! (`begin_eval`, so they see exactly the weights of that moment), the caller awaits them
+//! (`PendingEval::run`) and hands the values back (`finish_eval`). On the CPU the reads are
+//! complete when recorded, so awaiting them costs nothing; on WebGPU they resolve when the
+//! device has done the work.
+//!
+//! Two things are read. The metrics (losses, accuracies, a history point) are owed after each
+//! epoch and after every change (`Due`). The view (every layer's output over the drawing grid,
+//! and the parameters) is read only when someone will look at it: the host asks for it when the
+//! page can draw another snapshot.
 
 use std::fmt;
 
 use np_engine::backend::ReadFuture;
-use np_engine::train::{EvalMetrics, LayerActivations, PendingActivations, Split, Trainer};
+use np_engine::train::{EvalMetrics, LayerActivations, PendingActivations, Split};
 use np_wgpu::FallbackBackend;
 
-use super::{LayerView, Record, Session, GRID};
+use super::{Record, Session};
 
-/// An evaluation owed: `record` adds a history point, `epoch_done` also closes the engine's epoch
-/// (`finish_epoch`: divergence, early stopping) and takes a device-loss checkpoint.
+/// Metrics owed: `record` adds a history point, `epoch_done` also takes a device-loss
+/// checkpoint on a GPU handle.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub(super) struct Due {
     pub record: bool,
@@ -32,7 +38,8 @@ impl Due {
 /// session stays free while they complete.
 pub struct PendingEval {
     generation: u64,
-    due: Due,
+    /// The metrics owed, if any (a view-only read has none).
+    due: Option<Due>,
     loss: Option<ReadFuture>,
     splits: [Option<ReadFuture>; 3],
     /// Every layer's outputs over the drawing grid: the hidden ones are the neuron thumbnails,
@@ -40,7 +47,8 @@ pub struct PendingEval {
     grid: Option<PendingActivations>,
     /// Every layer's weights and bias, `w1, b1, w2, b2, ...`, with their dims.
     params: Vec<(Vec<usize>, ReadFuture)>,
-    backend: FallbackBackend,
+    /// The GPU handle, for the per-epoch checkpoint; `None` on the plain CPU backend.
+    backend: Option<FallbackBackend>,
 }
 
 impl fmt::Debug for PendingEval {
@@ -58,7 +66,7 @@ type Read = Option<Result<Vec<f32>, String>>;
 #[derive(Debug)]
 pub struct EvalReads {
     generation: u64,
-    due: Due,
+    due: Option<Due>,
     loss: Read,
     splits: [Read; 3],
     grid: Option<Result<Vec<LayerActivations>, String>>,
@@ -88,10 +96,9 @@ impl PendingEval {
         for (dims, f) in self.params {
             params.push((dims, settle(Some(f)).await));
         }
-        let checkpoint_error = if self.due.epoch_done {
-            self.backend.checkpoint().await.err().map(|e| e.to_string())
-        } else {
-            None
+        let checkpoint_error = match (&self.backend, self.due) {
+            (Some(b), Some(d)) if d.epoch_done => b.checkpoint().await.err().map(|e| e.to_string()),
+            _ => None,
         };
         EvalReads {
             generation: self.generation,
@@ -103,22 +110,6 @@ impl PendingEval {
             checkpoint_error,
         }
     }
-}
-
-/// Zero weights of the right shapes, drawn until the first evaluation lands.
-pub(super) fn placeholder_layers(t: &Trainer) -> Vec<LayerView> {
-    let m = &t.config().model;
-    let widths: Vec<usize> = std::iter::once(m.inputs)
-        .chain(m.hidden.iter().map(|l| l.units))
-        .chain(std::iter::once(m.outputs))
-        .collect();
-    widths
-        .windows(2)
-        .map(|w| LayerView {
-            w: vec![vec![0.0; w[0]]; w[1]],
-            b: vec![0.0; w[1]],
-        })
-        .collect()
 }
 
 const SPLITS: [Split; 3] = [Split::Train, Split::Val, Split::Test];
@@ -134,31 +125,36 @@ impl Session {
         self.gpu.as_ref().and_then(FallbackBackend::fell_back)
     }
 
-    /// Whether an evaluation is owed (the app then starts one when none is in flight).
+    /// Whether metrics are owed: training waits until they are read.
     pub fn eval_due(&self) -> bool {
         self.due.is_some()
     }
 
-    /// Submits the reads of the owed evaluation; `None` when none is owed or not on the GPU.
-    pub fn begin_eval(&mut self) -> Option<PendingEval> {
-        let backend = self.gpu.clone()?;
-        let due = self.due.take()?;
-        if self.grid_rows.as_ref().is_none_or(|(g, _)| *g != GRID) {
-            self.grid_rows = super::snapshot::grid_rows(self, GRID).map(|t| (GRID, t));
+    /// Submits the reads of the owed metrics, and of the view when `view`; `None` when there
+    /// is nothing to read.
+    pub fn begin_eval(&mut self, view: bool) -> Option<PendingEval> {
+        if self.due.is_none() && !view {
+            return None;
         }
+        if view && self.grid_rows.as_ref().is_none_or(|(g, _)| *g != self.grid) {
+            self.grid_rows = super::snapshot::grid_rows(self, self.grid).map(|t| (self.grid, t));
+        }
+        let backend = self.gpu.clone();
+        // Taken first: with no network (the experiment was refused) nothing stays owed.
+        let due = self.due.take();
         let t = self.trainer.as_mut()?;
-        let loss = t.read_last_loss().ok();
+        let loss = due.and_then(|_| t.read_last_loss().ok());
         let splits = SPLITS.map(|s| {
             let x = t.split(s);
-            if x.is_empty() {
+            if due.is_none() || x.is_empty() {
                 return None;
             }
             let x = x.x.clone();
             t.predict_async(&x).ok()
         });
         let grid = match self.grid_rows.as_ref() {
-            Some((_, rows)) => t.begin_activations(rows).ok(),
-            None => None,
+            Some((_, rows)) if view => t.begin_activations(rows).ok(),
+            _ => None,
         };
         let params = t
             .model()
@@ -184,7 +180,7 @@ impl Session {
     /// Applies an evaluation's values; stale ones (from before a reset or rebuild) are dropped.
     /// Returns whether anything changed.
     pub fn finish_eval(&mut self, r: EvalReads) -> bool {
-        if r.generation != self.generation || self.gpu.is_none() {
+        if r.generation != self.generation {
             return false;
         }
         let Some(t) = self.trainer.as_mut() else {
@@ -204,7 +200,7 @@ impl Session {
         let [train, val, test] = [0, 1, 2].map(|i| metrics(i, &r.splits[i]));
         match &r.grid {
             Some(Ok(acts)) => {
-                (self.gpu_output, self.gpu_neurons) = super::snapshot::grid_views(acts);
+                (self.output, self.neurons) = super::snapshot::grid_views(acts);
             }
             Some(Err(e)) => failed = Some(e.clone()),
             None => {}
@@ -222,7 +218,7 @@ impl Session {
             }
         }
         if failed.is_none() {
-            self.gpu_layers = params
+            self.layers = params
                 .chunks_exact(2)
                 .map(|wb| super::snapshot::layer_view(&wb[0].0, &wb[0].1, &wb[1].1))
                 .collect();
@@ -230,7 +226,9 @@ impl Session {
         if failed.is_some() && self.gpu.as_ref().is_some_and(|g| !g.on_gpu()) {
             // The device was lost while these reads were in flight; the backend has moved to
             // the CPU with the same state. Ask again there instead of stopping the run.
-            self.due = Some(self.due.unwrap_or_default().merge(r.due));
+            if let Some(d) = r.due {
+                self.due = Some(self.due.unwrap_or_default().merge(d));
+            }
             self.version += 1;
             return true;
         }
@@ -239,13 +237,10 @@ impl Session {
             self.version += 1;
             return true;
         }
-        if r.due.epoch_done {
-            if let Some(tr) = train.clone() {
-                if let Err(e) = t.finish_epoch(tr, val.clone()) {
-                    self.diverged = Some(format!("Training failed: {e}"));
-                }
-            }
-        }
+        let Some(due) = r.due else {
+            // A view-only read: the metrics stand as they were.
+            return true;
+        };
         let loss = |m: &Option<EvalMetrics>| m.as_ref().map(|m| f64::from(m.loss));
         let acc = |m: &Option<EvalMetrics>| m.as_ref().and_then(|m| m.accuracy.map(f64::from));
         let latest = Record {
@@ -257,7 +252,7 @@ impl Session {
             acc_test: acc(&test),
         };
         let values: Vec<Vec<f32>> = params.into_iter().map(|(_, v)| v).collect();
-        self.judge(latest, step_loss, Some(values.as_slice()), r.due.record);
+        self.judge(latest, step_loss, Some(values.as_slice()), due.record);
         self.version += 1;
         true
     }

@@ -1,0 +1,209 @@
+//! The messages between the page and the training host. The host (`session::host`) owns the
+//! data, the trainer and the backend; in the worker mode it runs in a dedicated Web Worker
+//! (`runner::worker`), in the fallback mode on the page itself (`runner::local`). Either way the
+//! page sends `Command`s and receives `Event`s, and nothing else passes between them.
+//!
+//! On the wire each message is one `ArrayBuffer` of MessagePack (binary serde, numbers as raw
+//! IEEE bytes), moved to the other side as a transferable, not copied and not JSON: a snapshot
+//! carries the output grid, every neuron's thumbnail and the weights, some hundreds of kilobytes
+//! at display rate.
+//!
+//! Flow control: the host sends a snapshot only when the page has said `Ready` since the last
+//! one, so snapshots are produced exactly as often as they are drawn, and a busy page never
+//! builds a queue.
+
+use np_engine::train::TrainerState;
+use serde::{de::DeserializeOwned, Deserialize, Serialize};
+
+use crate::config::{Config, Feature};
+use crate::session::{Data, History, LayerView, Record, Snapshot};
+use crate::state::Impact;
+
+/// Page to host.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum Command {
+    /// The experiment as it now stands; `impact` says how much of the run survives the change.
+    Configure {
+        config: Box<Config>,
+        impact: Impact,
+    },
+    Play,
+    Pause,
+    /// Finish the current epoch (pauses).
+    StepEpoch,
+    /// Train one mini-batch (pauses).
+    StepBatch,
+    /// Set one parameter by hand (the weight editor).
+    Edit {
+        target: Edit,
+        value: f64,
+    },
+    /// The page has drawn the last snapshot and can take another.
+    Ready,
+    /// Carry on from a checkpoint: sent to a restarted worker right after its `Configure`.
+    Restore(Box<Checkpoint>),
+}
+
+/// Which parameter an edit sets (`layer` counts weight layers, the output layer last).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub enum Edit {
+    Weight {
+        layer: usize,
+        to: usize,
+        from: usize,
+    },
+    Bias {
+        layer: usize,
+        to: usize,
+    },
+}
+
+/// Host to page.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum Event {
+    /// What the panels draw.
+    Snapshot(Box<WireSnapshot>),
+    /// The run stopped by itself (diverged, or could not be built); the page shows `why`.
+    Stopped { why: String },
+    /// The backend in use and what the adapter check found.
+    Backend { label: String, adapter: String },
+    /// Training left the GPU mid-run (device lost) and goes on on the CPU.
+    FellBack { why: String },
+    /// Enough to restart the run where it stands if the worker dies.
+    Checkpoint(Box<Checkpoint>),
+}
+
+/// A run's state as plain data: the trainer's (weights, optimizer state, epoch, shuffle
+/// position) plus what the page shows of its past.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Checkpoint {
+    pub trainer: TrainerState,
+    pub history: History,
+    pub latest: Record,
+}
+
+/// A `Snapshot` on the wire: the data set travels only when it changed (after a rebuild), the
+/// page keeps the last one it received.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WireSnapshot {
+    pub version: u64,
+    pub latest: Record,
+    pub history: Vec<Record>,
+    pub grid: usize,
+    pub output: Vec<Vec<f64>>,
+    pub neurons: Vec<Vec<Vec<f64>>>,
+    pub layers: Vec<LayerView>,
+    pub features: Vec<Feature>,
+    pub data: Option<Data>,
+}
+
+impl WireSnapshot {
+    /// `s` for the wire, with its data set when `with_data`.
+    pub fn of(s: &Snapshot, with_data: bool) -> Self {
+        Self {
+            version: s.version,
+            latest: s.latest,
+            history: s.history.clone(),
+            grid: s.grid,
+            output: s.output.clone(),
+            neurons: s.neurons.clone(),
+            layers: s.layers.clone(),
+            features: s.features.clone(),
+            data: with_data.then(|| (*s.data).clone()),
+        }
+    }
+
+    /// The snapshot again, with `data` where the message carried none.
+    pub fn into_snapshot(self, data: &std::rc::Rc<Data>) -> Snapshot {
+        Snapshot {
+            version: self.version,
+            epoch: self.latest.epoch,
+            latest: self.latest,
+            history: self.history,
+            grid: self.grid,
+            output: self.output,
+            neurons: self.neurons,
+            layers: self.layers,
+            features: self.features,
+            data: match self.data {
+                Some(d) => std::rc::Rc::new(d),
+                None => data.clone(),
+            },
+        }
+    }
+}
+
+/// A message as bytes.
+pub fn encode<T: Serialize>(message: &T) -> Result<Vec<u8>, String> {
+    // Field names kept (`to_vec_named`): the engine's internally tagged enums are read by name.
+    rmp_serde::to_vec_named(message).map_err(|e| format!("encoding a message failed: {e}"))
+}
+
+/// Bytes as a message; anything else is an error, never a panic.
+pub fn decode<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, String> {
+    rmp_serde::from_slice(bytes).map_err(|e| format!("a message could not be read: {e}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::hash;
+    use crate::session::Session;
+
+    #[test]
+    fn messages_survive_the_wire() {
+        let (config, _) = hash::parse("dataset=spiral&networkShape=5,3&speed=max");
+        let mut s = Session::new(&config);
+        s.step_epoch_now();
+        let snap = s.snapshot_now(8);
+        let commands = [
+            Command::Configure {
+                config: Box::new(config),
+                impact: Impact::Rebuild,
+            },
+            Command::Edit {
+                target: Edit::Weight {
+                    layer: 1,
+                    to: 2,
+                    from: 0,
+                },
+                value: -0.25,
+            },
+            Command::Restore(Box::new(s.checkpoint().expect("the CPU exports at once"))),
+        ];
+        for c in commands {
+            let back: Command = decode(&encode(&c).expect("encodes")).expect("decodes");
+            assert_eq!(back, c);
+        }
+        let event = Event::Snapshot(Box::new(WireSnapshot::of(&snap, true)));
+        let Event::Snapshot(back) = decode(&encode(&event).expect("encodes")).expect("decodes")
+        else {
+            panic!("not a snapshot");
+        };
+        let back = back.into_snapshot(&std::rc::Rc::default());
+        assert_eq!(
+            (back.output, back.neurons, back.layers),
+            (snap.output, snap.neurons, snap.layers)
+        );
+        assert_eq!(*back.data, *snap.data);
+    }
+
+    #[test]
+    fn garbage_is_an_error_not_a_panic() {
+        let good = encode(&Command::StepEpoch).expect("encodes");
+        let mut rng = crate::config::fuzz::Rng::new(11);
+        for i in 0..5000 {
+            let mut bytes = good.clone();
+            let len = rng.below(40);
+            bytes.resize(len, 0);
+            for b in bytes.iter_mut() {
+                *b = rng.below(256) as u8;
+            }
+            if i % 2 == 0 {
+                bytes.splice(0..0, good.iter().copied());
+            }
+            let _ = decode::<Command>(&bytes);
+            let _ = decode::<Event>(&bytes);
+        }
+    }
+}

@@ -1,0 +1,302 @@
+//! The training host: a `Session` driven by `Command`s, telling the page what happened by
+//! `Event`s (`crate::protocol`). It decides what to do next (`Host::next`) and the caller's loop
+//! does it: in a Web Worker (`runner::worker`) or, where workers cannot run the engine, on the
+//! page between frames (`runner::local`). DOM-free and synchronous, so it is tested natively;
+//! the loops own the awaiting (reads, backend opening) and the clock.
+
+use std::rc::Rc;
+
+use np_wgpu::FallbackBackend;
+
+use super::run::{Pace, RunControl, Step};
+use super::{Data, EvalReads, PendingEval, Session};
+use crate::config::{BackendChoice, Config};
+use crate::protocol::{Checkpoint, Command, Edit, Event, WireSnapshot};
+use crate::state::Impact;
+
+/// Least time between two checkpoints, in ms: the most training a dead worker can lose.
+const CHECKPOINT_EVERY_MS: f64 = 1000.0;
+
+/// What the loop should do next.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Work {
+    /// Read the owed metrics (`Host::begin_eval`), and the view too when `view`.
+    Evaluate { view: bool },
+    /// Take a step the student asked for (`Host::step`).
+    Step(Step),
+    /// Train for one slice, at most `max_epochs` epochs (`Host::train`).
+    Train { max_epochs: u32 },
+    /// Write a checkpoint (`Session::checkpoint_async`, then `Host::checkpointed`).
+    Checkpoint,
+    /// Nothing to do until a command arrives or, when given, `ms` pass.
+    Wait { ms: Option<f64> },
+}
+
+/// A backend to open for the config's choice; `Host::opened` takes the result.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct BackendRequest {
+    pub generation: u64,
+    pub choice: BackendChoice,
+    /// One training step's floating-point operations (the automatic choice's input).
+    pub step_flops: f64,
+}
+
+#[derive(Debug)]
+pub struct Host {
+    session: Session,
+    config: Config,
+    run: RunControl,
+    pace: Pace,
+    /// The page can draw another snapshot.
+    ready: bool,
+    /// Version of the last snapshot sent, and the data set it carried.
+    sent: Option<u64>,
+    sent_data: Option<Rc<Data>>,
+    /// Version and time (ms) of the last checkpoint.
+    checkpointed: Option<u64>,
+    checkpoint_at: f64,
+    /// Counts backend requests, so only the latest opening is adopted.
+    backend_generation: u64,
+    backend_request: Option<BackendRequest>,
+    /// The stop and the fallback already told to the page.
+    told_stop: bool,
+    told_fallback: bool,
+    events: Vec<Event>,
+}
+
+impl Host {
+    /// A host for `config`, training on the CPU until the backend it asks for is open.
+    pub fn new(config: &Config, now: f64) -> Self {
+        let mut host = Self {
+            session: Session::new(config),
+            config: config.clone(),
+            run: RunControl::default(),
+            pace: Pace::new(config.speed, now),
+            ready: true,
+            sent: None,
+            sent_data: None,
+            checkpointed: None,
+            checkpoint_at: now,
+            backend_generation: 0,
+            backend_request: None,
+            told_stop: false,
+            told_fallback: false,
+            events: Vec::new(),
+        };
+        host.request_backend();
+        host.notice_stop();
+        host
+    }
+
+    pub fn session(&self) -> &Session {
+        &self.session
+    }
+
+    #[cfg(test)]
+    pub fn playing(&self) -> bool {
+        self.run.playing()
+    }
+
+    /// The events since the last call.
+    pub fn take_events(&mut self) -> Vec<Event> {
+        std::mem::take(&mut self.events)
+    }
+
+    /// The backend to open, once per request.
+    pub fn take_backend_request(&mut self) -> Option<BackendRequest> {
+        self.backend_request.take()
+    }
+
+    fn request_backend(&mut self) {
+        self.backend_generation += 1;
+        self.backend_request = Some(BackendRequest {
+            generation: self.backend_generation,
+            choice: self.config.backend,
+            step_flops: self.session.step_flops(),
+        });
+    }
+
+    pub fn handle(&mut self, command: Command, now: f64) {
+        match command {
+            Command::Configure { config, impact } => {
+                let backend_changed = config.backend != self.config.backend;
+                if config.speed != self.config.speed {
+                    self.pace.restart(config.speed, now);
+                }
+                self.session.update(&config, impact);
+                self.config = *config;
+                if impact >= Impact::Reset {
+                    self.run.rebuilt();
+                    self.told_stop = false;
+                    self.told_fallback = false;
+                }
+                if backend_changed {
+                    self.request_backend();
+                }
+            }
+            Command::Play => {
+                if self.session.diverged().is_none() {
+                    self.run.play();
+                    self.pace.restart(self.config.speed, now);
+                }
+            }
+            Command::Pause => self.run.pause(),
+            Command::StepEpoch => self.run.step(Step::Epoch),
+            Command::StepBatch => self.run.step(Step::Batch),
+            Command::Edit { target, value } => {
+                match target {
+                    Edit::Weight { layer, to, from } => {
+                        self.session.set_weight(layer, to, from, value)
+                    }
+                    Edit::Bias { layer, to } => self.session.set_bias(layer, to, value),
+                }
+                self.told_stop = false;
+            }
+            Command::Ready => self.ready = true,
+            Command::Restore(c) => {
+                if let Err(why) = self.session.restore(&c) {
+                    self.events.push(Event::Stopped {
+                        why: format!("The run could not be restored after the restart: {why}. Press reset to start again."),
+                    });
+                }
+            }
+        }
+        self.notice_stop();
+    }
+
+    /// What to do next; `now` in ms.
+    pub fn next(&mut self, now: f64) -> Work {
+        let view_wanted = self.ready && self.sent != Some(self.session.version());
+        if self.session.eval_due() || view_wanted {
+            return Work::Evaluate { view: view_wanted };
+        }
+        if self.checkpoint_due(now) {
+            return Work::Checkpoint;
+        }
+        if !self.run.playing() || !self.session.can_train() {
+            return match self.run.next_step() {
+                Some(step) => Work::Step(step),
+                None => Work::Wait { ms: None },
+            };
+        }
+        match self.pace.allowance(now) {
+            Ok(max_epochs) => Work::Train { max_epochs },
+            Err(ms) => Work::Wait { ms: Some(ms) },
+        }
+    }
+
+    fn checkpoint_due(&self, now: f64) -> bool {
+        self.checkpointed != Some(self.session.version())
+            && now - self.checkpoint_at >= CHECKPOINT_EVERY_MS
+    }
+
+    /// Submits the reads `Work::Evaluate` asked for. `None`: nothing to read (no network), and
+    /// a view asked for is sent as it stands.
+    pub fn begin_eval(&mut self, view: bool) -> Option<PendingEval> {
+        let pending = self.session.begin_eval(view);
+        if pending.is_none() && view {
+            self.send_snapshot();
+        }
+        pending
+    }
+
+    /// Applies read values; with `view`, sends the snapshot they complete.
+    pub fn finish_eval(&mut self, reads: EvalReads, view: bool) {
+        self.session.finish_eval(reads);
+        if view && !self.session.eval_due() {
+            self.send_snapshot();
+        }
+        self.notice_fallback();
+        self.notice_stop();
+    }
+
+    /// Takes the step `Work::Step` named.
+    pub fn step(&mut self, step: Step) {
+        match step {
+            Step::Epoch => self.session.step_epoch(),
+            Step::Batch => {
+                self.session.step_batch();
+            }
+        }
+        self.notice_stop();
+    }
+
+    /// Trains for at most `budget_ms` by `elapsed_ms` and `max_epochs` epochs.
+    pub fn train(&mut self, max_epochs: u32, budget_ms: f64, elapsed_ms: impl Fn() -> f64) {
+        let done = self.session.train_for(max_epochs, budget_ms, elapsed_ms);
+        self.pace.trained(done);
+        self.notice_stop();
+    }
+
+    /// A checkpoint `Work::Checkpoint` produced (`None`: it could not be read this time).
+    pub fn checkpointed(&mut self, c: Option<Checkpoint>, version: u64, now: f64) {
+        self.checkpoint_at = now;
+        if let Some(c) = c {
+            self.checkpointed = Some(version);
+            self.events.push(Event::Checkpoint(Box::new(c)));
+        }
+    }
+
+    /// A backend opened for request `generation`: the run moves onto it where it stands (see
+    /// `Session::move_to`). `label` and `adapter` are what the badge shows.
+    pub fn opened(
+        &mut self,
+        generation: u64,
+        backend: FallbackBackend,
+        label: String,
+        adapter: String,
+    ) {
+        if generation != self.backend_generation {
+            return;
+        }
+        self.events.push(Event::Backend { label, adapter });
+        if backend.on_gpu() {
+            self.session.move_to(Some(backend));
+        } else if self.session.on_gpu() {
+            self.session.move_to(None);
+        }
+        self.told_fallback = false;
+    }
+
+    fn send_snapshot(&mut self) {
+        let snap = self.session.snapshot();
+        let with_data = self
+            .sent_data
+            .as_ref()
+            .is_none_or(|d| !Rc::ptr_eq(d, &snap.data));
+        self.sent_data = Some(snap.data.clone());
+        self.sent = Some(snap.version);
+        self.ready = false;
+        self.events.push(Event::Snapshot(Box::new(WireSnapshot::of(
+            &snap, with_data,
+        ))));
+    }
+
+    fn notice_stop(&mut self) {
+        match self.session.diverged() {
+            Some(why) if !self.told_stop => {
+                self.told_stop = true;
+                self.run.stopped();
+                self.events.push(Event::Stopped {
+                    why: why.to_string(),
+                });
+            }
+            Some(_) => {}
+            None => self.told_stop = false,
+        }
+    }
+
+    /// The session is on the fallback handle only when it opened on the GPU, so a reason here
+    /// means the device was lost mid-run.
+    fn notice_fallback(&mut self) {
+        if let Some(why) = self.session.fell_back() {
+            if !self.told_fallback {
+                self.told_fallback = true;
+                self.events.push(Event::FellBack { why });
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,279 @@
+//! The host answers commands the way the page expects: snapshots only when asked for, the
+//! pace it was given, steps in order, stops told once, and a restart that loses nothing.
+
+use std::cell::Cell;
+
+use super::*;
+use crate::config::{hash, Speed};
+use crate::session::Record;
+
+fn config(hash: &str) -> Config {
+    let (c, notices) = hash::parse(hash);
+    assert_eq!(notices, vec![]);
+    c
+}
+
+/// Runs the host's loop on a simulated clock (`now`, ms) for `rounds` turns, the way the
+/// worker runs it; reads complete at once on the CPU. A slice trains ten batches.
+fn drive(h: &mut Host, now: &mut f64, rounds: usize) -> Vec<Event> {
+    for _ in 0..rounds {
+        match h.next(*now) {
+            Work::Evaluate { view } => {
+                if let Some(p) = h.begin_eval(view) {
+                    let reads = np_engine::backend::poll_once(Box::pin(p.run()))
+                        .expect("the CPU reads at once");
+                    h.finish_eval(reads, view);
+                }
+            }
+            Work::Step(s) => h.step(s),
+            Work::Train { max_epochs } => {
+                let batches = Cell::new(0.0);
+                h.train(max_epochs, 10.0, || {
+                    batches.set(batches.get() + 1.0);
+                    batches.get()
+                });
+            }
+            Work::Checkpoint => {
+                let version = h.session().version();
+                let c = h.session().checkpoint();
+                h.checkpointed(c, version, *now);
+            }
+            Work::Wait { ms } => *now += ms.unwrap_or(16.0),
+        }
+        *now += 0.5;
+    }
+    h.take_events()
+}
+
+fn snapshots(events: &[Event]) -> Vec<&WireSnapshot> {
+    events
+        .iter()
+        .filter_map(|e| match e {
+            Event::Snapshot(s) => Some(&**s),
+            _ => None,
+        })
+        .collect()
+}
+
+fn latest(events: &[Event]) -> Option<Record> {
+    snapshots(events).last().map(|s| s.latest)
+}
+
+#[test]
+fn a_snapshot_goes_out_only_when_the_page_is_ready() {
+    let mut now = 0.0;
+    let mut h = Host::new(&config("dataset=xor"), now);
+    assert!(
+        h.take_backend_request().is_some(),
+        "the backend opens first"
+    );
+    let first = drive(&mut h, &mut now, 5);
+    let sent = snapshots(&first);
+    assert_eq!(sent.len(), 1, "{first:?}");
+    assert!(
+        sent[0].data.is_some(),
+        "the first snapshot carries the data set"
+    );
+    assert_eq!(sent[0].latest.epoch, 0);
+    assert!(
+        sent[0].latest.loss_train.is_finite(),
+        "metrics read before it went"
+    );
+    h.handle(Command::StepEpoch, now);
+    assert!(
+        snapshots(&drive(&mut h, &mut now, 5)).is_empty(),
+        "not ready"
+    );
+    h.handle(Command::Ready, now);
+    let next = drive(&mut h, &mut now, 5);
+    let sent = snapshots(&next);
+    assert_eq!(sent.len(), 1);
+    assert_eq!(sent[0].latest.epoch, 1);
+    assert!(
+        sent[0].data.is_none(),
+        "the same data set is not sent again"
+    );
+    h.handle(Command::Ready, now);
+    assert!(
+        snapshots(&drive(&mut h, &mut now, 5)).is_empty(),
+        "nothing changed, nothing sent"
+    );
+}
+
+#[test]
+fn play_keeps_the_target_rate() {
+    let mut now = 0.0;
+    let mut h = Host::new(&config("dataset=xor&speed=100"), now);
+    drive(&mut h, &mut now, 3);
+    h.handle(Command::Play, now);
+    let start = now;
+    while now - start < 2000.0 {
+        drive(&mut h, &mut now, 1);
+    }
+    h.handle(Command::Pause, now);
+    h.handle(Command::Ready, now);
+    let epoch = latest(&drive(&mut h, &mut now, 5)).map_or(0, |r| r.epoch);
+    assert!(
+        (190..=210).contains(&epoch),
+        "100 epochs/s for 2 s: {epoch}"
+    );
+}
+
+#[test]
+fn steps_run_in_order_after_the_reads_they_wait_for() {
+    let mut now = 0.0;
+    let mut h = Host::new(&config("dataset=xor&batchSize=50"), now);
+    h.handle(Command::Play, now);
+    h.handle(Command::StepEpoch, now);
+    h.handle(Command::StepEpoch, now);
+    h.handle(Command::StepBatch, now);
+    assert!(!h.playing(), "a step pauses");
+    drive(&mut h, &mut now, 20);
+    h.handle(Command::Ready, now);
+    let events = drive(&mut h, &mut now, 5);
+    assert_eq!(latest(&events).map(|r| r.epoch), Some(2));
+    // 250 training points in batches of 50: one batch into the third epoch.
+    let mut reference = Session::new(&config("dataset=xor&batchSize=50"));
+    reference.step_epoch_now();
+    reference.step_epoch_now();
+    reference.step_batch_now();
+    assert_eq!(
+        h.session().snapshot().layers,
+        reference.snapshot_now(4).layers,
+        "the same weights"
+    );
+}
+
+#[test]
+fn a_restarted_host_continues_the_run_exactly() {
+    let c = config("dataset=spiral&networkShape=6,4&optimizer=adam&batchSize=7");
+    let mut now = 0.0;
+    let mut h = Host::new(&c, now);
+    for _ in 0..3 {
+        h.handle(Command::StepEpoch, now);
+    }
+    h.handle(Command::StepBatch, now);
+    drive(&mut h, &mut now, 30);
+    // A second on, the checkpoint of the run as it stands.
+    now += 1000.0;
+    let events = drive(&mut h, &mut now, 30);
+    let checkpoint = events
+        .iter()
+        .rev()
+        .find_map(|e| match e {
+            Event::Checkpoint(c) => Some(c.clone()),
+            _ => None,
+        })
+        .expect("a checkpoint after a second of change");
+    assert_eq!(checkpoint.latest.epoch, 3);
+    // The worker died: a new one gets the config and the checkpoint.
+    let mut restarted = Host::new(&c, now);
+    restarted.handle(
+        Command::Configure {
+            config: Box::new(c.clone()),
+            impact: Impact::Rebuild,
+        },
+        now,
+    );
+    restarted.handle(Command::Restore(checkpoint), now);
+    for host in [&mut h, &mut restarted] {
+        host.handle(Command::StepEpoch, now);
+        host.handle(Command::StepEpoch, now);
+        drive(host, &mut now, 30);
+        host.handle(Command::Ready, now);
+    }
+    let a = latest(&drive(&mut h, &mut now, 30));
+    let b = latest(&drive(&mut restarted, &mut now, 30));
+    assert_eq!(a.map(|r| r.epoch), Some(5));
+    assert_eq!(a, b, "same losses after the restart");
+    assert_eq!(
+        h.session().snapshot().layers,
+        restarted.session().snapshot().layers
+    );
+}
+
+#[test]
+fn a_diverged_run_stops_once_and_a_reset_clears_it() {
+    let c = config("problem=regression&learningRate=10&networkShape=8,8&activation=relu");
+    let mut now = 0.0;
+    let mut h = Host::new(&c, now);
+    h.handle(Command::Play, now);
+    let mut stops = 0;
+    for _ in 0..200 {
+        let events = drive(&mut h, &mut now, 5);
+        stops += events
+            .iter()
+            .filter(|e| matches!(e, Event::Stopped { .. }))
+            .count();
+        h.handle(Command::Ready, now);
+    }
+    assert_eq!(stops, 1, "told once");
+    assert!(!h.playing());
+    h.handle(Command::Play, now);
+    assert!(!h.playing(), "a diverged run does not play");
+    let calm = Config {
+        learning_rate: 0.03,
+        ..c
+    };
+    h.handle(
+        Command::Configure {
+            config: Box::new(calm),
+            impact: Impact::Reset,
+        },
+        now,
+    );
+    h.handle(Command::Play, now);
+    assert!(h.playing());
+}
+
+#[test]
+fn the_latest_backend_request_wins() {
+    let c = config("dataset=xor&backend=cpu");
+    let mut h = Host::new(&c, 0.0);
+    let first = h.take_backend_request().expect("requested at start");
+    assert_eq!(first.choice, BackendChoice::Cpu);
+    let auto = Config {
+        backend: BackendChoice::Auto,
+        ..c
+    };
+    h.handle(
+        Command::Configure {
+            config: Box::new(auto),
+            impact: Impact::None,
+        },
+        0.0,
+    );
+    let second = h.take_backend_request().expect("a changed choice reopens");
+    assert!(second.generation > first.generation);
+    let cpu = || {
+        np_wgpu::FallbackBackend::cpu_only(
+            Box::new(|| Box::new(np_engine::backend::cpu::CpuBackend::new())),
+            "cpu: test",
+        )
+    };
+    h.opened(first.generation, cpu(), "stale".into(), String::new());
+    assert!(h.take_events().is_empty(), "a stale opening is dropped");
+    h.opened(second.generation, cpu(), "cpu".into(), "none".into());
+    assert_eq!(
+        h.take_events(),
+        vec![Event::Backend {
+            label: "cpu".into(),
+            adapter: "none".into()
+        }]
+    );
+}
+
+#[test]
+fn speed_max_trains_flat_out() {
+    let mut now = 0.0;
+    let mut h = Host::new(&config("dataset=xor&speed=max"), now);
+    assert_eq!(h.config.speed, Speed::Max);
+    h.handle(Command::Play, now);
+    drive(&mut h, &mut now, 3);
+    assert_eq!(
+        h.next(now),
+        Work::Train {
+            max_epochs: u32::MAX
+        }
+    );
+}

@@ -1,0 +1,17 @@
+// The one-minute soak (the 30-minute run is scripts/soak.sh): playing while switching
+// experiments and panels leaks no memory, keeps one worker and logs no error.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { soak } from './soak.mjs';
+
+test('a minute of play and switching keeps memory flat and one worker', async (t) => {
+  const { samples, failures } = await soak({
+    minutes: 1,
+    sampleSeconds: 8,
+    warmupSamples: 2,
+    log: (line) => t.diagnostic(line),
+  });
+  assert.ok(samples.length >= 5, `${samples.length} samples`);
+  assert.deepEqual(failures, []);
+});
