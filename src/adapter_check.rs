@@ -24,8 +24,9 @@ pub async fn check_webgpu_adapter() -> AdapterCheck {
 }
 
 async fn request_adapter() -> Result<Option<JsValue>, String> {
-    let window = web_sys::window().ok_or("no window")?;
-    let gpu = get(&window.navigator(), "gpu");
+    // The page's or the worker's navigator: the check runs where training runs.
+    let navigator = get(&js_sys::global(), "navigator");
+    let gpu = get(&navigator, "gpu");
     if gpu.is_undefined() || gpu.is_null() {
         return Err("this browser does not expose WebGPU".to_string());
     }

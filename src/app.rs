@@ -53,6 +53,8 @@ pub struct App {
     snapshot: Rc<Snapshot>,
     /// The data set of the last snapshot that carried one.
     data: Rc<Data>,
+    /// The revision of the last change that replaced the network: older snapshots are dropped.
+    network_revision: u64,
     /// A snapshot received and not yet drawn (at most one: see the module documentation).
     incoming: Option<Box<WireSnapshot>>,
     /// Whether the snapshot drawn came from the current host (false from start or restart until
@@ -111,6 +113,15 @@ fn write_hash(text: &str, push: bool) {
     }
 }
 
+/// The network of `config` before its first snapshot. Its version cannot be one the host
+/// uses (the host counts up from 0), so the components redraw when the host's arrives.
+fn placeholder(config: &Config, revision: u64) -> Snapshot {
+    Snapshot {
+        version: u64::MAX - revision,
+        ..Snapshot::placeholder(config)
+    }
+}
+
 fn heard(ctx: &Context<App>) -> impl Fn(Heard) + Clone + 'static {
     let link = ctx.link().clone();
     move |h| link.send_message(Msg::Heard(h))
@@ -124,10 +135,20 @@ impl App {
         if self.state.impact >= Impact::Reset {
             // A fresh network: the host says so again if this one cannot train either.
             self.diverged = None;
+            // Drawn at once in its new shape; snapshots of the old network are dropped.
+            self.network_revision = self.state.revision;
+            self.snapshot = Rc::new(placeholder(&self.state.config, self.state.revision));
+            self.data = self.snapshot.data.clone();
+            if self.incoming.take().is_some() {
+                // Dropped undrawn: the host waits for this before it sends the next.
+                self.runner.send(Command::Ready);
+            }
+            self.live = false;
         }
         self.runner.send(Command::Configure {
             config: Box::new(self.state.config.clone()),
             impact: self.state.impact,
+            revision: self.state.revision,
         });
         write_hash(&hash::print(&self.state.config), push);
     }
@@ -144,6 +165,11 @@ impl App {
     /// Takes what the host said; returns whether the page changed.
     fn on_event(&mut self, ctx: &Context<Self>, event: Event) -> bool {
         match event {
+            Event::Snapshot(s) if s.revision < self.network_revision => {
+                // Of a network since replaced: not drawn, and the host may send the next.
+                self.runner.send(Command::Ready);
+                false
+            }
             Event::Snapshot(s) => {
                 self.incoming = Some(s);
                 self.schedule(ctx);
@@ -199,6 +225,7 @@ impl App {
         self.incoming = None;
         self.runner.recover(
             &self.state.config,
+            self.state.revision,
             checkpoint.as_deref(),
             self.playing,
             on_page,
@@ -236,12 +263,13 @@ impl Component for App {
                 },
             ));
         }
-        let runner = Runner::start(&state.config, heard(ctx));
+        let runner = Runner::start(&state.config, state.revision, heard(ctx));
         // Until the host's first snapshot (the worker takes a moment to load).
-        let snapshot = Rc::new(Snapshot::placeholder(&state.config));
+        let snapshot = Rc::new(placeholder(&state.config, state.revision));
         let data = snapshot.data.clone();
         Self {
             config: Rc::new(state.config.clone()),
+            network_revision: state.revision,
             state,
             runner,
             snapshot,

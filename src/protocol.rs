@@ -23,9 +23,12 @@ use crate::state::Impact;
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum Command {
     /// The experiment as it now stands; `impact` says how much of the run survives the change.
+    /// `revision` counts the page's changes: snapshots carry the last one the host took, so the
+    /// page can drop a snapshot of a network it has since replaced.
     Configure {
         config: Box<Config>,
         impact: Impact,
+        revision: u64,
     },
     Play,
     Pause,
@@ -87,6 +90,8 @@ pub struct Checkpoint {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct WireSnapshot {
     pub version: u64,
+    /// The `revision` of the last `Configure` the host took before this snapshot.
+    pub revision: u64,
     pub latest: Record,
     pub history: Vec<Record>,
     pub grid: usize,
@@ -99,9 +104,10 @@ pub struct WireSnapshot {
 
 impl WireSnapshot {
     /// `s` for the wire, with its data set when `with_data`.
-    pub fn of(s: &Snapshot, with_data: bool) -> Self {
+    pub fn of(s: &Snapshot, revision: u64, with_data: bool) -> Self {
         Self {
             version: s.version,
+            revision,
             latest: s.latest,
             history: s.history.clone(),
             grid: s.grid,
@@ -160,6 +166,7 @@ mod tests {
             Command::Configure {
                 config: Box::new(config),
                 impact: Impact::Rebuild,
+                revision: 3,
             },
             Command::Edit {
                 target: Edit::Weight {
@@ -175,7 +182,7 @@ mod tests {
             let back: Command = decode(&encode(&c).expect("encodes")).expect("decodes");
             assert_eq!(back, c);
         }
-        let event = Event::Snapshot(Box::new(WireSnapshot::of(&snap, true)));
+        let event = Event::Snapshot(Box::new(WireSnapshot::of(&snap, 0, true)));
         let Event::Snapshot(back) = decode(&encode(&event).expect("encodes")).expect("decodes")
         else {
             panic!("not a snapshot");

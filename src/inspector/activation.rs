@@ -159,7 +159,7 @@ pub fn activation_panel(props: &ActivationPanelProps) -> Html {
     let shares: Vec<Html> = (0..hidden)
         .map(|l| {
             let c = ins.net.curves.get(l).copied().unwrap_or(Curve::Linear);
-            let s = unit_shares(&ins.forward.pre[l], c);
+            let s = ins.forward.pre.get(l).map(|pre| unit_shares(pre, c)).unwrap_or_default();
             // The failure mode that matters for this activation is shown in bold.
             let (dead_class, sat_class) = match concern(c) {
                 Concern::Saturation => (None, Some("np-watch")),

@@ -50,25 +50,38 @@ pub struct Runner {
 impl Runner {
     /// Starts the host for `config` in a worker, or on the page where no worker starts.
     /// `heard` gets the worker's events and its failures (`Runner::recover` handles those).
-    pub fn start(config: &Config, heard: impl Fn(Heard) + Clone + 'static) -> Self {
+    pub fn start(config: &Config, revision: u64, heard: impl Fn(Heard) + Clone + 'static) -> Self {
         match WorkerLink::start(heard.clone()) {
             Ok(link) => {
                 link.send(Command::Configure {
                     config: Box::new(config.clone()),
                     impact: Impact::Rebuild,
+                    revision,
                 });
                 Self {
                     link: Link::Worker(link),
                     mode: Mode::Worker,
                 }
             }
-            Err(why) => Self::on_page(config, why, heard),
+            Err(why) => Self::on_page(config, revision, why, heard),
         }
     }
 
-    fn on_page(config: &Config, why: String, heard: impl Fn(Heard) + 'static) -> Self {
+    fn on_page(
+        config: &Config,
+        revision: u64,
+        why: String,
+        heard: impl Fn(Heard) + 'static,
+    ) -> Self {
+        let link = LocalLink::start(config, move |e| heard(Heard::Event(e)));
+        // Built from `config` already: this only tells the host the page's revision.
+        link.send(Command::Configure {
+            config: Box::new(config.clone()),
+            impact: Impact::None,
+            revision,
+        });
         Self {
-            link: Link::Page(LocalLink::start(config, move |e| heard(Heard::Event(e)))),
+            link: Link::Page(link),
             mode: Mode::Page(why),
         }
     }
@@ -89,6 +102,7 @@ impl Runner {
     pub fn recover(
         &mut self,
         config: &Config,
+        revision: u64,
         checkpoint: Option<&Checkpoint>,
         playing: bool,
         on_page: Option<String>,
@@ -97,8 +111,8 @@ impl Runner {
         // The old worker goes first (terminated on drop), so two never train at once.
         self.link = Link::Page(LocalLink::idle());
         *self = match on_page {
-            Some(why) => Self::on_page(config, why, heard),
-            None => Self::start(config, heard),
+            Some(why) => Self::on_page(config, revision, why, heard),
+            None => Self::start(config, revision, heard),
         };
         if let Some(c) = checkpoint {
             self.send(Command::Restore(Box::new(c.clone())));

@@ -126,7 +126,7 @@ pub struct WorkerLink {
     /// Commands sent before the worker listens.
     queued: Rc<RefCell<Option<Vec<Command>>>>,
     _handlers: Vec<Closure<dyn FnMut(web_sys::MessageEvent)>>,
-    _error: Closure<dyn FnMut(web_sys::ErrorEvent)>,
+    _error: Closure<dyn FnMut(web_sys::Event)>,
 }
 
 impl std::fmt::Debug for WorkerLink {
@@ -197,11 +197,16 @@ impl WorkerLink {
         };
         let on_error = {
             let (heard, queued) = (heard.clone(), queued.clone());
-            Closure::<dyn FnMut(web_sys::ErrorEvent)>::new(move |e: web_sys::ErrorEvent| {
+            // An `ErrorEvent` for an error inside the worker, a plain `Event` when its script
+            // did not load: the message is read, not assumed.
+            Closure::<dyn FnMut(web_sys::Event)>::new(move |e: web_sys::Event| {
                 e.prevent_default();
-                let why = match e.message() {
-                    m if m.is_empty() => "the worker script did not load".to_string(),
-                    m => m,
+                let message = Reflect::get(&e, &"message".into())
+                    .ok()
+                    .and_then(|m| m.as_string());
+                let why = match message {
+                    Some(m) if !m.is_empty() => m,
+                    _ => "the worker script did not load".to_string(),
                 };
                 // Before it listened, the worker never ran: it cannot run here.
                 heard(if queued.borrow().is_some() {

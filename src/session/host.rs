@@ -49,6 +49,8 @@ pub struct Host {
     pace: Pace,
     /// The page can draw another snapshot.
     ready: bool,
+    /// The page's revision of the config, as of the last `Configure`.
+    revision: u64,
     /// Version of the last snapshot sent, and the data set it carried.
     sent: Option<u64>,
     sent_data: Option<Rc<Data>>,
@@ -73,6 +75,7 @@ impl Host {
             run: RunControl::default(),
             pace: Pace::new(config.speed, now),
             ready: true,
+            revision: 0,
             sent: None,
             sent_data: None,
             checkpointed: None,
@@ -118,7 +121,12 @@ impl Host {
 
     pub fn handle(&mut self, command: Command, now: f64) {
         match command {
-            Command::Configure { config, impact } => {
+            Command::Configure {
+                config,
+                impact,
+                revision,
+            } => {
+                self.revision = revision;
                 let backend_changed = config.backend != self.config.backend;
                 if config.speed != self.config.speed {
                     self.pace.restart(config.speed, now);
@@ -176,6 +184,10 @@ impl Host {
         if !self.run.playing() || !self.session.can_train() {
             return match self.run.next_step() {
                 Some(step) => Work::Step(step),
+                // Idle, but a change since the last checkpoint is owed one when its time comes.
+                None if self.checkpointed != Some(self.session.version()) => Work::Wait {
+                    ms: Some((self.checkpoint_at + CHECKPOINT_EVERY_MS - now).max(1.0)),
+                },
                 None => Work::Wait { ms: None },
             };
         }
@@ -268,7 +280,9 @@ impl Host {
         self.sent = Some(snap.version);
         self.ready = false;
         self.events.push(Event::Snapshot(Box::new(WireSnapshot::of(
-            &snap, with_data,
+            &snap,
+            self.revision,
+            with_data,
         ))));
     }
 

@@ -5,7 +5,7 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { serve, launch, openApp, screenshot } from './harness.mjs';
+import { serve, launch, openApp, screenshot, waitForLive } from './harness.mjs';
 
 let server;
 before(async () => { server = await serve(); });
@@ -148,6 +148,7 @@ test('the activation panel\'s alpha is the one the network trains with', async (
       el.dispatchEvent(new Event('change', { bubbles: true }));
     });
     await page.waitForFunction(() => location.hash.includes('leakyReluAlpha=0.3'));
+    await waitForLive(page);
     await load(page, 'activation=elu&eluAlpha=0.5&networkShape=4');
     assert.equal(await page.getByTestId('activation-alpha').inputValue(), '0.5');
   });

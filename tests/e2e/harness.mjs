@@ -91,7 +91,7 @@ export async function launch({ webgpu = false, viewport = { width: 1280, height:
  * Opens the app and records what a user should never get: console errors, uncaught exceptions,
  * and any request that leaves loopback (blocked, so an offline machine behaves the same).
  */
-export async function openApp(context, url) {
+export async function openApp(context, url, { block = [] } = {}) {
   const problems = { consoleErrors: [], pageErrors: [], offLoopback: [] };
   await context.route('**/*', (route) => {
     const host = new URL(route.request().url()).hostname;
@@ -99,6 +99,10 @@ export async function openApp(context, url) {
     problems.offLoopback.push(route.request().url());
     return route.abort();
   });
+  // Registered last, so they take precedence: files the test wants missing (404).
+  for (const pattern of block) {
+    await context.route(pattern, (route) => route.fulfill({ status: 404, body: 'blocked by the test' }));
+  }
   const page = context.pages()[0] ?? (await context.newPage());
   page.on('console', (msg) => {
     if (msg.type() === 'error') problems.consoleErrors.push(msg.text());
@@ -124,6 +128,20 @@ export async function andSettle(page, act) {
   await act();
   await page.waitForFunction(
     (v) => document.querySelector('[data-testid=app]').dataset.version !== v, before);
+  await waitForLive(page);
+}
+
+/**
+ * Waits until the page has drawn the host's last word: no new snapshot for half a second (after
+ * a pause the host may send one more).
+ */
+export async function quiet(page) {
+  await page.waitForFunction(() => {
+    const v = document.querySelector('[data-testid=app]').dataset.version;
+    const now = performance.now();
+    if (window.npQuiet?.v !== v) window.npQuiet = { v, since: now };
+    return document.querySelector('[data-testid=app]').dataset.live === 'true' && now - window.npQuiet.since > 500;
+  }, null, { polling: 50 });
 }
 
 /** Saves a screenshot of the page (or of one element) under the artifacts folder. */

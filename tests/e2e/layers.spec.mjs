@@ -4,7 +4,7 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { serve, launch, openApp, screenshot } from './harness.mjs';
+import { serve, launch, openApp, screenshot, waitForLive, quiet } from './harness.mjs';
 
 let server;
 let browser;
@@ -44,6 +44,7 @@ test("the course's 2-3-2 circles network: two softmax outputs, 17 parameters", a
     assert.equal(await page.getByTestId('node-1-1').count(), 0);
     await page.getByTestId('two-class-output').selectOption('softmax');
     await page.waitForFunction(() => location.hash.includes('twoClassOutput=softmax'));
+    await waitForLive(page);
     assert.equal(await num(page, 'summary-total'), 17);
     assert.equal(await page.getByTestId('output-units').textContent(), '2 softmax units');
     assert.equal(await page.getByTestId('epoch').textContent(), '0', 'a new network');
@@ -51,6 +52,7 @@ test("the course's 2-3-2 circles network: two softmax outputs, 17 parameters", a
     await page.getByTestId('play').click();
     await page.waitForFunction(() => Number(document.querySelector('[data-testid=epoch]').textContent) >= 60, null, { timeout: 120000 });
     await page.getByTestId('play').click();
+    await quiet(page);
     const acc = await num(page, 'accuracy-train');
     t.diagnostic(`2-3-2 softmax on rings, epoch ${await num(page, 'epoch')}: train accuracy ${acc}`);
     assert.ok(acc >= 0.95, `train accuracy ${acc}`);
@@ -74,15 +76,18 @@ test('each weight layer takes its own initialization', async (t) => {
     assert.notEqual(await weight(page, 'link-0-0-0'), 0);
     await page.getByTestId('layer-init-0').selectOption('zeros');
     await page.waitForFunction(() => location.hash.includes('inits=zeros,glorot,glorot'));
+    await waitForLive(page);
     for (const id of ['link-0-0-0', 'link-0-3-1']) assert.equal(await weight(page, id), 0, `${id} starts at zero`);
     const w1 = await weight(page, 'link-1-0-0');
     assert.ok(w1 !== 0 && Math.abs(w1) <= Math.sqrt(6 / 6), `layer 2 keeps Glorot: ${w1}`);
     // The output layer is the last picker.
     await page.getByTestId('layer-init-2').selectOption('normal');
     await page.waitForFunction(() => location.hash.includes('inits=zeros,glorot,normal'));
+    await waitForLive(page);
     // Choosing the shared initialization clears the per-layer ones.
     await page.getByTestId('init').selectOption('he');
     await page.waitForFunction(() => location.hash.includes('init=he') && !location.hash.includes('inits='));
+    await waitForLive(page);
     assert.equal(await page.getByTestId('layer-init-0').inputValue(), 'he');
     assert.notEqual(await weight(page, 'link-0-0-0'), 0);
     assert.deepEqual(problems.pageErrors, []);

@@ -48,10 +48,8 @@ function watchFrames(page, ms) {
 }
 
 async function open(browser, server, hash, mode) {
-  if (mode === 'page') {
-    await browser.context.route('**/worker.js', (route) => route.fulfill({ status: 404, body: '' }));
-  }
-  const { page } = await openApp(browser.context, `${server.url}#${hash}`);
+  const block = mode === 'page' ? ['**/worker.js'] : [];
+  const { page } = await openApp(browser.context, `${server.url}#${hash}`, { block });
   const runMode = await page.getByTestId('run-mode').textContent();
   return { page, runMode };
 }

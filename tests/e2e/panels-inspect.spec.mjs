@@ -5,7 +5,7 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { serve, launch, openApp, screenshot, canvasInk } from './harness.mjs';
+import { serve, launch, openApp, screenshot, canvasInk, waitForLive } from './harness.mjs';
 
 const PANELS = ['panel-hidden', 'panel-activation', 'panel-health', 'panel-confusion', 'panel-summary'];
 
@@ -232,6 +232,7 @@ test('the activation panel reads out f and f\' at the marker and explains softma
     // Per-layer activation picker: switching hidden layer 1 to ReLU reaches the config and the panels.
     await page.getByTestId('layer-activation-0').selectOption('relu');
     await page.waitForFunction(() => location.hash.includes('activations=relu'));
+    await waitForLive(page);
     assert.equal((await exported(page)).activation, 'relu');
     assert.deepEqual(problems.pageErrors, []);
     assert.deepEqual(problems.consoleErrors, []);

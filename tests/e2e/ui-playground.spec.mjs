@@ -4,7 +4,7 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { serve, launch, openApp, screenshot, andSettle } from './harness.mjs';
+import { serve, launch, openApp, screenshot, andSettle, waitForLive } from './harness.mjs';
 
 let server;
 before(async () => { server = await serve(); });
@@ -50,6 +50,7 @@ test('a TensorFlow Playground spiral link trains below the stated test loss', as
     await screenshot(page, 'ui-spiral-start');
     await page.getByTestId('speed').selectOption('max');
     await page.waitForFunction(() => location.hash.includes('speed=max'));
+    await waitForLive(page);
     await page.getByTestId('play').click();
     await page.waitForFunction(
       (t) => Number(document.querySelector('[data-testid=loss-test]').textContent) < t,
@@ -101,6 +102,7 @@ test('step advances exactly one epoch; reset returns to epoch 0 with the same we
     // New weights: another init seed, another start, recorded in the URL.
     await page.getByTestId('reinit').click();
     await page.waitForFunction(() => location.hash.includes('initSeed=4'));
+    await waitForLive(page);
     assert.notEqual(await pixels(page, 'boundary'), boundary0, 'a different initial boundary');
   });
 });
@@ -164,21 +166,28 @@ test('controls update the hash and back/forward restores the state', async () =>
   await withApp('#dataset=circle', async (page) => {
     await page.getByTestId('dataset-xor').click();
     await page.waitForFunction(() => location.hash.includes('dataset=xor'));
+    await waitForLive(page);
     await page.getByTestId('add-layer').click();
     await page.waitForFunction(() => location.hash.includes('networkShape=4,2,2'));
+    await waitForLive(page);
     await page.getByTestId('learning-rate').selectOption('0.1');
     await page.waitForFunction(() => location.hash.includes('learningRate=0.1'));
+    await waitForLive(page);
     await page.goBack();
     await page.waitForFunction(() => location.hash.includes('learningRate=0.03'));
+    await waitForLive(page);
     assert.equal(await page.getByTestId('learning-rate').inputValue(), '0.03');
     await page.goBack();
     await page.waitForFunction(() => location.hash.includes('networkShape=4,2&'));
+    await waitForLive(page);
     assert.equal(await page.getByTestId('node-3-0').count(), 0, 'the added layer is gone');
     await page.goBack();
     await page.waitForFunction(() => location.hash.includes('dataset=circle'));
+    await waitForLive(page);
     assert.equal(await page.getByTestId('dataset-circle').getAttribute('aria-pressed'), 'true');
     await page.goForward();
     await page.waitForFunction(() => location.hash.includes('dataset=xor'));
+    await waitForLive(page);
     assert.equal(await page.getByTestId('dataset-xor').getAttribute('aria-pressed'), 'true');
   });
 });

@@ -3,7 +3,7 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { serve, launch, openApp, screenshot } from './harness.mjs';
+import { serve, launch, openApp, screenshot, waitForLive, quiet } from './harness.mjs';
 
 let server;
 before(async () => { server = await serve(); });
@@ -74,7 +74,9 @@ test('the 1-D function is fitted and drawn as a curve', async () => {
 test('the loss chart reads values under the pointer and switches to a log scale', async () => {
   await withApp('#dataset=xor&networkShape=4&seed=3', async (page) => {
     for (let i = 0; i < 12; i += 1) await page.getByTestId('step').click();
-    assert.equal(await num(page, 'epoch'), 12);
+    await page.waitForFunction(() => document.querySelector('[data-testid=epoch]').textContent === '12');
+    await quiet(page);
+    assert.equal(await num(page, 'epoch'), 12, 'twelve presses, twelve epochs');
     const chart = page.getByTestId('chart-loss');
     await chart.scrollIntoViewIfNeeded();
     const box = await chart.boundingBox();
@@ -87,6 +89,7 @@ test('the loss chart reads values under the pointer and switches to a log scale'
     await page.getByTestId('log-scale').check();
     assert.notEqual(await chart.evaluate((c) => c.toDataURL()), linear, 'the chart redrew on a log scale');
     await page.waitForFunction(() => location.hash.includes('logScale=true'));
+    await waitForLive(page);
     await screenshot(page.getByTestId('panel-loss'), 'ui-loss-log');
   });
 });

@@ -33,7 +33,13 @@ async function open(context, hash, problems, init) {
     if (msg.type() === 'error') problems.consoleErrors.push(msg.text());
   });
   page.on('pageerror', (err) => problems.pageErrors.push(String(err)));
-  if (init) await page.addInitScript(init);
+  // Training runs in the worker: the test's hook goes in front of the worker's script.
+  if (init) {
+    await context.route('**/worker.js', async (route) => {
+      const response = await route.fetch();
+      route.fulfill({ response, body: `(${init.toString()})();\n${await response.text()}` });
+    });
+  }
   await page.goto(server.url + '#' + hash);
   await page.getByTestId('app').waitFor();
   return page;
@@ -53,6 +59,12 @@ async function inWebgpuBrowser(body) {
   } finally {
     await browser.close();
   }
+}
+
+/** Releases the worker's held adapter request (`holdAdapter`). */
+async function openGpu(page) {
+  const [worker] = page.workers();
+  await worker.evaluate(() => self.npOpenGpu());
 }
 
 async function waitBackend(page, prefix) {
@@ -146,15 +158,16 @@ test('WebGPU training in the page matches the CPU backend, thumbnails included',
 });
 
 /**
- * Holds `navigator.gpu.requestAdapter` until the test calls `window.npOpenGpu()`, so the page
- * trains on the CPU for as long as the test wants before WebGPU opens (in a real browser the
- * device may take seconds). Test-only: the app has no such hook.
+ * Holds `navigator.gpu.requestAdapter` in the training worker until the test calls
+ * `self.npOpenGpu()` there (`openGpu`), so the run trains on the CPU for as long as the test
+ * wants before WebGPU opens (in a real browser the device may take seconds). Test-only: the app
+ * has no such hook.
  */
 function holdAdapter() {
   const original = GPU.prototype.requestAdapter;
   let open;
   const gate = new Promise((resolve) => { open = resolve; });
-  window.npOpenGpu = () => open();
+  self.npOpenGpu = () => open();
   GPU.prototype.requestAdapter = async function requestAdapter(...args) {
     await gate;
     return original.apply(this, args);
@@ -169,7 +182,7 @@ test('a run started while WebGPU opens carries on on the GPU without restarting'
     assert.match(await badge(page), /probing/, 'still opening the device while training on the CPU');
     const onCpu = await num(page, 'loss-train');
     assert.ok(Math.abs(onCpu - cpu.losses[3]) <= TOLERANCE, `epoch 3 on the CPU: ${onCpu}`);
-    await page.evaluate(() => window.npOpenGpu());
+    await openGpu(page);
     await waitBackend(page, 'webgpu: ');
     assert.equal(await num(page, 'epoch'), 3, 'the epoch did not go back to 0');
     const moved = await num(page, 'loss-train');
@@ -197,7 +210,7 @@ test('a run playing while WebGPU opens keeps its epochs when it moves to the GPU
         .observe(el, { childList: true, characterData: true, subtree: true });
     });
     const before = await num(page, 'epoch');
-    await page.evaluate(() => window.npOpenGpu());
+    await openGpu(page);
     await waitBackend(page, 'webgpu: ');
     const at = await num(page, 'epoch');
     await page.waitForFunction((e) => Number(document.querySelector('[data-testid=epoch]').textContent) >= e + 3, at, { timeout: 60_000 });

@@ -16,10 +16,8 @@ const num = async (page, id) => Number(await text(page, id));
 async function withApp(hash, body, options = {}) {
   const browser = await launch(options);
   try {
-    if (options.blockWorker) {
-      await browser.context.route('**/worker.js', (route) => route.fulfill({ status: 404, body: 'gone' }));
-    }
-    const { page, problems } = await openApp(browser.context, server.url + hash);
+    const block = options.blockWorker ? ['**/worker.js'] : [];
+    const { page, problems } = await openApp(browser.context, server.url + hash, { block });
     await body(page, problems);
   } finally {
     await browser.close();
@@ -60,6 +58,7 @@ test('the page answers within a frame or two while the worker trains a large net
         const t0 = performance.now();
         noise.value = String(5 + i * 5);
         noise.dispatchEvent(new Event('input', { bubbles: true }));
+        noise.dispatchEvent(new Event('change', { bubbles: true }));
         window.scrollBy(0, i % 2 ? -200 : 200);
         await new Promise((ok) => requestAnimationFrame(() => ok()));
         responses.push(performance.now() - t0);

@@ -166,12 +166,15 @@ fn a_restarted_host_continues_the_run_exactly() {
         })
         .expect("a checkpoint after a second of change");
     assert_eq!(checkpoint.latest.epoch, 3);
+    // Idle with nothing new: no timer, no further checkpoint.
+    assert_eq!(h.next(now), Work::Wait { ms: None });
     // The worker died: a new one gets the config and the checkpoint.
     let mut restarted = Host::new(&c, now);
     restarted.handle(
         Command::Configure {
             config: Box::new(c.clone()),
             impact: Impact::Rebuild,
+            revision: 1,
         },
         now,
     );
@@ -219,6 +222,7 @@ fn a_diverged_run_stops_once_and_a_reset_clears_it() {
         Command::Configure {
             config: Box::new(calm),
             impact: Impact::Reset,
+            revision: 1,
         },
         now,
     );
@@ -240,6 +244,7 @@ fn the_latest_backend_request_wins() {
         Command::Configure {
             config: Box::new(auto),
             impact: Impact::None,
+            revision: 1,
         },
         0.0,
     );
