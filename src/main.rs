@@ -11,9 +11,10 @@ mod components;
 mod config;
 mod draw;
 mod inspector;
+mod lessons;
 mod session;
 mod state;
 
 fn main() {
-    yew::Renderer::<app::App>::new().render();
+    yew::Renderer::<lessons::front::Front>::new().render();
 }

@@ -88,10 +88,20 @@ export async function launch({ webgpu = false, viewport = { width: 1280, height:
 }
 
 /**
+ * The URL of the playground itself: a URL without an experiment in it opens the lesson gallery,
+ * so one without a hash (or with an empty one) gets the free playground's `#playground`.
+ */
+export function playgroundUrl(url) {
+  const [base, hash = ''] = url.split('#');
+  return hash.replace(/&/g, '').trim() ? url : `${base}#playground`;
+}
+
+/**
  * Opens the app and records what a user should never get: console errors, uncaught exceptions,
  * and any request that leaves loopback (blocked, so an offline machine behaves the same).
+ * A URL without an experiment means the free playground unless `asIs` (the lessons' specs).
  */
-export async function openApp(context, url) {
+export async function openApp(context, url, { asIs = false } = {}) {
   const problems = { consoleErrors: [], pageErrors: [], offLoopback: [] };
   await context.route('**/*', (route) => {
     const host = new URL(route.request().url()).hostname;
@@ -104,7 +114,7 @@ export async function openApp(context, url) {
     if (msg.type() === 'error') problems.consoleErrors.push(msg.text());
   });
   page.on('pageerror', (err) => problems.pageErrors.push(String(err)));
-  await page.goto(url);
+  await page.goto(asIs ? url : playgroundUrl(url));
   await page.getByTestId('app').waitFor();
   return { page, problems };
 }

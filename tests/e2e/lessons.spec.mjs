@@ -1,0 +1,236 @@
+// The course as the front door: the gallery of the thirteen lessons, opening a lesson by card
+// and by link, back/forward between lessons and tasks, a goal reached and ticked, progress kept
+// over a reload and cleared by the reset link; and, per lesson, its preset trained as its first
+// task says lands in the region COURSE.md reports. Screenshots land in the artifacts folder.
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { serve, launch, openApp, screenshot, canvasInk } from './harness.mjs';
+
+const IDS = [
+  'graphs', 'linear-regression', 'logistic-regression', 'activations', 'universal-approximation',
+  'classification', 'backprop', 'losses', 'optimizers', 'overfitting', 'digits', 'finance', 'summary',
+];
+
+let server;
+before(async () => { server = await serve(); });
+after(async () => { await server?.close(); });
+
+/** Opens the page at `hash` exactly (no free-playground default) and checks it stays clean. */
+async function withPage(hash, body) {
+  const browser = await launch();
+  try {
+    const { page, problems } = await openApp(browser.context, server.url + hash, { asIs: true });
+    await body(page);
+    assert.deepEqual(problems.pageErrors, [], 'no uncaught exceptions');
+    assert.deepEqual(problems.consoleErrors, [], 'no console errors');
+    assert.deepEqual(problems.offLoopback, [], 'nothing leaves loopback');
+  } finally {
+    await browser.close();
+  }
+}
+
+const num = async (page, id) => Number(await page.getByTestId(id).textContent());
+const hashOf = (page) => page.evaluate(() => decodeURIComponent(location.hash));
+const task = (page, n) => page.locator(`[data-testid=task][data-task="${n}"]`);
+const current = (page) => page.locator('[data-testid=task].current').getAttribute('data-task');
+
+/** Waits until task `n` shows its tick. */
+async function reached(page, n, timeout = 120_000) {
+  await page.locator(`[data-testid=task][data-task="${n}"][data-reached="true"]`).waitFor({ timeout });
+  await page.getByTestId(`task-${n}-done`).waitFor();
+}
+
+/** Opens lesson `id` from the gallery by its card, as a student does. */
+async function openByCard(page, id) {
+  await page.getByTestId(`lesson-card-${id}`).click();
+  await page.locator(`[data-testid=lesson][data-lesson="${id}"]`).waitFor();
+}
+
+/** Presses play, waits for task 1's tick, pauses; returns what the page reads then. */
+async function playFirstTask(page) {
+  assert.equal(await task(page, 1).getAttribute('data-reached'), 'false', 'not reached before training');
+  await page.getByTestId('play').click();
+  await reached(page, 1);
+  await page.getByTestId('play').click();
+  const read = {};
+  for (const id of ['epoch', 'loss-train', 'loss-test', 'accuracy-train', 'accuracy-test']) {
+    if (await page.getByTestId(id).count()) read[id] = await num(page, id);
+  }
+  return read;
+}
+
+test('a URL without an experiment opens the gallery: thirteen lessons in course order', async () => {
+  await withPage('', async (page) => {
+    await page.getByTestId('lesson-gallery').waitFor();
+    const cards = page.getByTestId('lesson-card');
+    assert.deepEqual(await cards.evaluateAll((els) => els.map((e) => e.dataset.lesson)), IDS);
+    for (const id of IDS) {
+      const card = page.locator(`[data-testid=lesson-card][data-lesson="${id}"]`);
+      assert.equal(await card.getAttribute('data-done'), 'false', `${id} not done yet`);
+      assert.ok((await card.locator('.lesson-summary').textContent()).length > 20, `${id} says what it shows`);
+      assert.ok(await canvasInk(card.locator('canvas')) > 0.02, `${id} has a picture`);
+    }
+    // The lessons whose data or view comes later say so.
+    for (const id of ['graphs', 'universal-approximation', 'backprop', 'digits', 'finance']) {
+      const card = page.locator(`[data-testid=lesson-card][data-lesson="${id}"]`);
+      assert.equal(await card.getByTestId('lesson-coming').count(), 1, `${id} says its data comes later`);
+    }
+    await screenshot(page, 'lessons-gallery');
+    // The free playground is one click away, and back returns to the gallery.
+    await page.getByTestId('free-playground').click();
+    await page.getByTestId('area-network').waitFor();
+    assert.equal(await page.getByTestId('lesson').count(), 0, 'no lesson panel in the free playground');
+    assert.match(await hashOf(page), /dataset=circle/, 'the default experiment is in the URL');
+    await page.goBack();
+    await page.getByTestId('lesson-gallery').waitFor();
+    assert.equal(await page.getByTestId('area-network').count(), 0);
+  });
+});
+
+test('a TensorFlow Playground link still opens the playground directly', async () => {
+  await withPage('#activation=tanh&dataset=spiral&networkShape=8,8', async (page) => {
+    await page.getByTestId('area-network').waitFor();
+    assert.equal(await page.getByTestId('lesson-gallery').count(), 0);
+    assert.equal(await page.getByTestId('lesson').count(), 0);
+  });
+});
+
+test('lessons open by card and by link; back and forward walk lessons and tasks', async () => {
+  await withPage('', async (page) => {
+    await openByCard(page, 'linear-regression');
+    assert.match(await hashOf(page), /^#lesson=linear-regression&task=1&/);
+    assert.equal(await current(page), '1');
+    assert.ok(await page.getByTestId('lesson-text').locator('math').count() > 0, 'formulas in MathML');
+    // The preset is loaded: a regression on the line, no hidden layer.
+    assert.match(await hashOf(page), /regDataset=line/);
+    assert.match(await hashOf(page), /networkShape=&/);
+    await page.getByTestId('task-2').click();
+    await page.waitForFunction(() => document.querySelector('[data-testid=task].current')?.dataset.task === '2');
+    assert.match(await hashOf(page), /task=2/);
+    await page.goBack();
+    await page.waitForFunction(() => document.querySelector('[data-testid=task].current')?.dataset.task === '1');
+    await page.goBack();
+    await page.getByTestId('lesson-gallery').waitFor();
+    await page.goForward();
+    await page.locator('[data-testid=lesson][data-lesson="linear-regression"]').waitFor();
+    assert.equal(await current(page), '1');
+    await page.goForward();
+    await page.waitForFunction(() => document.querySelector('[data-testid=task].current')?.dataset.task === '2');
+    // The next lesson's link opens it at its own preset.
+    await page.getByTestId('lesson-next').click();
+    await page.locator('[data-testid=lesson][data-lesson="logistic-regression"]').waitFor();
+    assert.match(await hashOf(page), /dataset=gauss/);
+    await page.goBack();
+    await page.locator('[data-testid=lesson][data-lesson="linear-regression"]').waitFor();
+    // A link to a task opens the lesson there.
+    await page.goto(`${server.url}?again=1#lesson=overfitting&task=2`);
+    await page.locator('[data-testid=lesson][data-lesson="overfitting"]').waitFor();
+    assert.equal(await current(page), '2');
+    assert.match(await hashOf(page), /dataset=moons/);
+    // An unknown lesson or task opens the gallery, saying what was asked.
+    await page.goto(`${server.url}?again=2#lesson=quantum-finance`);
+    await page.getByTestId('lesson-gallery').waitFor();
+    assert.match(await page.getByTestId('gallery-notice').textContent(), /quantum-finance/);
+    await page.goto(`${server.url}?again=3#lesson=graphs&task=9`);
+    await page.getByTestId('lesson-gallery').waitFor();
+    assert.match(await page.getByTestId('gallery-notice').textContent(), /9/);
+  });
+});
+
+test('a reached goal shows its tick; progress survives a reload and the reset link clears it', async () => {
+  await withPage('', async (page) => {
+    await openByCard(page, 'graphs');
+    // Task 1: one epoch by the step button.
+    await page.getByTestId('step').click();
+    await reached(page, 1);
+    await page.getByTestId('task-next').click();
+    await page.waitForFunction(() => document.querySelector('[data-testid=task].current')?.dataset.task === '2');
+    // Task 2: train the small network until the test loss is below 0.1.
+    await page.getByTestId('play').click();
+    await reached(page, 2);
+    await page.getByTestId('play').click();
+    assert.ok(await num(page, 'loss-test') < 0.1);
+    await screenshot(page, 'lessons-graphs-done');
+    await page.reload();
+    await page.locator('[data-testid=lesson][data-lesson="graphs"]').waitFor();
+    assert.equal(await task(page, 1).getAttribute('data-reached'), 'true', 'task 1 still ticked after a reload');
+    assert.equal(await task(page, 2).getAttribute('data-reached'), 'true', 'task 2 still ticked after a reload');
+    await page.getByTestId('lesson-gallery-link').click();
+    await page.getByTestId('lesson-gallery').waitFor();
+    const card = page.locator('[data-testid=lesson-card][data-lesson="graphs"]');
+    assert.equal(await card.getAttribute('data-done'), 'true', 'the gallery ticks the lesson');
+    assert.equal(await card.getByTestId('lesson-done').count(), 1);
+    await page.reload();
+    await page.getByTestId('lesson-gallery').waitFor();
+    assert.equal(await card.getAttribute('data-done'), 'true', 'the tick survives a reload');
+    await page.getByTestId('progress-reset').click();
+    assert.equal(await card.getAttribute('data-done'), 'false', 'reset clears the tick');
+    await page.reload();
+    await page.getByTestId('lesson-gallery').waitFor();
+    assert.equal(await card.getAttribute('data-done'), 'false', 'and it stays cleared');
+    await openByCard(page, 'graphs');
+    assert.equal(await task(page, 1).getAttribute('data-reached'), 'false');
+  });
+});
+
+// Per lesson: its first task played as a student would, and the figures it lands on against the
+// region COURSE.md reports for its section.
+
+test('linear-regression: w ends near 0.2 and b near 1 (course section 2)', async () => {
+  await withPage('', async (page) => {
+    await openByCard(page, 'linear-regression');
+    const read = await playFirstTask(page);
+    const w = await num(page, 'task-1-value-0');
+    const b = await num(page, 'task-1-value-1');
+    console.log('linear-regression', { w, b, ...read });
+    assert.ok(Math.abs(w - 0.2) <= 0.05 && Math.abs(b - 1) <= 0.05, `w ${w} b ${b}`);
+    assert.ok(read['loss-train'] < 0.001, `the loss fell to the noise level: ${read['loss-train']}`);
+    await screenshot(page, 'lessons-linear-regression');
+  });
+});
+
+test('logistic-regression: the loss falls to about 0.2 within a few dozen epochs (course section 3)', async () => {
+  await withPage('', async (page) => {
+    await openByCard(page, 'logistic-regression');
+    const read = await playFirstTask(page);
+    console.log('logistic-regression', read);
+    // The course: about 0.82 falling to about 0.20 over 20 full-batch epochs.
+    assert.ok(read['loss-train'] < 0.25 && read['loss-train'] > 0.05, `loss ${read['loss-train']}`);
+    assert.ok(read.epoch >= 8 && read.epoch <= 45, `reached around epoch 20, at ${read.epoch}`);
+  });
+});
+
+test('activations: linear layers stay one straight boundary (course section 4)', async () => {
+  await withPage('', async (page) => {
+    await openByCard(page, 'activations');
+    const read = await playFirstTask(page);
+    console.log('activations', read);
+    assert.ok(read.epoch >= 100);
+    assert.ok(read['accuracy-test'] < 0.7, `a disc in a ring, linearly: ${read['accuracy-test']}`);
+    await screenshot(page, 'lessons-activations');
+  });
+});
+
+test('classification: 30 ReLU units untangle the 3-class spiral (course section 6)', async () => {
+  await withPage('', async (page) => {
+    await openByCard(page, 'classification');
+    const read = await playFirstTask(page);
+    console.log('classification', read);
+    // The course: training accuracy from about 0.22 to about 0.977.
+    assert.ok(read['accuracy-train'] >= 0.95, `training accuracy ${read['accuracy-train']}`);
+    assert.ok(read['accuracy-test'] >= 0.85, `test accuracy ${read['accuracy-test']}`);
+  });
+});
+
+test('overfitting: three tanh units on noisy moons end near loss 0.29, accuracy 0.88 (course section 10)', async () => {
+  await withPage('', async (page) => {
+    await openByCard(page, 'overfitting');
+    const read = await playFirstTask(page);
+    console.log('overfitting', read);
+    assert.ok(read['loss-train'] > 0.2 && read['loss-train'] < 0.38, `training loss ${read['loss-train']}`);
+    assert.ok(read['accuracy-train'] > 0.82 && read['accuracy-train'] < 0.95, `training accuracy ${read['accuracy-train']}`);
+    assert.ok(read['accuracy-test'] >= 0.8, `test accuracy ${read['accuracy-test']}`);
+    await screenshot(page, 'lessons-overfitting');
+  });
+});
