@@ -8,7 +8,7 @@ use super::{all, Lesson};
 use crate::components::pixel_canvas::PixelCanvas;
 use crate::draw::plane::{preview, Palette};
 use crate::draw::Pixels;
-use crate::session::data::preview_points;
+use crate::session::data::{build, preview_points};
 use crate::session::Extent;
 
 /// Side of a card's picture, in pixels.
@@ -21,14 +21,24 @@ pub struct GalleryProps {
     pub notice: Option<String>,
 }
 
-/// A picture of the lesson's data: the points of its preset's dataset.
+/// A picture of the lesson's data: the points its preset generates (noise included).
 pub fn picture(lesson: &Lesson) -> Pixels {
-    let d = lesson.config(1).0.active_dataset();
-    let points = preview_points(d, 240);
-    let extent = Extent::of(d, &points);
+    let c = lesson.config(1).0;
+    let d = c.active_dataset();
     let palette = Palette {
         classes: d.classes(),
         discretize: false,
+    };
+    let (points, extent) = match build(&c, &c.input_features()) {
+        Ok((_, data)) => {
+            let points: Vec<_> = data.train.iter().chain(&data.test).copied().collect();
+            (points, data.extent)
+        }
+        Err(_) => {
+            let points = preview_points(d, 240);
+            let extent = Extent::of(d, &points);
+            (points, extent)
+        }
     };
     preview(&points, palette, &extent, d.is_one_dimensional(), PICTURE)
 }
@@ -94,7 +104,7 @@ fn card(l: &Lesson, pixels: &Pixels, progress: &Progress) -> Html {
                     <span class="lesson-title">{ l.title.clone() }</span>
                     <span class="lesson-summary">{ l.summary.clone() }</span>
                     if l.coming.is_some() {
-                        <span class="lesson-coming" data-testid="lesson-coming">{ "Its own data or view arrives later; a stand-in for now" }</span>
+                        <span class="lesson-coming" data-testid="lesson-coming">{ "Stand-in for now: its own data or view comes later" }</span>
                     }
                     <span class="lesson-status">
                         if done {

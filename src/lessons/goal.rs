@@ -206,8 +206,24 @@ impl Quantity {
         }
     }
 
-    /// The words a student reads.
-    pub fn label(self) -> String {
+    /// The words a student reads; weights and biases are named by the units they join in `c`'s
+    /// network (`weight X1 → output`, `bias of unit 2 in layer 1`).
+    pub fn label(self, c: &Config) -> String {
+        let sizes = layer_sizes(c);
+        let last = sizes.len().saturating_sub(2);
+        let unit = |layer: usize, to: usize| {
+            if layer == last && sizes.last() == Some(&1) {
+                "output".to_string()
+            } else if layer == last {
+                format!("output {}", to + 1)
+            } else {
+                format!("unit {} in layer {}", to + 1, layer + 1)
+            }
+        };
+        let source = |layer: usize, from: usize| match (layer, c.input_features().get(from)) {
+            (0, Some(f)) => f.label().to_string(),
+            _ => format!("unit {} in layer {layer}", from + 1),
+        };
         match self {
             Quantity::Epoch => "epoch".into(),
             Quantity::TrainLoss => "training loss".into(),
@@ -222,8 +238,10 @@ impl Quantity {
             Quantity::RegularizationRate => "regularization rate".into(),
             Quantity::Dropout => "dropout rate".into(),
             Quantity::Noise => "noise".into(),
-            Quantity::Weight { layer, to, from } => format!("weight {layer}:{from}→{to}"),
-            Quantity::Bias { layer, to } => format!("bias {layer}:{to}"),
+            Quantity::Weight { layer, to, from } => {
+                format!("weight {} → {}", source(layer, from), unit(layer, to))
+            }
+            Quantity::Bias { layer, to } => format!("bias of {}", unit(layer, to)),
         }
     }
 
@@ -434,6 +452,13 @@ mod tests {
         }
         let g = Goal::parse("weight(1,0,2) > 0.4 and train_accuracy >= 0.9").unwrap();
         assert_eq!(g.all[0].quantity.to_string(), "weight(1,0,2)");
+        assert_eq!(
+            g.all[0].quantity.label(&c),
+            "weight unit 3 in layer 1 → output"
+        );
+        let w = Goal::parse("weight(0,1,0) > 0 and bias(0,2) > 0").unwrap();
+        assert_eq!(w.all[0].quantity.label(&c), "weight X1 → unit 2 in layer 1");
+        assert_eq!(w.all[1].quantity.label(&c), "bias of unit 3 in layer 1");
         assert_eq!(g.all[1].comparison.label(), "≥ 0.9");
     }
 

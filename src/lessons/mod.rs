@@ -31,7 +31,10 @@ const FILES: [(&str, &str); 13] = [
         "logistic-regression",
         include_str!("../../lessons/logistic-regression.json"),
     ),
-    ("activations", include_str!("../../lessons/activations.json")),
+    (
+        "activations",
+        include_str!("../../lessons/activations.json"),
+    ),
     (
         "universal-approximation",
         include_str!("../../lessons/universal-approximation.json"),
@@ -43,7 +46,10 @@ const FILES: [(&str, &str); 13] = [
     ("backprop", include_str!("../../lessons/backprop.json")),
     ("losses", include_str!("../../lessons/losses.json")),
     ("optimizers", include_str!("../../lessons/optimizers.json")),
-    ("overfitting", include_str!("../../lessons/overfitting.json")),
+    (
+        "overfitting",
+        include_str!("../../lessons/overfitting.json"),
+    ),
     ("digits", include_str!("../../lessons/digits.json")),
     ("finance", include_str!("../../lessons/finance.json")),
     ("summary", include_str!("../../lessons/summary.json")),

@@ -15,22 +15,39 @@ use super::{find, next, Lesson, Task};
 use crate::config::{hash, Config};
 use crate::session::Snapshot;
 
-/// The areas and panels of the page a lesson may point at (their `data-testid`s).
-pub const PANELS: &[&str] = &[
-    "area-data",
-    "area-network",
-    "area-output",
-    "area-charts",
-    "area-inspect",
-    "panel-loss",
-    "panel-boundary",
-    "panel-hidden",
-    "panel-activation",
-    "panel-health",
-    "panel-confusion",
-    "panel-summary",
-    "controls",
+/// The areas and panels of the page a lesson may point at: their `data-testid`s and names.
+pub const PANELS: &[(&str, &str)] = &[
+    ("area-data", "Data"),
+    ("area-network", "Network"),
+    ("area-output", "Output"),
+    ("area-charts", "Training curves"),
+    ("area-inspect", "Inside the network"),
+    ("panel-loss", "Loss chart"),
+    ("panel-boundary", "Decision boundary"),
+    ("panel-hidden", "Hidden layers"),
+    ("panel-activation", "Activation functions"),
+    ("panel-health", "Network health"),
+    ("panel-confusion", "Confusion matrix"),
+    ("panel-summary", "Model summary"),
+    ("controls", "Controls"),
 ];
+
+/// The name of the panel `id`.
+fn panel_name(id: &str) -> Option<&'static str> {
+    PANELS.iter().find(|(p, _)| *p == id).map(|(_, n)| *n)
+}
+
+/// Scrolls the page's element `data-testid=id` into view.
+fn show_panel(id: &str) {
+    let el = web_sys::window().and_then(|w| w.document()).and_then(|d| {
+        d.query_selector(&format!("[data-testid=\"{id}\"]"))
+            .ok()
+            .flatten()
+    });
+    if let Some(el) = el {
+        el.scroll_into_view();
+    }
+}
 
 #[derive(Properties, PartialEq)]
 pub struct LessonPanelProps {
@@ -54,7 +71,7 @@ pub fn conditions(task: &Task, r: &Readings<'_>) -> Vec<ConditionView> {
         .all
         .iter()
         .map(|c: &Condition| ConditionView {
-            what: c.quantity.label(),
+            what: c.quantity.label(r.config),
             value: match (c.quantity.read(r), c.quantity.missing_in(r.config)) {
                 (Some(v), _) => format_value(v),
                 (None, Some(_)) => "not in this network".to_string(),
@@ -136,6 +153,18 @@ pub fn lesson_panel(props: &LessonPanelProps) -> Html {
             if let Some(coming) = &lesson.coming {
                 <p class="lesson-coming-note" data-testid="lesson-coming">{ coming.clone() }</p>
             }
+            if !lesson.panels.is_empty() {
+                <p class="lesson-look">
+                    <span>{ "Look at: " }</span>
+                    { for lesson.panels.iter().filter_map(|p| panel_name(p).map(|n| (p.clone(), n))).map(|(p, n)| {
+                        let id = p.clone();
+                        html! {
+                            <button type="button" class="lesson-chip" data-testid={format!("lesson-show-{p}")}
+                                title="Scroll to it" onclick={Callback::from(move |_: MouseEvent| show_panel(&id))}>{ n }</button>
+                        }
+                    }) }
+                </p>
+            }
             <div class="lesson-text" data-testid="lesson-text">
                 { for lesson.paragraphs.iter().map(|p| html! {
                     <p>{ Html::from_html_unchecked(AttrValue::from(p.clone())) }</p>
@@ -162,7 +191,7 @@ fn highlight_style(lesson: &Lesson) -> String {
     lesson
         .panels
         .iter()
-        .filter(|p| PANELS.contains(&p.as_str()))
+        .filter(|p| panel_name(p).is_some())
         .map(|p| format!("[data-testid=\"{p}\"]{{outline:3px solid #f2a541;outline-offset:2px}}"))
         .collect()
 }

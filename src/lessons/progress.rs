@@ -35,7 +35,10 @@ impl Progress {
 
     /// Marks a task; true when it was not marked before.
     pub fn mark(&mut self, lesson: &str, task: usize) -> bool {
-        self.done.entry(lesson.to_string()).or_default().insert(task)
+        self.done
+            .entry(lesson.to_string())
+            .or_default()
+            .insert(task)
     }
 }
 
