@@ -206,3 +206,44 @@ fn explore() {
         eprintln!("{variant}\n  {}", line.join("\n  "));
     }
 }
+
+#[test]
+fn moving_between_tasks_keeps_the_run_and_a_new_lesson_rebuilds() {
+    use crate::state::{Action, AppState, Impact};
+    let lesson = find("overfitting").unwrap();
+    let at = |task| Box::new(lesson.config(task).0);
+    let s = AppState::default().apply(Action::LoadHash(at(1), vec![]));
+    assert_eq!(
+        s.impact,
+        Impact::Rebuild,
+        "opening a lesson loads its preset"
+    );
+    let s = s.apply(Action::LoadHash(at(2), vec![]));
+    assert_eq!((s.config.task, s.impact), (2, Impact::None));
+    let other = Box::new(find("activations").unwrap().config(1).0);
+    assert_eq!(
+        s.apply(Action::LoadHash(other, vec![])).impact,
+        Impact::Rebuild
+    );
+}
+
+#[test]
+fn the_hash_keeps_the_lesson_and_refuses_a_lone_task() {
+    let (c, notices) = hash::parse("lesson=graphs&task=2&noise=5");
+    assert_eq!(
+        (c.lesson.as_deref(), c.task, c.noise),
+        (Some("graphs"), 2, 5)
+    );
+    assert_eq!(notices, vec![]);
+    assert!(hash::print(&c).starts_with("lesson=graphs&task=2&"));
+    let (c, notices) = hash::parse("task=3&noise=5");
+    assert_eq!((c.lesson, c.task), (None, 1));
+    assert_eq!(notices.len(), 1, "{notices:?}");
+    for bad in [
+        "lesson=Graphs!",
+        "lesson=graphs&task=0",
+        "lesson=graphs&task=x",
+    ] {
+        assert_eq!(hash::parse(bad).1.len(), 1, "{bad}");
+    }
+}
