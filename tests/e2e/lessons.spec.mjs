@@ -17,8 +17,8 @@ before(async () => { server = await serve(); });
 after(async () => { await server?.close(); });
 
 /** Opens the page at `hash` exactly (no free-playground default) and checks it stays clean. */
-async function withPage(hash, body) {
-  const browser = await launch();
+async function withPage(hash, body, options = {}) {
+  const browser = await launch(options);
   try {
     const { page, problems } = await openApp(browser.context, server.url + hash, { asIs: true });
     await body(page);
@@ -274,10 +274,30 @@ test('overfitting: three tanh units on noisy moons end near loss 0.29, accuracy 
   });
 });
 
+test('losses: squared error stalls on saturated sigmoid outputs, cross-entropy does not (course section 8)', async () => {
+  await withPage('', async (page) => {
+    await openByCard(page, 'losses');
+    const mse = await playFirstTask(page);
+    assert.ok(mse.end.epoch >= 50);
+    assert.ok(mse.end['accuracy-train'] < 0.3, `mse from a saturated start: ${mse.end['accuracy-train']}`);
+    await page.getByTestId('task-next').click();
+    await page.waitForFunction(() => document.querySelector('[data-testid=task].current')?.dataset.task === '2');
+    await page.getByTestId('loss').selectOption('crossentropy');
+    await page.waitForFunction(() => document.querySelector('[data-testid=epoch]').textContent === '0');
+    await page.getByTestId('play').click();
+    await reached(page, 2);
+    await page.getByTestId('play').click();
+    const ce = { epoch: await num(page, 'epoch'), 'accuracy-test': await num(page, 'accuracy-test') };
+    console.log('losses', { mse: mse.end, ce });
+    assert.ok(ce['accuracy-test'] >= 0.95, `cross-entropy: ${ce['accuracy-test']}`);
+    await screenshot(page, 'lessons-losses');
+  });
+});
+
 test('the other lessons: each first task is reached, with what COURSE.md lets us check', async () => {
   await withPage('', async (page) => {
     const results = {};
-    for (const id of ['graphs', 'universal-approximation', 'backprop', 'losses', 'optimizers', 'digits', 'finance', 'summary']) {
+    for (const id of ['graphs', 'universal-approximation', 'backprop', 'optimizers', 'digits', 'finance', 'summary']) {
       await page.getByTestId('lesson-gallery').waitFor();
       await openByCard(page, id);
       if (id === 'graphs' || id === 'backprop') {
@@ -305,4 +325,18 @@ test('the other lessons: each first task is reached, with what COURSE.md lets us
     assert.ok(finance.end['accuracy-test'] < 0.9, `finance stand-in: ${finance.end['accuracy-test']}`);
     assert.ok(Math.abs(finance.end['accuracy-train'] - finance.end['accuracy-test']) < 0.1);
   });
+});
+
+test('on a 1024-pixel screen the lesson sits beside the playground without covering it', async () => {
+  await withPage('#lesson=classification', async (page) => {
+    await page.getByTestId('lesson').waitFor();
+    const panel = await page.getByTestId('lesson').boundingBox();
+    for (const id of ['area-data', 'area-output', 'area-network', 'controls']) {
+      const box = await page.getByTestId(id).boundingBox();
+      assert.ok(box.x + box.width <= panel.x + 1, `${id} ends left of the lesson (${box.x + box.width} vs ${panel.x})`);
+    }
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - innerWidth);
+    assert.ok(overflow <= 0, `no sideways scrolling (${overflow}px)`);
+    await screenshot(page, 'lessons-classification-1024');
+  }, { viewport: { width: 1024, height: 768 } });
 });
