@@ -308,6 +308,7 @@ test('the other lessons: each first task is reached, with what COURSE.md lets us
       } else {
         results[id] = await playFirstTask(page);
       }
+      if (id === 'universal-approximation') await screenshot(page, 'lessons-universal-approximation');
       if (id === 'summary') {
         // [13] A summary counts each layer's parameters: 2-8-8-3 has 24 + 72 + 27 = 123.
         assert.equal(await num(page, 'summary-total'), 123);
