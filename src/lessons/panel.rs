@@ -88,6 +88,8 @@ fn format_value(v: f64) -> String {
         format!("{v}")
     } else if v.abs() >= 0.01 {
         format!("{v:.3}")
+    } else if v.abs() >= 1e-4 {
+        format!("{v:.4}")
     } else {
         format!("{v:.2e}")
     }
