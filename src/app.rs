@@ -379,6 +379,7 @@ impl Component for App {
         html! {
             <div class={classes!("app", c.hide_text.then_some("hide-text"))} data-testid="app"
                 data-live={self.live.to_string()} data-version={self.snapshot.version.to_string()}>
+                <crate::lessons::panel::LessonPanel config={(**c).clone()} snapshot={self.snapshot.clone()} />
                 <header class="app-header">
                     <h1 class="app-title">{ "Neural Playground" }</h1>
                     <span class="app-subtitle">{ "Build, train and look inside neural networks" }</span>

@@ -11,15 +11,16 @@ mod components;
 mod config;
 mod draw;
 mod inspector;
+mod lessons;
 mod protocol;
 mod runner;
 mod session;
 mod state;
 
-/// On the page: the app. The same build also starts in the training worker (`www/worker.js`),
+/// On the page: the app (the lesson gallery or the playground). The same build also starts in the training worker (`www/worker.js`),
 /// where there is no document to render into and `runner::worker::worker_main` takes over.
 fn main() {
     if web_sys::window().is_some() {
-        yew::Renderer::<app::App>::new().render();
+        yew::Renderer::<lessons::front::Front>::new().render();
     }
 }

@@ -55,10 +55,14 @@ pub fn parse(text: &str) -> (Config, Vec<Notice>) {
     p.finish()
 }
 
-/// Prints a Config as a hash body (without `#`): the table's rows in its order, then the hidden
-/// controls.
+/// Prints a Config as a hash body (without `#`): the lesson and task when there is one, the
+/// table's rows in its order, then the hidden controls.
 pub fn print(c: &Config) -> String {
     let mut out: Vec<String> = Vec::new();
+    // A lesson's place comes first, where a reader of the URL looks.
+    if let Some(lesson) = &c.lesson {
+        out.push(format!("lesson={lesson}&task={}", c.task));
+    }
     for field in FIELDS {
         if matches!(field.kind, Kind::Features) {
             for f in FEATURE_ORDER {
@@ -329,8 +333,36 @@ impl Parser {
             } else {
                 self.config.hidden_controls.remove(control);
             }
+        } else if key == "lesson" {
+            self.lesson(value);
+        } else if key == "task" {
+            match value.parse::<usize>() {
+                Ok(n) if n >= 1 => self.config.task = n,
+                _ => self.warn(
+                    key,
+                    format!("`{value}` is not a task number (1, 2, ...); using task 1"),
+                ),
+            }
         } else if !IGNORED.contains(&key) {
             self.warn(key, format!("unknown key `{key}`; ignored"));
+        }
+    }
+
+    /// A lesson id: lower-case letters, digits and `-`. Whether a lesson of that id exists is the
+    /// lessons' business (`crate::lessons::route`), not the config's.
+    fn lesson(&mut self, value: &str) {
+        let ok = !value.is_empty()
+            && value.len() <= 64
+            && value
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+        if ok {
+            self.config.lesson = Some(value.to_string());
+        } else {
+            self.warn(
+                "lesson",
+                format!("`{value}` is not a lesson id (lower-case letters, digits, '-'); ignored"),
+            );
         }
     }
 
@@ -497,6 +529,11 @@ impl Parser {
             let shared = self.config.init;
             let what = "weight layers (hidden layers, then the output layer)";
             self.config.inits = self.per_layer("inits", list, layers + 1, shared, what);
+        }
+        if self.config.lesson.is_none() && self.config.task != 1 {
+            self.notices
+                .push(Notice::new("task", "a task number needs a lesson; ignored"));
+            self.config.task = 1;
         }
         if let Some(notice) = self.config.refuse_regression_cross_entropy() {
             self.notices.push(notice);

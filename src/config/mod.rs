@@ -103,6 +103,12 @@ pub struct Config {
     pub leaky_relu_alpha: f64,
     /// Scale of ELU's negative side, `alpha (e^z - 1)`, in every ELU layer. Hash key `eluAlpha`.
     pub elu_alpha: f64,
+    /// The lesson this experiment belongs to (its id, see `crate::lessons`); `None` in the free
+    /// playground. Hash key `lesson`; outside the field table, as it changes nothing the
+    /// session sees.
+    pub lesson: Option<String>,
+    /// The lesson's current task, counted from 1. Hash key `task`, printed only with `lesson`.
+    pub task: usize,
 }
 
 impl Default for Config {
@@ -141,6 +147,8 @@ impl Default for Config {
             log_scale: false,
             leaky_relu_alpha: 0.01,
             elu_alpha: 1.0,
+            lesson: None,
+            task: 1,
         }
     }
 }
@@ -222,6 +230,15 @@ impl Config {
             "cross-entropy compares class probabilities, and a regression problem has no \
              classes; training with mse",
         ))
+    }
+
+    /// Whether `other` is the same experiment, whatever lesson task either is at.
+    pub fn same_experiment(&self, other: &Config) -> bool {
+        let at = |c: &Config| Config {
+            task: 1,
+            ..c.clone()
+        };
+        at(self) == at(other)
     }
 
     /// Whether the control named `name` (TensorFlow Playground's names, e.g. `learningRate`) is

@@ -72,6 +72,8 @@ fn everything_changed_round_trips() {
         log_scale: true,
         leaky_relu_alpha: 0.3,
         elu_alpha: 0.75,
+        lesson: Some("overfitting".to_string()),
+        task: 2,
     };
     let text = print(&c);
     let (back, notices) = parse(&text);

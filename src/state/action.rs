@@ -72,9 +72,11 @@ impl Action {
         let c = &mut state.config;
         match self.clone() {
             Action::LoadHash(config, notices) => {
+                // Moving between a lesson's tasks (back/forward, a task link) keeps the run.
+                let same = c.same_experiment(&config);
                 *c = *config;
                 state.notices = notices;
-                return Impact::Rebuild;
+                return if same { Impact::None } else { Impact::Rebuild };
             }
             Action::DismissNotices => state.notices.clear(),
             Action::SetProblem(p) => c.problem = p,

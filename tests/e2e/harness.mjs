@@ -88,10 +88,20 @@ export async function launch({ webgpu = false, viewport = { width: 1280, height:
 }
 
 /**
+ * The URL of the playground itself: a URL without an experiment in it opens the lesson gallery,
+ * so one without a hash (or with an empty one) gets the free playground's `#playground`.
+ */
+export function playgroundUrl(url) {
+  const [base, hash = ''] = url.split('#');
+  return hash.replace(/&/g, '').trim() ? url : `${base}#playground`;
+}
+
+/**
  * Opens the app and records what a user should never get: console errors, uncaught exceptions,
  * and any request that leaves loopback (blocked, so an offline machine behaves the same).
+ * A URL without an experiment means the free playground unless `asIs` (the lessons' specs).
  */
-export async function openApp(context, url, { block = [] } = {}) {
+export async function openApp(context, url, { asIs = false, block = [] } = {}) {
   const problems = { consoleErrors: [], pageErrors: [], offLoopback: [] };
   await context.route('**/*', (route) => {
     const host = new URL(route.request().url()).hostname;
@@ -108,15 +118,19 @@ export async function openApp(context, url, { block = [] } = {}) {
     if (msg.type() === 'error') problems.consoleErrors.push(msg.text());
   });
   page.on('pageerror', (err) => problems.pageErrors.push(String(err)));
-  await page.goto(url);
+  await page.goto(asIs ? url : playgroundUrl(url));
   await page.getByTestId('app').waitFor();
   await waitForLive(page);
   return { page, problems };
 }
 
-/** Waits until the page draws a snapshot from the training host (the worker loads first). */
+/**
+ * Waits until the page draws a snapshot from the training host (the worker loads first); the
+ * lesson gallery has no host and counts as ready.
+ */
 export async function waitForLive(page) {
-  await page.waitForFunction(() => document.querySelector('[data-testid=app]')?.dataset.live === 'true');
+  await page.waitForFunction(() => document.querySelector('[data-testid=lesson-gallery]')
+    || document.querySelector('[data-testid=app]')?.dataset.live === 'true');
 }
 
 /**
