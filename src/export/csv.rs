@@ -30,7 +30,8 @@ fn cell(v: Option<f64>) -> String {
 /// One row per recorded epoch (the page keeps a bounded, evenly thinned history); empty cells
 /// where a split is empty or the problem has no accuracy.
 pub fn history_csv(history: &[Record]) -> String {
-    let mut out = String::from("epoch,loss_train,loss_val,loss_test,accuracy_train,accuracy_test\n");
+    let mut out =
+        String::from("epoch,loss_train,loss_val,loss_test,accuracy_train,accuracy_test\n");
     for r in history {
         let _ = writeln!(
             out,

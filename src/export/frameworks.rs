@@ -55,31 +55,31 @@ fn exported_scripts_reproduce_the_page_in_keras_and_pytorch() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let cases = std::env::temp_dir().join(format!("np-export-check-{}", std::process::id()));
     for (name, link, epochs) in CASES {
-        let (_, e) = trained(link, *epochs);
+        let (c, snap, e) = trained(link, *epochs);
         let dir = cases.join(name);
         std::fs::create_dir_all(&dir).expect("a case folder");
-        let files = [
-            (KERAS_FILE, keras_script(&e).expect("a Keras script")),
-            (PYTORCH_FILE, pytorch_script(&e).expect("a PyTorch script")),
-            (DATA_FILE, data_csv(&e)),
-            (
-                "expect.json",
-                format!(
-                    "{{\"parameters\": {}, \"rows\": {}}}\n",
-                    e.parameters,
-                    e.rows.len()
-                ),
-            ),
-        ];
-        for (file, text) in files {
-            std::fs::write(dir.join(file), text).expect("a written file");
+        // What the page's buttons download.
+        for d in [Download::Keras, Download::Pytorch, Download::Data] {
+            let text = d.text(&c, &snap).unwrap_or_else(|u| panic!("{name}: {u}"));
+            std::fs::write(dir.join(d.file()), text).expect("a written file");
         }
+        let expect = format!(
+            "{{\"parameters\": {}, \"rows\": {}}}\n",
+            e.parameters,
+            e.rows.len()
+        );
+        std::fs::write(dir.join("expect.json"), expect).expect("a written file");
     }
     let status = Command::new(&python)
         .arg(root.join("scripts/check-export.py"))
         .arg(&cases)
         .status()
         .unwrap_or_else(|e| panic!("{python}: {e}"));
-    let _ = std::fs::remove_dir_all(&cases);
+    // NP_EXPORT_KEEP=1 keeps the exports to read.
+    if std::env::var_os("NP_EXPORT_KEEP").is_none() {
+        let _ = std::fs::remove_dir_all(&cases);
+    } else {
+        println!("exports kept in {}", cases.display());
+    }
     assert!(status.success(), "scripts/check-export.py failed: {status}");
 }

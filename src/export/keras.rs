@@ -85,7 +85,9 @@ fn loss(e: &Experiment) -> Result<&'static str, Unsupported> {
 /// The optimizer and a comment on how Keras's formula differs from the page's, if it does.
 fn optimizer(rule: UpdateRule) -> (String, Option<&'static str>) {
     match rule {
-        UpdateRule::Sgd { lr, momentum, .. } if momentum == 0.0 => {
+        UpdateRule::Sgd {
+            lr, momentum: 0.0, ..
+        } => {
             (format!("optimizers.SGD(learning_rate={})", num(lr)), None)
         }
         UpdateRule::Sgd {
@@ -187,10 +189,7 @@ pub fn keras_script(e: &Experiment) -> Result<String, Unsupported> {
         }
     }
     stack.push_str(&dense(spec.outputs, spec.output.name(), spec.hidden.len()));
-    let steps = spec
-        .hidden
-        .iter()
-        .any(|h| h.activation == Activation::Step);
+    let steps = spec.hidden.iter().any(|h| h.activation == Activation::Step);
     let step = if steps {
         r#"
 

@@ -29,6 +29,74 @@ pub const PYTORCH_FILE: &str = "neural-playground-pytorch.py";
 pub const DATA_FILE: &str = "neural-playground-data.csv";
 pub const HISTORY_FILE: &str = "neural-playground-history.csv";
 
+/// The export buttons: one list, from which the buttons, their `data-testid`s, the file names
+/// and the contents are derived.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Download {
+    Keras,
+    Pytorch,
+    Data,
+    History,
+}
+
+impl Download {
+    pub const ALL: [Download; 4] = [
+        Download::Keras,
+        Download::Pytorch,
+        Download::Data,
+        Download::History,
+    ];
+
+    /// The button's `data-testid`.
+    pub fn testid(self) -> &'static str {
+        match self {
+            Download::Keras => "export-keras",
+            Download::Pytorch => "export-pytorch",
+            Download::Data => "export-data-csv",
+            Download::History => "export-history-csv",
+        }
+    }
+
+    /// The button's text.
+    pub fn label(self) -> &'static str {
+        match self {
+            Download::Keras => "Keras script",
+            Download::Pytorch => "PyTorch script",
+            Download::Data => "Data (CSV)",
+            Download::History => "Metrics history (CSV)",
+        }
+    }
+
+    pub fn file(self) -> &'static str {
+        match self {
+            Download::Keras => KERAS_FILE,
+            Download::Pytorch => PYTORCH_FILE,
+            Download::Data => DATA_FILE,
+            Download::History => HISTORY_FILE,
+        }
+    }
+
+    pub fn mime(self) -> &'static str {
+        match self {
+            Download::Keras | Download::Pytorch => "text/x-python",
+            Download::Data | Download::History => "text/csv",
+        }
+    }
+
+    /// The file's text for the experiment a snapshot of a session of `config` shows.
+    pub fn text(self, config: &Config, snapshot: &Snapshot) -> Result<String, Unsupported> {
+        if self == Download::History {
+            return Ok(history_csv(&snapshot.history));
+        }
+        let e = Experiment::of(config, snapshot);
+        match self {
+            Download::Keras => keras_script(&e),
+            Download::Pytorch => pytorch_script(&e),
+            _ => Ok(data_csv(&e)),
+        }
+    }
+}
+
 /// A choice that has no faithful counterpart in the target framework: the export says so
 /// instead of writing a script that trains something else.
 #[derive(Debug, Clone, PartialEq)]
@@ -91,8 +159,11 @@ impl Experiment {
                 .collect()
         };
         let data = &snapshot.data;
-        let splits: [(&'static str, &[Point]); 3] =
-            [("train", &data.train), ("val", &data.val), ("test", &data.test)];
+        let splits: [(&'static str, &[Point]); 3] = [
+            ("train", &data.train),
+            ("val", &data.val),
+            ("test", &data.test),
+        ];
         let mut rows = Vec::new();
         for (split, points) in splits {
             let xy: Vec<(f64, f64)> = points.iter().map(|p| (p.x, p.y)).collect();
@@ -149,6 +220,6 @@ impl Experiment {
 }
 
 #[cfg(test)]
-mod tests;
-#[cfg(test)]
 mod frameworks;
+#[cfg(test)]
+mod tests;

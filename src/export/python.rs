@@ -120,6 +120,7 @@ def accuracy(outputs, labels):
         predicted = (outputs[:, 0] > {cut}).astype(int)
     return float((predicted == labels.astype(int)).mean())
 
+
 "#,
         columns = columns.join(", "),
         classes = e.classes,
@@ -180,7 +181,6 @@ def compare_with_page(outputs):
     diff = float(np.max(np.abs(outputs.astype(np.float64) - page))) if page.size else 0.0
     print(f"trained weights from the page: max |prediction - page| = {diff:.3g} "
           f"over {page.shape[0]} rows")
-
 "#,
     );
     out

@@ -20,7 +20,9 @@ fn initializer(i: Init, w: &str) -> String {
         Init::GlorotNormal => format!("nn.init.xavier_normal_({w})"),
         Init::HeNormal => format!("nn.init.normal_({w}, 0.0, math.sqrt(2.0 / {fan_in}))"),
         Init::HeUniform => {
-            format!("bound = math.sqrt(6.0 / {fan_in})\n        nn.init.uniform_({w}, -bound, bound)")
+            format!(
+                "bound = math.sqrt(6.0 / {fan_in})\n        nn.init.uniform_({w}, -bound, bound)"
+            )
         }
         Init::SmallNormal => format!("nn.init.normal_({w}, 0.0, 0.01)"),
         Init::Normal { std } => format!("nn.init.normal_({w}, 0.0, {})", num(std)),
@@ -54,9 +56,9 @@ fn output_unit(o: OutputUnit) -> &'static str {
 fn loss(l: Loss) -> Result<&'static str, Unsupported> {
     match l {
         Loss::Mse => Ok("nn.functional.mse_loss(output_unit(logits), target)"),
-        Loss::SumSquares => Ok(
-            "nn.functional.mse_loss(output_unit(logits), target, reduction=\"sum\")",
-        ),
+        Loss::SumSquares => {
+            Ok("nn.functional.mse_loss(output_unit(logits), target, reduction=\"sum\")")
+        }
         Loss::BinaryCrossEntropy => {
             Ok("nn.functional.binary_cross_entropy_with_logits(logits, target)")
         }
@@ -66,7 +68,9 @@ fn loss(l: Loss) -> Result<&'static str, Unsupported> {
 
 fn optimizer(rule: UpdateRule) -> String {
     match rule {
-        UpdateRule::Sgd { lr, momentum, .. } if momentum == 0.0 => {
+        UpdateRule::Sgd {
+            lr, momentum: 0.0, ..
+        } => {
             format!("torch.optim.SGD(model.parameters(), lr={})", num(lr))
         }
         UpdateRule::Sgd {
@@ -161,10 +165,7 @@ pub fn pytorch_script(e: &Experiment) -> Result<String, Unsupported> {
             num(r.l2)
         );
     }
-    let steps = spec
-        .hidden
-        .iter()
-        .any(|h| h.activation == Activation::Step);
+    let steps = spec.hidden.iter().any(|h| h.activation == Activation::Step);
     let step = if steps {
         r#"
 

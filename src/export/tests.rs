@@ -1,11 +1,12 @@
 use super::*;
 use crate::config::{hash, Config};
 use crate::inspector::probe::EngineProbe;
-use crate::session::{Session, GRID};
+use crate::session::{Session, Snapshot, GRID};
 use np_engine::nn::Loss;
 
-/// A session of the experiment `link` (a URL hash) trained `epochs` epochs, and its export.
-pub(super) fn trained(link: &str, epochs: usize) -> (Config, Experiment) {
+/// A session of the experiment `link` (a URL hash) trained `epochs` epochs: its config, its
+/// snapshot and the export of that snapshot.
+pub(super) fn trained(link: &str, epochs: usize) -> (Config, Snapshot, Experiment) {
     let (c, notices) = hash::parse(link);
     assert_eq!(notices, vec![], "{link}");
     let mut s = Session::new(&c);
@@ -22,7 +23,16 @@ pub(super) fn trained(link: &str, epochs: usize) -> (Config, Experiment) {
     let probe = EngineProbe::for_config(&e.train, snap.data.classes, None).expect("a probe");
     let cells: Vec<(f64, f64)> = (0..GRID * GRID)
         .map(|i| snap.data.extent.cell(GRID, i / GRID, i % GRID))
-        .map(|(x, y)| (x, if c.active_dataset().is_one_dimensional() { 0.0 } else { y }))
+        .map(|(x, y)| {
+            (
+                x,
+                if c.active_dataset().is_one_dimensional() {
+                    0.0
+                } else {
+                    y
+                },
+            )
+        })
         .collect();
     let grid = probe
         .forward(&snap.layers, &input_rows(&snap.features, &cells))
@@ -32,12 +42,15 @@ pub(super) fn trained(link: &str, epochs: usize) -> (Config, Experiment) {
     for (a, b) in grid.iter().flatten().zip(snap.output.iter().flatten()) {
         assert!((a - b).abs() < 1e-6, "{link}: {a} vs the page's {b}");
     }
-    (c, e)
+    (c, snap, e)
 }
 
 #[test]
 fn an_export_holds_every_row_with_the_pages_prediction() {
-    let (c, e) = trained("dataset=spiral3&networkShape=5,4&activation=relu&percValData=20", 2);
+    let (c, _, e) = trained(
+        "dataset=spiral3&networkShape=5,4&activation=relu&percValData=20",
+        2,
+    );
     assert!(e.rows.len().abs_diff(c.sample_count() as usize) <= 2);
     assert_eq!(e.predictions.len(), e.rows.len());
     assert!(e.count("val") > 0 && e.count("test") > 0 && e.count("train") > 0);
@@ -47,27 +60,40 @@ fn an_export_holds_every_row_with_the_pages_prediction() {
     assert_eq!(e.parameters, 15 + 24 + 15);
     assert_eq!(e.epochs, 2);
     for p in &e.predictions {
-        assert!((p.iter().sum::<f64>() - 1.0).abs() < 1e-5, "softmax rows: {p:?}");
+        assert!(
+            (p.iter().sum::<f64>() - 1.0).abs() < 1e-5,
+            "softmax rows: {p:?}"
+        );
     }
 }
 
 #[test]
 fn the_data_csv_has_the_engines_features_and_the_split() {
-    let (_, e) = trained("dataset=circle&x=true&y=true&xSquared=true&sinX=true", 0);
+    let (_, _, e) = trained("dataset=circle&x=true&y=true&xSquared=true&sinX=true", 0);
     let csv = data_csv(&e);
     let mut lines = csv.lines();
     assert_eq!(lines.next(), Some("split,X1,X2,X1^2,sin(X1),label"));
     let first: Vec<&str> = lines.next().expect("a row").split(',').collect();
     assert_eq!(first[0], "train");
-    let v: Vec<f32> = first[1..5].iter().map(|s| s.parse().expect("a number")).collect();
+    let v: Vec<f32> = first[1..5]
+        .iter()
+        .map(|s| s.parse().expect("a number"))
+        .collect();
     // The text reads back to the engine's f32 values exactly.
     assert_eq!(v, e.rows[0].x);
     assert_eq!(v[2], v[0] * v[0]);
     assert_eq!(v[3], v[0].sin());
     assert!(first[5] == "0" || first[5] == "1");
     assert_eq!(csv.lines().count(), e.rows.len() + 1);
-    let splits: Vec<&str> = csv.lines().skip(1).map(|l| &l[..l.find(',').unwrap_or(0)]).collect();
-    assert_eq!(splits.iter().filter(|s| **s == "test").count(), e.count("test"));
+    let splits: Vec<&str> = csv
+        .lines()
+        .skip(1)
+        .map(|l| &l[..l.find(',').unwrap_or(0)])
+        .collect();
+    assert_eq!(
+        splits.iter().filter(|s| **s == "test").count(),
+        e.count("test")
+    );
 }
 
 #[test]
@@ -87,7 +113,10 @@ fn the_history_csv_has_a_row_per_recorded_epoch() {
     assert_eq!(lines.len(), snap.history.len() + 1);
     let last: Vec<&str> = lines[lines.len() - 1].split(',').collect();
     assert_eq!(last[0], "3");
-    assert!(last.iter().all(|v| !v.is_empty()), "every column filled: {last:?}");
+    assert!(
+        last.iter().all(|v| !v.is_empty()),
+        "every column filled: {last:?}"
+    );
     let (c, _) = hash::parse("problem=regression&regDataset=reg-plane");
     let mut s = Session::new(&c);
     s.step_epoch();
@@ -95,13 +124,16 @@ fn the_history_csv_has_a_row_per_recorded_epoch() {
     // No validation set and no accuracy: those cells stay empty.
     let first: Vec<&str> = csv.lines().nth(1).expect("a row").split(',').collect();
     assert_eq!(first.len(), 6);
-    assert!(first[2].is_empty() && first[4].is_empty() && first[5].is_empty(), "{csv}");
+    assert!(
+        first[2].is_empty() && first[4].is_empty() && first[5].is_empty(),
+        "{csv}"
+    );
     assert!(!first[3].is_empty(), "{csv}");
 }
 
 #[test]
 fn the_scripts_carry_the_pages_hyper_parameters() {
-    let (_, e) = trained(
+    let (_, _, e) = trained(
         "dataset=gauss&networkShape=3,2&activations=leakyrelu,elu&leakyReluAlpha=0.2&eluAlpha=0.5\
          &optimizer=adam&learningRate=0.01&regularization=L2&regularizationRate=0.001&dropout=0.1\
          &init=he&batchSize=7",
@@ -134,14 +166,17 @@ fn the_scripts_carry_the_pages_hyper_parameters() {
     ] {
         assert!(t.contains(piece), "PyTorch script lacks {piece}:\n{t}");
     }
-    let (_, m) = trained(
+    let (_, _, m) = trained(
         "dataset=clouds3&optimizer=rmsprop&init=tfp&activation=step&twoClassOutput=softmax",
         1,
     );
     let k = keras_script(&m).expect("a Keras script");
     assert!(k.contains("rho=0.9, momentum=0.0, epsilon=1e-7"), "{k}");
     assert!(k.contains("initializers.RandomUniform(-0.5, 0.5)"), "{k}");
-    assert!(k.contains("bias_initializer=initializers.Constant(0.1)"), "{k}");
+    assert!(
+        k.contains("bias_initializer=initializers.Constant(0.1)"),
+        "{k}"
+    );
     assert!(k.contains("layers.Activation(step)") && k.contains("def step(z):"));
     assert!(k.contains("losses.CategoricalCrossentropy()"));
     let t = pytorch_script(&m).expect("a PyTorch script");
@@ -151,9 +186,26 @@ fn the_scripts_carry_the_pages_hyper_parameters() {
 
 #[test]
 fn what_keras_cannot_do_is_said_not_written() {
-    let (_, mut e) = trained("problem=regression&regDataset=line", 0);
+    let (_, _, mut e) = trained("problem=regression&regDataset=line", 0);
     e.train.loss = Loss::SumSquares;
     let err = keras_script(&e).expect_err("no Keras script");
     assert!(err.to_string().contains("sum-of-squares"), "{err}");
     assert!(pytorch_script(&e).is_ok());
+}
+
+#[test]
+fn every_button_has_its_file() {
+    let (c, snap, _) = trained("dataset=circle", 1);
+    let mut ids = Vec::new();
+    for d in Download::ALL {
+        let text = d.text(&c, &snap).unwrap_or_else(|e| panic!("{d:?}: {e}"));
+        assert!(!text.is_empty());
+        assert!(d.file().starts_with("neural-playground-"));
+        assert!(d.testid().starts_with("export-"));
+        ids.push(d.testid());
+    }
+    ids.dedup();
+    assert_eq!(ids.len(), Download::ALL.len());
+    let keras = Download::Keras.text(&c, &snap).unwrap_or_default();
+    assert!(keras.contains("keras.Sequential(") && keras.contains(DATA_FILE));
 }
