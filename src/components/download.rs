@@ -1,6 +1,7 @@
-//! Saving a file from the page: a Blob (or a canvas's PNG) behind an `<a download>` that is
-//! clicked once. Nothing leaves the browser; the page's CSP allows `blob:` and `data:` URLs.
+//! Saving a file from the page: a Blob (text, or a canvas's PNG) behind an `<a download>` that
+//! is clicked once. Nothing leaves the browser; the page's CSP allows `blob:` URLs.
 
+use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{Blob, BlobPropertyBag, HtmlAnchorElement, HtmlCanvasElement, Url};
 
@@ -17,13 +18,9 @@ fn click_link(href: &str, file: &str) -> Result<(), JsValue> {
     Ok(())
 }
 
-/// Offers `text` as a download named `file`.
-pub fn save_text(file: &str, mime: &str, text: &str) -> Result<(), JsValue> {
-    let parts = js_sys::Array::of1(&JsValue::from_str(text));
-    let options = BlobPropertyBag::new();
-    options.set_type(mime);
-    let blob = Blob::new_with_str_sequence_and_options(&parts, &options)?;
-    let url = Url::create_object_url_with_blob(&blob)?;
+/// Offers `blob` as a download named `file`.
+fn save_blob(file: &str, blob: &Blob) -> Result<(), JsValue> {
+    let url = Url::create_object_url_with_blob(blob)?;
     let clicked = click_link(&url, file);
     // The download has started from the click; the URL is let go a moment later.
     gloo::timers::callback::Timeout::new(10_000, move || {
@@ -33,10 +30,30 @@ pub fn save_text(file: &str, mime: &str, text: &str) -> Result<(), JsValue> {
     clicked
 }
 
-/// Offers a canvas's picture as a PNG download named `file`.
+/// Offers `text` as a download named `file`.
+pub fn save_text(file: &str, mime: &str, text: &str) -> Result<(), JsValue> {
+    let parts = js_sys::Array::of1(&JsValue::from_str(text));
+    let options = BlobPropertyBag::new();
+    options.set_type(mime);
+    save_blob(
+        file,
+        &Blob::new_with_str_sequence_and_options(&parts, &options)?,
+    )
+}
+
+/// Offers a canvas's picture as a PNG download named `file` (`toBlob` encodes it off the
+/// page's thread and calls back).
 pub fn save_canvas(canvas: &HtmlCanvasElement, file: &str) -> Result<(), JsValue> {
-    let url = canvas.to_data_url_with_type("image/png")?;
-    click_link(&url, file)
+    let file = file.to_string();
+    let done = Closure::once_into_js(move |blob: Option<Blob>| {
+        let saved = blob
+            .ok_or_else(|| JsValue::from_str("the canvas gave no picture"))
+            .and_then(|b| save_blob(&file, &b));
+        if let Err(e) = saved {
+            web_sys::console::warn_1(&e);
+        }
+    });
+    canvas.to_blob(done.unchecked_ref())
 }
 
 /// Offers every canvas inside the element whose `data-testid` is `panel` as PNG downloads,

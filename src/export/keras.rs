@@ -201,9 +201,15 @@ def step(z):
     } else {
         ""
     };
-    let caveat = caveat
+    let from_logits = e.train.loss.from_logits().then_some(
+        "Keras takes the cross-entropy of the probabilities (clipped to 1e-7 from 0 and 1), the \
+         page of the logits: the same loss unless the network is all but certain.",
+    );
+    let caveat: String = [from_logits, caveat]
+        .into_iter()
+        .flatten()
         .map(|c| format!("    # {}\n", wrap(c, 90).join("\n    # ")))
-        .unwrap_or_default();
+        .collect();
     let mut out = python::heading(
         e,
         "Keras 3",

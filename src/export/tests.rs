@@ -209,3 +209,14 @@ fn every_button_has_its_file() {
     let keras = Download::Keras.text(&c, &snap).unwrap_or_default();
     assert!(keras.contains("keras.Sequential(") && keras.contains(DATA_FILE));
 }
+
+#[test]
+fn a_network_without_features_gets_the_engines_zero_column() {
+    let (_, _, e) = trained("dataset=circle&x=false&y=false&networkShape=2", 1);
+    assert_eq!(e.columns, ["zero"]);
+    assert!(e.rows.iter().all(|r| r.x == [0.0]));
+    assert!(data_csv(&e).starts_with("split,zero,label\n"));
+    // 1*2+2 + 2*1+1 parameters.
+    assert_eq!(e.parameters, 7);
+    assert!(keras_script(&e).is_ok_and(|k| k.contains(r#"FEATURES = ["zero"]"#)));
+}
