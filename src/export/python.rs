@@ -189,7 +189,7 @@ def compare_with_page(outputs):
 /// The loss of the experiment as words, for comments.
 pub fn loss_words(loss: Loss) -> &'static str {
     match loss {
-        Loss::Mse => "mean squared error of the output",
+        Loss::Mse => "mean squared error",
         Loss::SumSquares => "sum of squared errors",
         Loss::BinaryCrossEntropy => "binary cross-entropy",
         Loss::CategoricalCrossEntropy => "categorical cross-entropy",

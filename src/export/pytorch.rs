@@ -181,7 +181,7 @@ class Step(nn.Module):
     };
     let objective_doc = wrap(
         &format!(
-            "The page's training loss: the {} of the batch{}.",
+            "The page's training loss on a batch: the {}{}.",
             python::loss_words(e.train.loss),
             if penalty.is_empty() {
                 String::new()
