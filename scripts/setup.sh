@@ -23,9 +23,9 @@ np_as_root() {
   if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi
 }
 
-np_apt_packages() {
+np_apt_packages() { # package names
   local missing=()
-  for pkg in chromium chromium-driver mesa-vulkan-drivers; do
+  for pkg in "$@"; do
     dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
   done
   if [ ${#missing[@]} -gt 0 ]; then
@@ -71,8 +71,26 @@ np_test_harness() {
   fi
 }
 
+np_export_venv() {
+  # The Python of the export check (scripts/check-export.py): Keras 3 and PyTorch, pinned in
+  # scripts/export-requirements.txt, made again only when that file changes. Debian's python3
+  # makes it, whatever else is on PATH. No pip cache: the wheels would be a second 3 GB copy.
+  local requirements="$NP_ROOT/scripts/export-requirements.txt" venv="$NP_CACHE/venv-export"
+  local want
+  want="$(sha256sum "$requirements" | cut -d' ' -f1)"
+  if [ "$(cat "$venv/.np-requirements" 2>/dev/null)" != "$want" ]; then
+    np_apt_packages python3 python3-venv
+    np_log "installing Keras and PyTorch for the export check into $venv (once; 2.9 GiB, torch's CUDA libraries included)"
+    rm -rf "$venv"
+    /usr/bin/python3 -m venv "$venv" >&2
+    "$venv/bin/pip" install --quiet --no-cache-dir --disable-pip-version-check -r "$requirements" >&2
+    echo "$want" >"$venv/.np-requirements"
+  fi
+  export NP_EXPORT_PYTHON="$venv/bin/python"
+}
+
 np_setup() {
-  np_apt_packages
+  np_apt_packages chromium chromium-driver mesa-vulkan-drivers
   np_rust_target
   np_cargo_tool trunk "$TRUNK_VERSION" trunk --locked
   # --locked fails for this CLI (its lock file wants a crate newer than the registry serves).
@@ -93,4 +111,7 @@ np_setup() {
 }
 
 np_setup
-if [ "${1:-}" = "--with-test-harness" ]; then np_test_harness; fi
+if [ "${1:-}" = "--with-test-harness" ]; then
+  np_test_harness
+  np_export_venv
+fi

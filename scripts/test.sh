@@ -18,6 +18,11 @@ cargo clippy --workspace --all-targets --locked -- -D warnings
 step "native tests: engine, wgpu on lavapipe, app logic"
 cargo test --workspace --locked
 
+step "exports: the Keras 3 and PyTorch scripts of six trained experiments, run with the real libraries"
+# NP_EXPORT_PYTHON is the virtual environment scripts/setup.sh made; the test binary is the one
+# built for the native tests above.
+cargo test --locked -p neural-playground export::frameworks -- --ignored --nocapture
+
 step "release wasm build (trunk)"
 trunk build --release
 

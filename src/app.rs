@@ -416,6 +416,7 @@ impl Component for App {
                                 on_log={link.callback(|v| Msg::Act(Action::SetLogScale(v)))} />
                         </div>
                     </section>
+                    <crate::components::export::ExportArea config={(**c).clone()} snapshot={self.snapshot.clone()} />
                     <section class="area area-inspect" data-testid="area-inspect" aria-label="Inside the network">
                         <h2>{ "Inside the network" }</h2>
                         <crate::inspector::container::Inspector snapshot={self.snapshot.clone()} config={c.clone()} playing={self.playing}

@@ -11,6 +11,7 @@ use yew::prelude::*;
 
 use super::fields::checkbox;
 use super::output::number;
+use super::png_button::PngButton;
 use crate::session::{Record, Snapshot};
 
 const WIDTH: u32 = 460;
@@ -243,6 +244,7 @@ pub fn loss_chart(props: &LossChartProps) -> Html {
     let classification = props.snapshot.data.classes > 1;
     html! {
         <div class="loss-panel" data-testid="panel-loss">
+            <PngButton panel="panel-loss" />
             <Chart snapshot={props.snapshot.clone()} kind={Kind::Loss { log }} testid="chart-loss" label="Loss per epoch" />
             if props.show_log { { checkbox("log-scale", "Log scale", log, on_log) } }
             { if classification { html! {

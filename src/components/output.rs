@@ -7,6 +7,7 @@ use yew::prelude::*;
 
 use super::fields::checkbox;
 use super::pixel_canvas::PixelCanvas;
+use super::png_button::PngButton;
 use crate::config::Config;
 use crate::draw::plane::{curve_image, output_image, Palette};
 use crate::session::Snapshot;
@@ -80,6 +81,7 @@ pub fn output_area(props: &OutputAreaProps) -> Html {
     };
     html! {
         <div class="output-panel" data-testid="panel-boundary">
+            <PngButton panel="panel-boundary" />
             <div class="plane">
                 <PixelCanvas pixels={(*pixels).clone()} class="plane-canvas" testid="boundary"
                     label="The network's output over the input plane, with the data points" />

@@ -11,6 +11,7 @@ use super::hidden::{input_value, select_value};
 use super::inspection::Inspection;
 use crate::analysis::activation::{softmax, softmax_jacobian, Curve};
 use crate::analysis::units::{concern, unit_shares, Concern};
+use crate::components::png_button::PngButton;
 use crate::config::fields::{Field, ELU_ALPHA, LEAKY_RELU_ALPHA};
 use crate::config::Config;
 use crate::draw::activation::{curve_scene, softmax_scene};
@@ -240,6 +241,7 @@ pub fn activation_panel(props: &ActivationPanelProps) -> Html {
     html! {
         <section class="np-panel" data-testid="panel-activation" aria-label="Activation functions">
             <h3>{ "Activation functions" }</h3>
+            <PngButton panel="panel-activation" />
             <div class="np-controls">
                 <label>{ "Function " }
                     <select data-testid="activation-curve" onchange={on_curve} aria-label="Activation function to plot">

@@ -8,6 +8,7 @@ use yew::prelude::*;
 use super::hidden::select_value;
 use super::inspection::Inspection;
 use crate::analysis::confusion::Confusion;
+use crate::components::png_button::PngButton;
 use crate::draw::confusion::{matrix_scene, residual_scene};
 use crate::draw::scene_canvas::SceneCanvas;
 use np_engine::train::metrics::predicted_class;
@@ -93,6 +94,7 @@ pub fn confusion_panel(props: &ConfusionPanelProps) -> Html {
     html! {
         <section class="np-panel" data-testid="panel-confusion" aria-label="Confusion matrix">
             <h3>{ if ins.is_classification() { "Confusion matrix" } else { "Predicted against true" } }</h3>
+            <PngButton panel="panel-confusion" />
             <div class="np-controls">
                 <label>{ "Points " }
                     <select data-testid="confusion-split" onchange={on_split} aria-label="Training or test points">

@@ -8,6 +8,7 @@ use yew::prelude::*;
 
 use super::hidden::select_value;
 use super::inspection::Inspection;
+use crate::components::png_button::PngButton;
 use crate::draw::health::{norms_scene, ridge_scene};
 use crate::draw::scene_canvas::SceneCanvas;
 
@@ -54,6 +55,7 @@ pub fn health_panel(props: &HealthPanelProps) -> Html {
     html! {
         <section class="np-panel" data-testid="panel-health" aria-label="Network health">
             <h3>{ "Network health" }</h3>
+            <PngButton panel="panel-health" />
             <div class="np-controls">
                 <label>{ "Layer " }
                     <select data-testid="health-layer" onchange={on_layer} aria-label="Layer whose histograms are shown">

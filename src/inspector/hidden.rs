@@ -14,6 +14,7 @@ use crate::analysis::grid::{flatten, input_grid, split_like};
 use crate::analysis::pca::Pca;
 use crate::analysis::rotation::Rotation;
 use crate::analysis::separator::{Boundary, Logits};
+use crate::components::png_button::PngButton;
 use crate::draw::hidden::{ranges, scene_2d, scene_3d, HiddenView};
 use crate::draw::scene_canvas::SceneCanvas;
 
@@ -250,6 +251,7 @@ pub fn hidden_panel(props: &HiddenPanelProps) -> Html {
     html! {
         <section class="np-panel" data-testid="panel-hidden" aria-label="Hidden layer representation">
             <h3>{ "Hidden layer representation" }</h3>
+            <PngButton panel="panel-hidden" />
             <div class="np-controls">
                 <label>{ "Layer " }
                     <select data-testid="hidden-layer" onchange={on_layer} aria-label="Hidden layer to show">
