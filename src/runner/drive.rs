@@ -102,6 +102,9 @@ pub trait Io {
 
 /// Runs `host` forever on `io`, taking commands from `inbox`.
 pub async fn drive(mut host: Host, inbox: Rc<Inbox>, io: impl Io) {
+    // Training and evaluating share one slice: the loop yields when it is spent, so many small
+    // epochs (each with its evaluation) fit one slice, and one slow epoch still yields.
+    let mut slice_start = io.now();
     loop {
         let commands: Vec<Command> = inbox.commands.borrow_mut().drain(..).collect();
         for c in commands {
@@ -131,8 +134,7 @@ pub async fn drive(mut host: Host, inbox: Rc<Inbox>, io: impl Io) {
                 trained = true;
             }
             Work::Train { max_epochs } => {
-                let start = io.now();
-                host.train(max_epochs, io.slice_ms(), || io.now() - start);
+                host.train(max_epochs, io.slice_ms(), || io.now() - slice_start);
                 trained = true;
             }
             Work::Checkpoint => {
@@ -150,14 +152,16 @@ pub async fn drive(mut host: Host, inbox: Rc<Inbox>, io: impl Io) {
                     timer,
                 }
                 .await;
+                slice_start = io.now();
                 continue;
             }
         }
         for e in host.take_events() {
             io.post(e);
         }
-        if trained {
+        if trained && io.now() - slice_start >= io.slice_ms() {
             io.yield_now().await;
+            slice_start = io.now();
         }
     }
 }
