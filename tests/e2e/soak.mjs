@@ -1,11 +1,13 @@
 // The soak check: plays for a while in headless chromium, switching datasets, networks,
 // backends and inspector panels, and samples what would show a leak: the page's JS heap (after
 // a forced collection), the page's and the worker's wasm memory, DOM nodes and the number of
-// workers. After the warm-up every sample must stay within 5 % of the first one after it (wasm
-// memory grows in 64 KiB pages and never shrinks, so it must plateau), with no console error.
+// workers, once per round through the experiments, on the same experiment each time (the DOM
+// and memory depend on the network shown). After the warm-up every sample must stay within 5 %
+// of the first one after it (wasm memory grows in 64 KiB pages and never shrinks, so it must
+// plateau), with no console error.
 //
-//   node soak.mjs <minutes> [sample seconds]     (scripts/soak.sh runs 30 minutes; the test
-//                                                 command runs soak.spec.mjs, one minute)
+//   node soak.mjs <minutes>     (scripts/soak.sh runs 30 minutes; the test command runs
+//                                soak.spec.mjs, one minute)
 //
 // Prints one line per sample and a verdict; exits 1 on a leak or an error.
 
@@ -22,7 +24,10 @@ const CHANGES = [
 
 const PANELS = ['panel-hidden', 'panel-activations', 'panel-health', 'panel-confusion', 'panel-boundary'];
 
-export async function soak({ minutes, sampleSeconds = 60, warmupSamples = 2, log = console.log }) {
+/** Seconds on each experiment of a round. */
+const STAY_S = 2.5;
+
+export async function soak({ minutes, warmupSamples = 1, log = console.log }) {
   const server = await serve();
   const browser = await launch({ webgpu: true });
   const samples = [];
@@ -30,15 +35,14 @@ export async function soak({ minutes, sampleSeconds = 60, warmupSamples = 2, log
     await browser.context.addInitScript(() => {
       addEventListener('TrunkApplicationStarted', (e) => { window.npWasm = e.detail.wasm; });
     });
-    const { page, problems } = await openApp(browser.context, server.url + CHANGES[0].slice(0));
+    const { page, problems } = await openApp(browser.context, server.url + CHANGES[0]);
     const cdp = await browser.context.newCDPSession(page);
     await page.getByTestId('play').click();
     const end = Date.now() + minutes * 60_000;
     let change = 0;
-    let nextSample = Date.now() + sampleSeconds * 1000;
     while (Date.now() < end) {
       // A new experiment every few seconds, played; a panel scrolled into view.
-      await page.waitForTimeout(3000);
+      await page.waitForTimeout(STAY_S * 1000);
       change += 1;
       await page.evaluate((h) => { location.hash = h; }, CHANGES[change % CHANGES.length]);
       const panel = page.getByTestId(PANELS[change % PANELS.length]);
@@ -46,8 +50,9 @@ export async function soak({ minutes, sampleSeconds = 60, warmupSamples = 2, log
       if ((await page.getByTestId('play').getAttribute('aria-pressed')) !== 'true') {
         await page.getByTestId('play').click();
       }
-      if (Date.now() >= nextSample) {
-        nextSample += sampleSeconds * 1000;
+      if (change % CHANGES.length === 0) {
+        // Back on the first experiment: a round is complete.
+        await page.waitForTimeout(STAY_S * 1000);
         await cdp.send('HeapProfiler.collectGarbage');
         const { usedSize } = await cdp.send('Runtime.getHeapUsage');
         const page_ = await page.evaluate(() => ({
@@ -89,8 +94,7 @@ export async function soak({ minutes, sampleSeconds = 60, warmupSamples = 2, log
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const minutes = Number(process.argv[2] ?? 30);
-  const sampleSeconds = Number(process.argv[3] ?? 60);
-  const { failures } = await soak({ minutes, sampleSeconds });
+  const { failures } = await soak({ minutes, warmupSamples: 3 });
   if (failures.length) {
     console.log(`soak FAILED: ${failures.join('; ')}`);
     process.exit(1);

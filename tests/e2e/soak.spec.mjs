@@ -7,11 +7,10 @@ import { soak } from './soak.mjs';
 
 test('a minute of play and switching keeps memory flat and one worker', async (t) => {
   const { samples, failures } = await soak({
-    minutes: 1,
-    sampleSeconds: 8,
-    warmupSamples: 2,
+    minutes: 1.2,
+    warmupSamples: 1,
     log: (line) => t.diagnostic(line),
   });
-  assert.ok(samples.length >= 5, `${samples.length} samples`);
+  assert.ok(samples.length >= 3, `${samples.length} samples`);
   assert.deepEqual(failures, []);
 });
