@@ -21,7 +21,7 @@ use crate::components::output::OutputArea;
 use crate::components::weight_editor::Target;
 use crate::config::{hash, Config};
 use crate::protocol::{Checkpoint, Command, Edit, Event, WireSnapshot};
-use crate::runner::{Heard, Mode, Runner};
+use crate::runner::{now, Heard, Mode, Runner};
 use crate::session::{Data, Snapshot};
 use crate::state::{Action, AppState, Impact};
 
@@ -78,12 +78,6 @@ pub struct App {
     fallback_notice: Option<String>,
     worker_notice: Option<String>,
     _listeners: Vec<EventListener>,
-}
-
-fn now() -> f64 {
-    web_sys::window()
-        .and_then(|w| w.performance())
-        .map_or(0.0, |p| p.now())
 }
 
 fn location_hash() -> String {
@@ -379,7 +373,7 @@ impl Component for App {
         html! {
             <div class={classes!("app", c.hide_text.then_some("hide-text"))} data-testid="app"
                 data-live={self.live.to_string()} data-version={self.snapshot.version.to_string()}>
-                <crate::lessons::panel::LessonPanel config={(**c).clone()} snapshot={self.snapshot.clone()} />
+                <crate::lessons::panel::LessonPanel config={c.clone()} snapshot={self.snapshot.clone()} />
                 <header class="app-header">
                     <h1 class="app-title">{ "Neural Playground" }</h1>
                     <span class="app-subtitle">{ "Build, train and look inside neural networks" }</span>
@@ -416,7 +410,7 @@ impl Component for App {
                                 on_log={link.callback(|v| Msg::Act(Action::SetLogScale(v)))} />
                         </div>
                     </section>
-                    <crate::components::export::ExportArea config={(**c).clone()} snapshot={self.snapshot.clone()} />
+                    <crate::components::export::ExportArea config={c.clone()} snapshot={self.snapshot.clone()} />
                     <section class="area area-inspect" data-testid="area-inspect" aria-label="Inside the network">
                         <h2>{ "Inside the network" }</h2>
                         <crate::inspector::container::Inspector snapshot={self.snapshot.clone()} config={c.clone()} playing={self.playing}

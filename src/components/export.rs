@@ -12,7 +12,7 @@ use crate::session::Snapshot;
 
 #[derive(Properties, PartialEq)]
 pub struct ExportAreaProps {
-    pub config: Config,
+    pub config: Rc<Config>,
     pub snapshot: Rc<Snapshot>,
 }
 

@@ -51,7 +51,7 @@ fn show_panel(id: &str) {
 
 #[derive(Properties, PartialEq)]
 pub struct LessonPanelProps {
-    pub config: Config,
+    pub config: Rc<Config>,
     pub snapshot: Rc<Snapshot>,
 }
 

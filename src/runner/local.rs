@@ -18,7 +18,8 @@ struct PageIo {
     deliver: Rc<dyn Fn(Event)>,
 }
 
-fn now() -> f64 {
+/// Milliseconds on the page's monotonic clock.
+pub(crate) fn now() -> f64 {
     web_sys::window()
         .and_then(|w| w.performance())
         .map_or(0.0, |p| p.now())

@@ -13,6 +13,7 @@ pub mod worker;
 use crate::config::Config;
 use crate::protocol::{Checkpoint, Command};
 use crate::state::Impact;
+pub(crate) use local::now;
 use local::LocalLink;
 pub use worker::Heard;
 use worker::WorkerLink;

@@ -13,6 +13,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
 use super::drive::{drive, Inbox, Io};
+use crate::adapter_check::js_text;
 use crate::protocol::{decode, encode, Command, Event};
 use crate::session::host::Host;
 
@@ -256,13 +257,4 @@ fn send_to(worker: &web_sys::Worker, c: &Command) {
         Ok(bytes) => post_bytes(bytes, |m, t| worker.post_message_with_transfer(m, t)),
         Err(e) => web_sys::console::error_1(&e.into()),
     }
-}
-
-fn js_text(e: &JsValue) -> String {
-    e.as_string()
-        .or_else(|| {
-            e.dyn_ref::<js_sys::Error>()
-                .map(|e| String::from(e.message()))
-        })
-        .unwrap_or_else(|| format!("{e:?}"))
 }
