@@ -18,10 +18,13 @@ use crate::components::loss_chart::LossChart;
 use crate::components::network::Network;
 use crate::components::notices::Notices;
 use crate::components::output::OutputArea;
+use crate::components::save::{read_file, SaveArea};
 use crate::components::weight_editor::Target;
 use crate::config::{hash, Config};
+use crate::lessons::progress;
 use crate::protocol::{Checkpoint, Command, Edit, Event, WireSnapshot};
 use crate::runner::{now, Heard, Mode, Runner};
+use crate::save::{self, storage};
 use crate::session::{Data, Snapshot};
 use crate::state::{Action, AppState, Impact};
 
@@ -43,6 +46,14 @@ pub enum Msg {
     HashChanged,
     /// The runner heard from the host.
     Heard(Heard),
+    /// Download the run as a file (once the host has sent a checkpoint of it as it stands).
+    Download,
+    /// A saved run's text from the file picker or a drop, or why it could not be read.
+    OpenFile(Result<String, String>),
+    /// Forget the kept run of this experiment and start from fresh weights.
+    StartOver,
+    /// A file is dragged over the page (true) or no longer (false).
+    Dragging(bool),
 }
 
 pub struct App {
@@ -77,7 +88,48 @@ pub struct App {
     /// Why training left the GPU mid-run (device lost), or why the worker was restarted.
     fallback_notice: Option<String>,
     worker_notice: Option<String>,
+    /// What this browser keeps of the run (the save area's status line).
+    kept: String,
+    /// Why the last download or opened file was refused.
+    save_error: Option<String>,
+    /// A download was asked for: the next checkpoint of the current revision is the file.
+    download_wanted: bool,
+    /// A file is being dragged over the page.
+    dropping: bool,
     _listeners: Vec<EventListener>,
+}
+
+const NOTHING_KEPT: &str =
+    "Nothing kept yet: this browser keeps the run of this experiment once it trains.";
+
+/// The browser's clock as ISO 8601, for a save file's `savedAt`.
+fn now_iso() -> String {
+    js_sys::Date::new_0().to_iso_string().into()
+}
+
+/// Continues the run this browser keeps for `config`'s experiment, if any: the host gets it
+/// right after its first `Configure`. Returns the status line and the run restored.
+fn restore_kept(config: &Config, runner: &mut Runner) -> (String, Option<Box<Checkpoint>>) {
+    let Some(text) = storage::load(config) else {
+        return (NOTHING_KEPT.into(), None);
+    };
+    match save::read(&text) {
+        Ok(saved) if saved.config.same_experiment(config) => {
+            let epoch = saved.run.latest.epoch;
+            let run = Box::new(saved.run);
+            runner.send(Command::Restore(run.clone()));
+            (
+                format!("Restored from this browser at epoch {epoch}; it goes on keeping the run as it trains."),
+                Some(run),
+            )
+        }
+        // Another experiment under the same key (a hash collision): not this one's run.
+        Ok(_) => (NOTHING_KEPT.into(), None),
+        Err(e) => (
+            format!("The run this browser kept could not be read, and this run will replace it once it trains: {e}"),
+            None,
+        ),
+    }
 }
 
 fn location_hash() -> String {
@@ -187,11 +239,82 @@ impl App {
                 self.backend_label = Some("cpu: the GPU device was lost".to_string());
                 true
             }
-            Event::Checkpoint(c) => {
-                self.checkpoint = Some(c);
-                false
+            Event::Checkpoint { run, revision } => {
+                // A checkpoint made under an older config is not this experiment's run.
+                let current = revision == self.state.revision;
+                let before = (self.kept.clone(), self.save_error.clone());
+                if current && std::mem::take(&mut self.download_wanted) {
+                    self.download(&run);
+                }
+                if current && run.trainer.step > 0 {
+                    self.keep(&run);
+                }
+                self.checkpoint = Some(run);
+                before != (self.kept.clone(), self.save_error.clone())
+            }
+            Event::NotRestored { why } => {
+                self.kept = format!(
+                    "The saved run could not be continued ({why}); this run starts afresh."
+                );
+                true
             }
         }
+    }
+
+    /// Keeps `run` in browser storage as this experiment's run.
+    fn keep(&mut self, run: &Checkpoint) {
+        let config = &self.state.config;
+        let epoch = run.latest.epoch;
+        let saved_at = now_iso();
+        let kept = save::write(config, run, &progress::load(), Some(&saved_at))
+            .map_err(|e| e.to_string())
+            .and_then(|text| {
+                storage::keep(config, &text, save::summary(config, epoch), Some(saved_at))
+            });
+        self.kept = match kept {
+            Ok(()) => {
+                format!("Kept in this browser at epoch {epoch}: a reload continues from here.")
+            }
+            Err(why) => format!("Not kept in this browser: {why}"),
+        };
+    }
+
+    /// Offers `run` as a file.
+    fn download(&mut self, run: &Checkpoint) {
+        let config = &self.state.config;
+        let written = save::write(config, run, &progress::load(), Some(&now_iso()));
+        self.save_error = match written {
+            Ok(text) => {
+                let file = save::file_name(config, run.latest.epoch);
+                if let Err(e) =
+                    crate::components::download::save_text(&file, "application/json", &text)
+                {
+                    web_sys::console::warn_1(&e);
+                }
+                None
+            }
+            Err(e) => Some(e.to_string()),
+        };
+    }
+
+    /// Replaces the run with a saved one that passed every check (`save::read_checked`).
+    fn open_saved(&mut self, saved: save::Saved) {
+        for (lesson, tasks) in &saved.lessons.done {
+            for &task in tasks {
+                progress::mark(lesson, task);
+            }
+        }
+        let epoch = saved.run.latest.epoch;
+        let run = Box::new(saved.run);
+        self.playing = false;
+        self.runner.send(Command::Pause);
+        self.save_error = None;
+        self.act(Action::LoadHash(Box::new(saved.config), Vec::new()), true);
+        // After the Configure: the host restores into the network that Configure built.
+        self.runner.send(Command::Restore(run.clone()));
+        self.checkpoint = Some(run);
+        self.kept =
+            format!("Opened a saved run at epoch {epoch}; press play to go on training it.");
     }
 
     /// The worker could not start (`on_page`) or died: start again from the last checkpoint.
@@ -257,7 +380,8 @@ impl Component for App {
                 },
             ));
         }
-        let runner = Runner::start(&state.config, state.revision, heard(ctx));
+        let mut runner = Runner::start(&state.config, state.revision, heard(ctx));
+        let (kept, restored) = restore_kept(&state.config, &mut runner);
         // Until the host's first snapshot (the worker takes a moment to load).
         let snapshot = Rc::new(placeholder(&state.config, state.revision));
         let data = snapshot.data.clone();
@@ -272,7 +396,7 @@ impl Component for App {
             live: false,
             playing: false,
             diverged: None,
-            checkpoint: None,
+            checkpoint: restored,
             restarts: Vec::new(),
             frame: None,
             last_draw: f64::NEG_INFINITY,
@@ -282,6 +406,10 @@ impl Component for App {
             adapter: None,
             fallback_notice: None,
             worker_notice: None,
+            kept,
+            save_error: None,
+            download_wanted: false,
+            dropping: false,
             _listeners: listeners,
         }
     }
@@ -325,6 +453,36 @@ impl Component for App {
                 };
                 self.diverged = None;
                 self.runner.send(Command::Edit { target, value });
+            }
+            Msg::Download => {
+                if let Some(why) = &self.diverged {
+                    self.save_error = Some(format!("There is no run to save: {why}"));
+                } else {
+                    self.download_wanted = true;
+                    self.runner.send(Command::Checkpoint);
+                    return false;
+                }
+            }
+            Msg::OpenFile(text) => {
+                match text.and_then(|t| save::read_checked(&t).map_err(|e| e.to_string())) {
+                    Ok(saved) => self.open_saved(saved),
+                    // The run goes on untouched.
+                    Err(why) => self.save_error = Some(why),
+                }
+            }
+            Msg::StartOver => {
+                storage::forget(&self.state.config);
+                self.kept = NOTHING_KEPT.into();
+                self.save_error = None;
+                self.playing = false;
+                self.runner.send(Command::Pause);
+                self.act(Action::Reset, false);
+            }
+            Msg::Dragging(on) => {
+                if self.dropping == on {
+                    return false;
+                }
+                self.dropping = on;
             }
             Msg::Heard(Heard::Event(e)) => return self.on_event(ctx, e),
             Msg::Heard(Heard::Failed(why)) => {
@@ -370,9 +528,40 @@ impl Component for App {
         let c = &self.config;
         let on_action = link.callback(Msg::Act);
         let notices = self.fallback_notice.iter().chain(self.worker_notice.iter());
+        let on_file = link.callback(Msg::OpenFile);
+        let ondragover = link.batch_callback(|e: DragEvent| {
+            carries_files(&e).then(|| {
+                // Without this the browser opens the dropped file in place of the page.
+                e.prevent_default();
+                Msg::Dragging(true)
+            })
+        });
+        let ondragleave = link.batch_callback(|e: DragEvent| {
+            // Moving between the page's own elements is no leaving.
+            e.related_target().is_none().then_some(Msg::Dragging(false))
+        });
+        let ondrop = {
+            let on_file = on_file.clone();
+            let link = link.clone();
+            Callback::from(move |e: DragEvent| {
+                if !carries_files(&e) {
+                    return;
+                }
+                e.prevent_default();
+                link.send_message(Msg::Dragging(false));
+                if let Some(file) = e
+                    .data_transfer()
+                    .and_then(|d| d.files())
+                    .and_then(|f| f.get(0))
+                {
+                    read_file(file, on_file.clone());
+                }
+            })
+        };
         html! {
-            <div class={classes!("app", c.hide_text.then_some("hide-text"))} data-testid="app"
-                data-live={self.live.to_string()} data-version={self.snapshot.version.to_string()}>
+            <div class={classes!("app", c.hide_text.then_some("hide-text"), self.dropping.then_some("dropping"))} data-testid="app"
+                data-live={self.live.to_string()} data-version={self.snapshot.version.to_string()}
+                {ondragover} {ondragleave} {ondrop}>
                 <crate::lessons::panel::LessonPanel config={c.clone()} snapshot={self.snapshot.clone()} />
                 <header class="app-header">
                     <h1 class="app-title">{ "Neural Playground" }</h1>
@@ -410,6 +599,9 @@ impl Component for App {
                                 on_log={link.callback(|v| Msg::Act(Action::SetLogScale(v)))} />
                         </div>
                     </section>
+                    <SaveArea status={self.kept.clone()} error={self.save_error.clone()}
+                        on_download={link.callback(|_| Msg::Download)} on_file={on_file}
+                        on_start_over={link.callback(|_| Msg::StartOver)} />
                     <crate::components::export::ExportArea config={c.clone()} snapshot={self.snapshot.clone()} />
                     <section class="area area-inspect" data-testid="area-inspect" aria-label="Inside the network">
                         <h2>{ "Inside the network" }</h2>
@@ -420,6 +612,15 @@ impl Component for App {
             </div>
         }
     }
+}
+
+/// Whether a drag carries files (not text or an element of the page).
+fn carries_files(e: &DragEvent) -> bool {
+    e.data_transfer().is_some_and(|d| {
+        d.types()
+            .iter()
+            .any(|t| t.as_string().as_deref() == Some("Files"))
+    })
 }
 
 /// The message a key press asks for: space plays/pauses, S steps an epoch, B a batch, R resets.

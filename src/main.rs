@@ -15,6 +15,7 @@ mod inspector;
 mod lessons;
 mod protocol;
 mod runner;
+mod save;
 mod session;
 mod state;
 

@@ -43,7 +43,11 @@ pub enum Command {
     },
     /// The page has drawn the last snapshot and can take another.
     Ready,
-    /// Carry on from a checkpoint: sent to a restarted worker right after its `Configure`.
+    /// Send a checkpoint of the run as it stands after the commands before this one (a
+    /// download of the run): taken now, not at the next second.
+    Checkpoint,
+    /// Carry on from a checkpoint: sent to a restarted worker right after its `Configure`, and
+    /// after the `Configure` of a run restored from a file or from browser storage.
     Restore(Box<Checkpoint>),
 }
 
@@ -72,8 +76,12 @@ pub enum Event {
     Backend { label: String, adapter: String },
     /// Training left the GPU mid-run (device lost) and goes on on the CPU.
     FellBack { why: String },
-    /// Enough to restart the run where it stands if the worker dies.
-    Checkpoint(Box<Checkpoint>),
+    /// Enough to restart the run where it stands if the worker dies, and what the page keeps
+    /// in browser storage. `revision`: the last `Configure` the run had taken, so the page
+    /// keeps a run only with the config it was made under.
+    Checkpoint { run: Box<Checkpoint>, revision: u64 },
+    /// A `Restore` was refused (the run goes on as it was); the page shows `why`.
+    NotRestored { why: String },
 }
 
 /// A run's state as plain data: the trainer's (weights, optimizer state, epoch, shuffle

@@ -13,4 +13,5 @@ pub mod notices;
 pub mod output;
 pub mod pixel_canvas;
 pub mod png_button;
+pub mod save;
 pub mod weight_editor;

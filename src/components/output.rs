@@ -28,6 +28,12 @@ pub fn number(v: Option<f64>) -> String {
     v.map(|v| format!("{v:.4}")).unwrap_or_default()
 }
 
+/// The value in full (the shortest text that reads back to it), for `data-value`: pages and
+/// tests that compare runs read this, not the rounded text.
+fn exact(v: Option<f64>) -> String {
+    v.map(|v| v.to_string()).unwrap_or_default()
+}
+
 #[function_component(OutputArea)]
 pub fn output_area(props: &OutputAreaProps) -> Html {
     let c = &props.config;
@@ -88,8 +94,8 @@ pub fn output_area(props: &OutputAreaProps) -> Html {
                 <span class="axis axis-x">{ if c.active_dataset().is_one_dimensional() { "X1 →, target ↑" } else { "X1 →" } }</span>
             </div>
             <dl class="metrics">
-                <dt>{ "Training loss" }</dt><dd><output data-testid="loss-train">{ number(Some(r.loss_train)) }</output></dd>
-                <dt>{ "Test loss" }</dt><dd><output data-testid="loss-test">{ number(r.loss_test) }</output></dd>
+                <dt>{ "Training loss" }</dt><dd><output data-testid="loss-train" data-value={exact(Some(r.loss_train))}>{ number(Some(r.loss_train)) }</output></dd>
+                <dt>{ "Test loss" }</dt><dd><output data-testid="loss-test" data-value={exact(r.loss_test)}>{ number(r.loss_test) }</output></dd>
                 { if r.loss_val.is_some() { html! { <>
                     <dt>{ "Validation loss" }</dt><dd><output data-testid="loss-val">{ number(r.loss_val) }</output></dd>
                 </> } } else { html! {} } }

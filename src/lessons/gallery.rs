@@ -11,6 +11,9 @@ use crate::draw::Pixels;
 use crate::session::data::{build, preview_points};
 use crate::session::Extent;
 
+/// Kept runs offered on the front door, newest first.
+const RESUME_SHOWN: usize = 3;
+
 /// Side of a card's picture, in pixels.
 const PICTURE: u32 = 112;
 
@@ -54,6 +57,14 @@ pub fn gallery(props: &GalleryProps) -> Html {
             progress.set(Progress::default());
         })
     };
+    let kept = use_state(crate::save::storage::index);
+    let on_forget = {
+        let kept = kept.clone();
+        Callback::from(move |_: MouseEvent| {
+            crate::save::storage::forget_all();
+            kept.set(Vec::new());
+        })
+    };
     let lessons = all();
     let done = lessons
         .iter()
@@ -80,6 +91,24 @@ pub fn gallery(props: &GalleryProps) -> Html {
                 { for props.notice.iter().map(|n| html! {
                     <p class="alert alert-notice" role="status" data-testid="gallery-notice">{ n.clone() }</p>
                 }) }
+                if !kept.is_empty() {
+                    <section class="resume" data-testid="resume" aria-label="Continue where you left off">
+                        <h2>{ "Continue where you left off" }</h2>
+                        <ul class="resume-list">
+                            { for kept.iter().take(RESUME_SHOWN).map(|k| html! {
+                                <li>
+                                    <a class="button" href={format!("#{}", k.experiment)} data-testid="resume-run">{ k.summary.clone() }</a>
+                                    { for k.saved_at.as_deref().and_then(|t| t.get(..16)).map(|t| html! {
+                                        <span class="resume-when">{ format!(" saved {} UTC", t.replace('T', " ")) }</span>
+                                    }) }
+                                </li>
+                            }) }
+                        </ul>
+                        <button type="button" class="link-button" data-testid="resume-forget" onclick={on_forget}>
+                            { "Forget the runs this browser keeps" }
+                        </button>
+                    </section>
+                }
                 <ol class="lesson-cards">
                     { for lessons.iter().zip(pictures.iter()).map(|(l, pixels)| card(l, pixels, &progress)) }
                 </ol>

@@ -12,6 +12,9 @@ pub struct Record {
     pub acc_test: Option<f64>,
 }
 
+/// The most records a history may be asked to keep.
+const MAX_CAPACITY: usize = 1 << 16;
+
 /// A bounded, evenly strided history.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct History {
@@ -47,6 +50,40 @@ impl History {
             let stride = self.stride;
             self.records.retain(|r| r.epoch.is_multiple_of(stride));
         }
+    }
+
+    /// Whether this history could have been made by `push` (a restored one comes from a file
+    /// and can be anything): a capacity it keeps to, a power-of-two stride, epochs rising on
+    /// it. Says what is wrong when not.
+    pub fn check(&self) -> Result<(), String> {
+        if !(4..=MAX_CAPACITY).contains(&self.capacity) {
+            return Err(format!(
+                "the history keeps {} records; between 4 and {MAX_CAPACITY} are possible",
+                self.capacity
+            ));
+        }
+        if !self.stride.is_power_of_two() || self.stride > 1 << 48 {
+            return Err(format!(
+                "the history's stride {} is not a power of two of at most 2^48",
+                self.stride
+            ));
+        }
+        if self.records.len() >= self.capacity {
+            return Err(format!(
+                "the history holds {} records, more than its capacity {}",
+                self.records.len(),
+                self.capacity
+            ));
+        }
+        let on_stride = self
+            .records
+            .iter()
+            .all(|r| r.epoch.is_multiple_of(self.stride));
+        let rising = self.records.windows(2).all(|w| w[0].epoch < w[1].epoch);
+        if !on_stride || !rising {
+            return Err("the history's epochs are out of order".into());
+        }
+        Ok(())
     }
 
     /// The kept records, oldest first.

@@ -57,6 +57,8 @@ pub struct Host {
     /// Version and time (ms) of the last checkpoint.
     checkpointed: Option<u64>,
     checkpoint_at: f64,
+    /// The page asked for a checkpoint of the run as it stands (`Command::Checkpoint`).
+    checkpoint_wanted: bool,
     /// Counts backend requests, so only the latest opening is adopted.
     backend_generation: u64,
     backend_request: Option<BackendRequest>,
@@ -80,6 +82,7 @@ impl Host {
             sent_data: None,
             checkpointed: None,
             checkpoint_at: now,
+            checkpoint_wanted: false,
             backend_generation: 0,
             backend_request: None,
             told_stop: false,
@@ -161,11 +164,10 @@ impl Host {
                 self.told_stop = false;
             }
             Command::Ready => self.ready = true,
+            Command::Checkpoint => self.checkpoint_wanted = true,
             Command::Restore(c) => {
                 if let Err(why) = self.session.restore(&c) {
-                    self.events.push(Event::Stopped {
-                        why: format!("The run could not be restored after the restart: {why}. Press reset to start again."),
-                    });
+                    self.events.push(Event::NotRestored { why });
                 }
             }
         }
@@ -178,7 +180,9 @@ impl Host {
         if self.session.eval_due() || view_wanted {
             return Work::Evaluate { view: view_wanted };
         }
-        if self.checkpoint_due(now) {
+        // Asked for: once the steps asked before it are taken, whatever the clock says.
+        let wanted = self.checkpoint_wanted && !self.run.stepping();
+        if wanted || self.checkpoint_due(now) {
             return Work::Checkpoint;
         }
         if !self.run.playing() || !self.session.can_train() {
@@ -243,9 +247,14 @@ impl Host {
     /// A checkpoint `Work::Checkpoint` produced (`None`: it could not be read this time).
     pub fn checkpointed(&mut self, c: Option<Checkpoint>, version: u64, now: f64) {
         self.checkpoint_at = now;
+        // Asked once, answered once: with no network there is nothing to send (the page says so).
+        self.checkpoint_wanted = false;
         if let Some(c) = c {
             self.checkpointed = Some(version);
-            self.events.push(Event::Checkpoint(Box::new(c)));
+            self.events.push(Event::Checkpoint {
+                run: Box::new(c),
+                revision: self.revision,
+            });
         }
     }
 

@@ -429,19 +429,36 @@ impl Session {
     /// Continues from `c`, a checkpoint of this same experiment. Refused (with the reason, the
     /// run untouched) when it does not fit the network.
     pub fn restore(&mut self, c: &crate::protocol::Checkpoint) -> Result<(), String> {
+        c.history.check()?;
         let t = self
             .trainer
             .as_mut()
             .ok_or("there is no network to restore into")?;
+        // The config says how the run trains. A state kept by another kind of optimizer means
+        // nothing to this one; the same kind under other settings (a learning rate changed
+        // after the checkpoint) keeps its state and takes the config's settings.
+        let rule = spec::update_rule(&self.config);
+        let kept = c.trainer.optimizer.rule;
+        if std::mem::discriminant(&kept) != std::mem::discriminant(&rule)
+            || kept.state_buffers() != rule.state_buffers()
+        {
+            return Err(format!(
+                "its optimizer state was kept by {}, and this experiment trains with {}",
+                kept.name(),
+                rule.name()
+            ));
+        }
         t.import(&c.trainer).map_err(|e| e.to_string())?;
+        t.set_optimizer(rule);
         self.history = c.history.clone();
         self.latest = c.latest;
         self.diverged = None;
         self.due = None;
         self.generation += 1;
         self.version += 1;
-        // Confirm the numbers on this backend; no new history point.
-        self.evaluate(false);
+        // The metrics are the checkpoint's, as the page showed them when it was made: metrics
+        // are measured at epoch ends, and measuring mid-epoch now would show other numbers for
+        // the same run. The view is read afresh with the next snapshot.
         Ok(())
     }
 

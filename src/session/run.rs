@@ -52,6 +52,11 @@ impl RunControl {
     }
 
     /// The next step to take, if any.
+    /// Whether steps asked for are still to take.
+    pub fn stepping(&self) -> bool {
+        !self.steps.is_empty()
+    }
+
     pub fn next_step(&mut self) -> Option<Step> {
         self.steps.pop_front()
     }

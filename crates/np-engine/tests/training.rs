@@ -105,6 +105,47 @@ fn export_import_continues_identically_and_survives_json() {
 }
 
 #[test]
+fn a_state_that_does_not_fit_is_refused_and_changes_nothing() {
+    let mut t = xor_trainer(32, UpdateRule::adam(0.01));
+    t.step_epoch().unwrap();
+    t.step_batch().unwrap();
+    let good = t.export().unwrap();
+    let mut other = xor_trainer(32, UpdateRule::adam(0.01));
+    for _ in 0..3 {
+        other.step_batch().unwrap();
+    }
+    let before = other.export().unwrap();
+    type Spoil = fn(&mut np_engine::train::TrainerState);
+    let spoiled: [(&str, Spoil); 7] = [
+        ("tensors", |s| {
+            s.params.pop();
+        }),
+        ("shape", |s| s.params[0].dims = vec![8, 2]),
+        ("values", |s| {
+            s.params[1].data.push(0.5);
+        }),
+        ("optimizer", |s| {
+            s.optimizer.state[0].pop().map(drop).unwrap()
+        }),
+        ("order", |s| s.order[3] = s.order[4]),
+        ("order", |s| {
+            s.order.pop();
+        }),
+        ("position", |s| s.cursor = s.order.len()),
+    ];
+    for (what, spoil) in spoiled {
+        let mut bad = good.clone();
+        spoil(&mut bad);
+        let err = other.import(&bad).unwrap_err().to_string();
+        assert!(!err.is_empty(), "{what}");
+        assert_eq!(other.export().unwrap(), before, "{what}: the run changed");
+    }
+    // The untouched state still imports, and the next step stays in bounds.
+    other.import(&good).unwrap();
+    other.step_batch().unwrap();
+}
+
+#[test]
 fn switching_backend_mid_training_changes_nothing() {
     let mut a = xor_trainer(32, UpdateRule::adam(0.01));
     let mut b = xor_trainer(32, UpdateRule::adam(0.01));

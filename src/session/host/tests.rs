@@ -159,7 +159,7 @@ fn a_restarted_host_continues_the_run_exactly() {
         .iter()
         .rev()
         .find_map(|e| match e {
-            Event::Checkpoint(c) => Some(c.clone()),
+            Event::Checkpoint { run, .. } => Some(run.clone()),
             _ => None,
         })
         .expect("a checkpoint after a second of change");

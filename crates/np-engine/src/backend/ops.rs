@@ -274,6 +274,17 @@ impl UpdateRule {
             _ => 0.0,
         }
     }
+    /// The rule's name for messages (momentum and Nesterov are SGD with state).
+    pub fn name(&self) -> &'static str {
+        match self {
+            UpdateRule::Sgd { nesterov: true, .. } => "Nesterov momentum",
+            UpdateRule::Sgd { momentum, .. } if *momentum != 0.0 => "SGD with momentum",
+            UpdateRule::Sgd { .. } => "plain SGD",
+            UpdateRule::AdaGrad { .. } => "AdaGrad",
+            UpdateRule::RmsProp { .. } => "RMSprop",
+            UpdateRule::Adam { .. } => "Adam",
+        }
+    }
     /// The learning rate.
     pub fn lr(&self) -> f32 {
         match self {

@@ -23,6 +23,9 @@ pub struct TrainerState {
     pub history: Vec<EpochRecord>,
 }
 
+/// The largest epoch or step count a state may carry: 2^40, centuries of training at any pace.
+const MAX_COUNT: u64 = 1 << 40;
+
 impl Trainer {
     /// All parameters as plain data, `w1, b1, w2, b2, ...`.
     pub async fn export_params_async(&self) -> Result<Vec<TensorData>> {
@@ -67,8 +70,11 @@ impl Trainer {
         crate::backend::poll_once(Box::pin(self.export_async()))
             .unwrap_or(Err(EngineError::NotReady))
     }
-    /// Continue from an exported state (same model spec and data).
+    /// Continue from an exported state (same model spec and data). A state that does not fit
+    /// this trainer is refused before anything changes, so a failed import leaves the run as
+    /// it was.
     pub fn import(&mut self, s: &TrainerState) -> Result<()> {
+        self.check_state(s)?;
         self.import_params(&s.params)?;
         self.opt.import(&mut self.graph, &s.optimizer)?;
         self.cfg.optimizer = s.optimizer.rule;
@@ -79,6 +85,74 @@ impl Trainer {
         self.cursor = s.cursor;
         self.history = s.history.clone();
         self.status = Status::Running;
+        Ok(())
+    }
+    /// Whether `s` fits this trainer: one tensor per parameter in its shape, optimizer state
+    /// in the rule's layout, and a shuffle position inside a permutation of this training set.
+    /// A saved state read from a file can be anything; this is what keeps `import` atomic and
+    /// the next step in bounds.
+    fn check_state(&self, s: &TrainerState) -> Result<()> {
+        let mismatch = |what: String| Err(EngineError::StateMismatch(what));
+        let params = self.model.params();
+        if s.params.len() != params.len() {
+            return mismatch(format!(
+                "{} tensors for {} parameters",
+                s.params.len(),
+                params.len()
+            ));
+        }
+        let mut sizes = Vec::with_capacity(params.len());
+        for (&v, p) in params.iter().zip(&s.params) {
+            let var = self.graph.var_info(v)?;
+            if p.dims != var.shape.dims() || p.data.len() != var.shape.numel() {
+                return mismatch(format!(
+                    "parameter {} has shape {:?} with {} values; this network's is {:?}",
+                    var.name,
+                    p.dims,
+                    p.data.len(),
+                    var.shape.dims()
+                ));
+            }
+            sizes.push(var.shape.numel());
+        }
+        let o = &s.optimizer;
+        if !o.state.is_empty() {
+            let fits = o.state.len() == sizes.len()
+                && o.state.iter().zip(&sizes).all(|(tensors, &n)| {
+                    tensors.len() == o.rule.state_buffers() && tensors.iter().all(|t| t.len() == n)
+                });
+            if !fits {
+                return mismatch("the optimizer state does not fit the parameters".into());
+            }
+        }
+        // Counters far beyond any run, which would overflow as training goes on.
+        if s.epoch > MAX_COUNT as usize || s.step > MAX_COUNT || s.optimizer.step > MAX_COUNT {
+            return mismatch(format!(
+                "epoch {} or step {} is beyond any run (at most {MAX_COUNT})",
+                s.epoch, s.step
+            ));
+        }
+        let n = self.data.train.len();
+        if !s.order.is_empty() {
+            let mut seen = vec![false; n];
+            let permutation = s.order.len() == n
+                && s.order.iter().all(|&i| {
+                    let i = i as usize;
+                    i < n && !std::mem::replace(&mut seen[i], true)
+                });
+            if !permutation {
+                return mismatch(format!(
+                    "the shuffle order is not an ordering of the {n} training rows"
+                ));
+            }
+        }
+        if s.cursor > 0 && s.cursor >= s.order.len() {
+            return mismatch(format!(
+                "the position {} in the epoch is past its {} rows",
+                s.cursor,
+                s.order.len()
+            ));
+        }
         Ok(())
     }
     /// Start over: the initial weights of `init_seed` again, fresh optimizer, counters, history.
