@@ -234,10 +234,10 @@ pub fn read(text: &str) -> Result<Saved, SaveError> {
         // Not an object: serde would read a struct from an array too.
         return Err(match serde_json::from_str::<serde::de::IgnoredAny>(text) {
             Ok(_) => SaveError::Foreign,
-            Err(e) => json_error(&e),
+            Err(e) => json_error(&e, text),
         });
     }
-    let header: Header = serde_json::from_str(text).map_err(|e| json_error(&e))?;
+    let header: Header = serde_json::from_str(text).map_err(|e| json_error(&e, text))?;
     if header.format.as_ref().and_then(|f| f.as_str()) != Some(FORMAT) {
         return Err(SaveError::Foreign);
     }
@@ -329,8 +329,13 @@ fn finite(run: &Checkpoint) -> bool {
             .all(|r| r.train.loss.is_finite() && r.val.as_ref().is_none_or(|v| v.loss.is_finite()))
 }
 
-fn json_error(e: &serde_json::Error) -> SaveError {
-    if e.is_eof() {
+/// `e` as the reader says it; `text` is what was parsed. An error at the very end of the text
+/// (a number or a literal cut in two reads as "invalid number", not as an end of file) is a cut.
+fn json_error(e: &serde_json::Error, text: &str) -> SaveError {
+    let lines = text.trim_end().lines().count().max(1);
+    let last = text.trim_end().lines().last().unwrap_or("");
+    let at_end = e.line() == lines && e.column() >= last.chars().count();
+    if e.is_eof() || (e.is_syntax() && at_end) {
         SaveError::Cut { line: e.line() }
     } else if e.is_data() {
         // Valid JSON of another shape than an object with our header.

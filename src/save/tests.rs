@@ -121,6 +121,11 @@ fn bad_files_are_refused_by_name() {
     };
     let cases: Vec<(String, &str)> = vec![
         (good[..good.len() / 2].to_string(), "breaks off at line 1"),
+        // Cut inside a number: serde sees an invalid number, at the very end.
+        (
+            good[..good.find("0.").expect("a number") + 2].to_string(),
+            "breaks off at line 1",
+        ),
         (
             "name,age\n1,2\n".into(),
             "not JSON (line 1, column 2: expected ident",

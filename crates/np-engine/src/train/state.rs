@@ -126,7 +126,8 @@ impl Trainer {
             }
         }
         // Counters far beyond any run, which would overflow as training goes on.
-        if s.epoch > MAX_COUNT as usize || s.step > MAX_COUNT || s.optimizer.step > MAX_COUNT {
+        // In u64: on wasm32 a usize cannot even hold the limit.
+        if s.epoch as u64 > MAX_COUNT || s.step > MAX_COUNT || s.optimizer.step > MAX_COUNT {
             return mismatch(format!(
                 "epoch {} or step {} is beyond any run (at most {MAX_COUNT})",
                 s.epoch, s.step
