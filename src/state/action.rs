@@ -63,6 +63,10 @@ pub enum Action {
     /// Epochs-per-frame index.
     SetSpeed(Speed),
     SetLogScale(bool),
+    /// Hide (true) or show a control of `config::controls::CONTROLS` (the classroom panel).
+    SetHidden(String, bool),
+    /// Lock (true) or unlock a control of `config::controls::CONTROLS` (the classroom panel).
+    SetLocked(String, bool),
 }
 
 impl Action {
@@ -79,6 +83,8 @@ impl Action {
                 return if same { Impact::None } else { Impact::Rebuild };
             }
             Action::DismissNotices => state.notices.clear(),
+            Action::SetHidden(name, on) => set_control(&mut c.hidden_controls, &name, on),
+            Action::SetLocked(name, on) => set_control(&mut c.locked_controls, &name, on),
             Action::SetProblem(p) => c.problem = p,
             Action::SetDataset(d) => {
                 if d.is_regression() {
@@ -208,4 +214,17 @@ fn next_seed(seed: &str) -> String {
     }
     .data_seed();
     format!("{}", hashed % 100_000 + 1)
+}
+
+/// Puts `name` into `set` or takes it out; a name that is no control changes nothing, so the
+/// URL never carries a key its own parser would refuse.
+fn set_control(set: &mut std::collections::BTreeSet<String>, name: &str, on: bool) {
+    if crate::config::controls::find(name).is_none() {
+        return;
+    }
+    if on {
+        set.insert(name.to_string());
+    } else {
+        set.remove(name);
+    }
 }
