@@ -43,7 +43,7 @@ pub fn export_area(props: &ExportAreaProps) -> Html {
     };
     html! {
         <section class="area area-export" data-testid="area-export" aria-label="Export">
-            <h2>{ "Export" }</h2>
+            <h2>{ "Export" }<super::help::Help name="export" /></h2>
             <div class="export-row">
                 { for Download::ALL.into_iter().map(button) }
             </div>

@@ -13,10 +13,25 @@ pub struct Control {
     pub label: &'static str,
     /// The part of the page it sits in, a heading of the classroom panel.
     pub area: &'static str,
+    /// Whether `<name>_lock` means something: the help buttons only open notes, so they can be
+    /// hidden but not locked.
+    pub lockable: bool,
 }
 
 const fn control(area: &'static str, name: &'static str, label: &'static str) -> Control {
-    Control { name, label, area }
+    Control {
+        name,
+        label,
+        area,
+        lockable: true,
+    }
+}
+
+const fn hide_only(control: Control) -> Control {
+    Control {
+        lockable: false,
+        ..control
+    }
 }
 
 const RUN: &str = "Run";
@@ -53,7 +68,11 @@ pub const CONTROLS: &[Control] = &[
     control(DATA, "samples", "Samples"),
     control(DATA, "regenerateButton", "Regenerate"),
     control(NETWORK, "features", "Input features"),
-    control(NETWORK, "numHiddenLayers", "Layers and neurons (+ and − buttons)"),
+    control(
+        NETWORK,
+        "numHiddenLayers",
+        "Layers and neurons (+ and − buttons)",
+    ),
     control(NETWORK, "weightEditing", "Editing a weight or bias"),
     control(OUTPUT, "showTestData", "Show test data"),
     control(OUTPUT, "discretize", "Discretize output"),
@@ -69,14 +88,27 @@ pub const CONTROLS: &[Control] = &[
     control(INSIDE, "healthPanel", "Network health panel"),
     control(INSIDE, "confusionPanel", "Confusion matrix panel"),
     control(INSIDE, "summaryPanel", "Model summary panel"),
-    control(PAGE, "lessonNav", "Lesson navigation (tasks, next lesson, gallery)"),
-    control(PAGE, "help", "Help (?) buttons"),
+    control(
+        PAGE,
+        "lessonNav",
+        "Lesson navigation (tasks, next lesson, gallery)",
+    ),
+    hide_only(control(PAGE, "help", "Help (?) buttons")),
     control(PAGE, "classroom", "This classroom panel's button"),
 ];
 
 /// The control named `name`.
 pub fn find(name: &str) -> Option<&'static Control> {
     CONTROLS.iter().find(|c| c.name == name)
+}
+
+/// Every name `<name>_lock=true` accepts.
+pub fn lock_names() -> Vec<&'static str> {
+    CONTROLS
+        .iter()
+        .filter(|c| c.lockable)
+        .map(|c| c.name)
+        .collect()
 }
 
 /// The table's areas in order, each once.
@@ -111,11 +143,19 @@ mod tests {
         }
         for f in FIELDS {
             if let Some(h) = f.hide {
-                assert!(find(h).is_some(), "{}'s control {h} is not in CONTROLS", f.key);
+                assert!(
+                    find(h).is_some(),
+                    "{}'s control {h} is not in CONTROLS",
+                    f.key
+                );
             }
         }
         // Areas come in runs, so the classroom panel's headings each appear once.
-        let runs = CONTROLS.windows(2).filter(|w| w[0].area != w[1].area).count() + 1;
+        let runs = CONTROLS
+            .windows(2)
+            .filter(|w| w[0].area != w[1].area)
+            .count()
+            + 1;
         assert_eq!(runs, areas().len());
     }
 }

@@ -140,6 +140,7 @@ fn keys() -> Vec<String> {
         .collect();
     keys.extend(Feature::ALL.iter().map(|f| f.hash_key().to_string()));
     keys.extend(fields::hide_names().iter().map(|n| format!("{n}_hide")));
+    // Every hide name as a lock too, `help_lock` (hide only) among them.
     keys.extend(fields::hide_names().iter().map(|n| format!("{n}_lock")));
     keys.extend(
         [

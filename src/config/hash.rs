@@ -362,7 +362,12 @@ impl Parser {
     /// The value of `<control>_hide` or `<control>_lock` (`what`): `None` with a notice for a
     /// name that is no control.
     fn control_flag(&mut self, key: &str, control: &str, what: &str, value: &str) -> Option<bool> {
-        if fields::hide_names().contains(&control) {
+        let names = if what == "lock" {
+            super::controls::lock_names()
+        } else {
+            fields::hide_names()
+        };
+        if names.contains(&control) {
             Some(self.boolean(key, value, false))
         } else {
             self.warn(

@@ -439,7 +439,9 @@ fn locks_parse_print_and_warn_like_hides() {
     assert_eq!(notices.len(), 2, "{messages:?}");
     assert_eq!(notices[0].key, "nothing_lock");
     assert!(
-        notices[0].message.contains("no control named `nothing` to lock"),
+        notices[0]
+            .message
+            .contains("no control named `nothing` to lock"),
         "{}",
         notices[0].message
     );
@@ -451,6 +453,15 @@ fn locks_parse_print_and_warn_like_hides() {
     let (back, notices) = parse(&text);
     assert_eq!(notices, vec![]);
     assert_eq!(back, c);
+    // The help buttons only open notes: they can be hidden, not locked.
+    let (c, notices) = parse("help_hide=true&help_lock=true");
+    assert!(!c.shows("help") && !c.locks("help"));
+    assert_eq!(notices.len(), 1);
+    assert!(
+        notices[0].message.contains("to lock"),
+        "{}",
+        notices[0].message
+    );
     // A later `false` takes a lock off again, as for hides.
     let (c, _) = parse("playButton_lock=true&playButton_lock=false");
     assert!(!c.locks("playButton"));

@@ -67,6 +67,8 @@ pub enum Action {
     SetHidden(String, bool),
     /// Lock (true) or unlock a control of `config::controls::CONTROLS` (the classroom panel).
     SetLocked(String, bool),
+    /// Every control shown and unlocked (the classroom panel's reset).
+    ShowAndUnlockAll,
 }
 
 impl Action {
@@ -83,8 +85,20 @@ impl Action {
                 return if same { Impact::None } else { Impact::Rebuild };
             }
             Action::DismissNotices => state.notices.clear(),
-            Action::SetHidden(name, on) => set_control(&mut c.hidden_controls, &name, on),
-            Action::SetLocked(name, on) => set_control(&mut c.locked_controls, &name, on),
+            Action::SetHidden(name, on) => {
+                if crate::config::controls::find(&name).is_some() {
+                    set_control(&mut c.hidden_controls, &name, on)
+                }
+            }
+            Action::SetLocked(name, on) => {
+                if crate::config::controls::lock_names().contains(&name.as_str()) {
+                    set_control(&mut c.locked_controls, &name, on)
+                }
+            }
+            Action::ShowAndUnlockAll => {
+                c.hidden_controls.clear();
+                c.locked_controls.clear();
+            }
             Action::SetProblem(p) => c.problem = p,
             Action::SetDataset(d) => {
                 if d.is_regression() {
@@ -216,12 +230,9 @@ fn next_seed(seed: &str) -> String {
     format!("{}", hashed % 100_000 + 1)
 }
 
-/// Puts `name` into `set` or takes it out; a name that is no control changes nothing, so the
-/// URL never carries a key its own parser would refuse.
+/// Puts `name` into `set` or takes it out. The callers check the name first, so the URL never
+/// carries a key its own parser would refuse.
 fn set_control(set: &mut std::collections::BTreeSet<String>, name: &str, on: bool) {
-    if crate::config::controls::find(name).is_none() {
-        return;
-    }
     if on {
         set.insert(name.to_string());
     } else {

@@ -193,7 +193,7 @@ fn random_action(rng: &mut Rng, links: &[String]) -> Action {
             rng.pick(&names).to_string()
         }
     };
-    match rng.below(42) {
+    match rng.below(43) {
         0 => {
             let link: &String = rng.pick(links);
             let (c, n) = hash::parse(link);
@@ -236,6 +236,7 @@ fn random_action(rng: &mut Rng, links: &[String]) -> Action {
         38 => Action::SetLogScale(rng.below(2) == 0),
         39 => Action::SetHidden(control(rng), rng.below(2) == 0),
         40 => Action::SetLocked(control(rng), rng.below(2) == 0),
+        41 => Action::ShowAndUnlockAll,
         _ => Action::SetLayerActivation(0, Activation::LeakyRelu),
     }
 }
