@@ -102,7 +102,7 @@ pub fn classroom(props: &ClassroomProps) -> Html {
             let (copied, text) = (copied.clone(), text.clone());
             wasm_bindgen_futures::spawn_local(async move {
                 if copy(text).await {
-                    copied.set(Some(format!("{what} copied.")));
+                    copied.set(Some(format!("Copied the {what}.")));
                 } else {
                     select_field(field);
                     copied.set(Some(format!(
@@ -162,12 +162,12 @@ pub fn classroom(props: &ClassroomProps) -> Html {
             <div class="classroom-share">
                 <label class="field">
                     <span class="field-label">{ "Link to this experiment" }</span>
-                    <textarea readonly=true rows="2" data-testid="classroom-link" value={url.clone()} />
+                    <textarea readonly=true rows="3" data-testid="classroom-link" value={url.clone()} />
                 </label>
                 { copy_button("classroom-copy-link", "classroom-link", "link", url) }
                 <label class="field">
                     <span class="field-label">{ "Embed in a course page (iframe)" }</span>
-                    <textarea readonly=true rows="3" data-testid="classroom-iframe" value={snippet.clone()} />
+                    <textarea readonly=true rows="4" data-testid="classroom-iframe" value={snippet.clone()} />
                 </label>
                 { copy_button("classroom-copy-iframe", "classroom-iframe", "snippet", snippet) }
                 <p class="classroom-copied" role="status" data-testid="classroom-copied">{ (*copied).clone().unwrap_or_default() }</p>
