@@ -436,9 +436,10 @@ impl Component for App {
                             }) }
                         </div>
                     </section>
-                    { guard(c, "exportArea", html! {
+                    // Hidden here; locked inside, so that its help still opens.
+                    if c.shows("exportArea") {
                         <crate::components::export::ExportArea config={c.clone()} snapshot={self.snapshot.clone()} />
-                    }) }
+                    }
                     <section class="area area-inspect" data-testid="area-inspect" aria-label="Inside the network">
                         <h2>{ "Inside the network" }</h2>
                         <crate::inspector::container::Inspector snapshot={self.snapshot.clone()} config={c.clone()} playing={self.playing}

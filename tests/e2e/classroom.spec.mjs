@@ -92,7 +92,7 @@ test('the classroom panel hides and locks controls through the URL, and the snip
 });
 
 test('locked pickers and panels are disabled, their help still opens', async () => {
-  const hash = '#networkShape=3&layerChoices_lock=true&hiddenPanel_lock=true&weightEditing_lock=true&numHiddenLayers_lock=true&features_lock=true&dataset_lock=true&learningRate_lock=true';
+  const hash = '#networkShape=3&layerChoices_lock=true&hiddenPanel_lock=true&weightEditing_lock=true&numHiddenLayers_lock=true&features_lock=true&dataset_lock=true&learningRate_lock=true&exportArea_lock=true';
   await withPage(async (page) => {
     assert.equal(await count(page, 'notice'), 0, 'every lock name is known');
     assert.equal(await page.getByTestId('layer-activation-0').isDisabled(), true);
@@ -115,6 +115,8 @@ test('locked pickers and panels are disabled, their help still opens', async () 
     assert.equal(await page.locator('[data-testid=weight-editor]').count(), 0);
     assert.equal(await page.getByTestId('dataset-spiral').isDisabled(), true);
     assert.equal(await page.getByTestId('learning-rate').isDisabled(), true);
+    assert.equal(await page.getByTestId('export-keras').isDisabled(), true);
+    assert.equal(await page.getByTestId('help-export').isDisabled(), false, 'a locked area keeps its help');
     await screenshot(page.getByTestId('area-network'), 'classroom-locked-network');
     await screenshot(page.getByTestId('area-data'), 'classroom-locked-data');
     await screenshot(page.getByTestId('area-inspect'), 'classroom-locked-inspector');
