@@ -155,3 +155,18 @@ test('each "?" opens a note of its own, by click or keyboard, and Escape closes 
     await screenshot(page.getByTestId('area-inspect'), 'help-health-open');
   });
 });
+
+test('locked lesson navigation reads the same but leads nowhere', async () => {
+  await withPage(async (page) => {
+    await page.getByTestId('lesson').waitFor();
+    assert.equal(await count(page, 'notice'), 0);
+    for (const id of ['task-2', 'lesson-gallery-link', 'lesson-next']) {
+      const el = page.getByTestId(id);
+      assert.equal(await el.evaluate((e) => e.tagName), 'SPAN', `${id} is no link`);
+      assert.match(await el.getAttribute('title'), /instructor/, id);
+    }
+    await page.getByTestId('task-2').click();
+    assert.match(await page.evaluate(() => location.hash), /task=1/, 'still at task 1');
+    await screenshot(page.getByTestId('lesson'), 'classroom-locked-lesson');
+  }, '#lesson=overfitting&task=1&lessonNav_lock=true');
+});
