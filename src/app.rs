@@ -12,8 +12,11 @@ use wasm_bindgen::{JsCast, JsValue};
 use yew::prelude::*;
 
 use crate::components::backend_badge::BackendBadge;
+use crate::components::classroom::Classroom;
 use crate::components::controls::Controls;
 use crate::components::data::DataArea;
+use crate::components::guard::{guard, title};
+use crate::components::help::Help;
 use crate::components::loss_chart::LossChart;
 use crate::components::network::Network;
 use crate::components::notices::Notices;
@@ -54,6 +57,8 @@ pub enum Msg {
     StartOver,
     /// A file is dragged over the page (true) or no longer (false).
     Dragging(bool),
+    /// Open or close the classroom panel.
+    ToggleClassroom,
 }
 
 pub struct App {
@@ -96,6 +101,8 @@ pub struct App {
     download_wanted: bool,
     /// A file is being dragged over the page.
     dropping: bool,
+    /// Whether the instructor's classroom panel is open (page state, not part of the link).
+    classroom_open: bool,
     _listeners: Vec<EventListener>,
 }
 
@@ -410,12 +417,20 @@ impl Component for App {
             save_error: None,
             download_wanted: false,
             dropping: false,
+            classroom_open: false,
             _listeners: listeners,
         }
     }
 
     fn update(&mut self, ctx: &Context<Self>, msg: Msg) -> bool {
+        // A locked button does nothing, clicked (it is disabled) or by its key.
+        if let Some(button) = button_of(&msg) {
+            if self.config.locks(button) {
+                return false;
+            }
+        }
         match msg {
+            Msg::ToggleClassroom => self.classroom_open = !self.classroom_open,
             Msg::Act(action) => self.act(action, true),
             Msg::HashChanged => {
                 let (config, notices) = hash::parse(&location_hash());
@@ -529,11 +544,13 @@ impl Component for App {
         let on_action = link.callback(Msg::Act);
         let notices = self.fallback_notice.iter().chain(self.worker_notice.iter());
         let on_file = link.callback(Msg::OpenFile);
-        let ondragover = link.batch_callback(|e: DragEvent| {
+        // A drop opens a saved run, unless the instructor hid or locked the save area; either
+        // way a dropped file never replaces the page (the browser's default), losing the run.
+        let drops = c.shows("saveArea") && !c.locks("saveArea");
+        let ondragover = link.batch_callback(move |e: DragEvent| {
             carries_files(&e).then(|| {
-                // Without this the browser opens the dropped file in place of the page.
                 e.prevent_default();
-                Msg::Dragging(true)
+                Msg::Dragging(drops)
             })
         });
         let ondragleave = link.batch_callback(|e: DragEvent| {
@@ -549,6 +566,9 @@ impl Component for App {
                 }
                 e.prevent_default();
                 link.send_message(Msg::Dragging(false));
+                if !drops {
+                    return;
+                }
                 if let Some(file) = e
                     .data_transfer()
                     .and_then(|d| d.files())
@@ -559,7 +579,7 @@ impl Component for App {
             })
         };
         html! {
-            <div class={classes!("app", c.hide_text.then_some("hide-text"), self.dropping.then_some("dropping"))} data-testid="app"
+            <div class={classes!("app", c.hide_text.then_some("hide-text"), (!c.shows("help")).then_some("hide-help"), self.dropping.then_some("dropping"))} data-testid="app"
                 data-live={self.live.to_string()} data-version={self.snapshot.version.to_string()}
                 {ondragover} {ondragleave} {ondrop}>
                 <crate::lessons::panel::LessonPanel config={c.clone()} snapshot={self.snapshot.clone()} />
@@ -568,7 +588,16 @@ impl Component for App {
                     <span class="app-subtitle">{ "Build, train and look inside neural networks" }</span>
                     <BackendBadge label={self.backend_label.clone()} adapter={self.adapter.clone()}
                         mode={self.runner.mode().describe()} in_worker={*self.runner.mode() == Mode::Worker} />
+                    { guard(c, "classroom", html! {
+                        <button type="button" class="btn btn-classroom" data-testid="classroom-open"
+                            aria-expanded={self.classroom_open.to_string()}
+                            title={title(c, "classroom", "For instructors: hide or lock controls, and get a link or an embed snippet")}
+                            onclick={link.callback(|_| Msg::ToggleClassroom)}>{ "Classroom" }</button>
+                    }) }
                 </header>
+                if self.classroom_open {
+                    <Classroom config={c.clone()} on_action={on_action.clone()} on_close={link.callback(|_| Msg::ToggleClassroom)} />
+                }
                 { for notices.map(|n| html! {
                     <p class="alert alert-notice backend-notice" role="status" data-testid="backend-notice">{ n.clone() }</p>
                 }) }
@@ -580,29 +609,36 @@ impl Component for App {
                     on_speed={link.callback(|s| Msg::Act(Action::SetSpeed(s)))} />
                 <main class="workspace">
                     <section class="area area-data" data-testid="area-data" aria-label="Data">
-                        <h2>{ "Data" }</h2>
+                        <h2>{ "Data" }<Help name="data" /></h2>
                         <DataArea config={c.clone()} on_action={on_action.clone()} />
                     </section>
                     <section class="area area-network" data-testid="area-network" aria-label="Network">
-                        <h2>{ "Network" }</h2>
+                        <h2>{ "Network" }<Help name="network" /></h2>
                         <Network config={c.clone()} snapshot={self.snapshot.clone()} on_action={on_action.clone()}
                             on_edit={link.callback(|(t, v)| Msg::Edit(t, v))} />
                     </section>
                     <section class="area area-output" data-testid="area-output" aria-label="Output">
-                        <h2>{ "Output" }</h2>
+                        <h2>{ "Output" }<Help name="output" /></h2>
                         <OutputArea config={c.clone()} snapshot={self.snapshot.clone()} on_action={on_action} />
                     </section>
                     <section class="area area-charts" data-testid="area-charts" aria-label="Charts">
-                        <h2>{ "Training curves" }</h2>
+                        <h2>{ "Training curves" }<Help name="loss" /></h2>
                         <div class="charts-row">
-                            <LossChart snapshot={self.snapshot.clone()} log={c.log_scale} show_log={c.shows("logScale")}
-                                on_log={link.callback(|v| Msg::Act(Action::SetLogScale(v)))} />
+                            { guard(c, "lossChart", html! {
+                                <LossChart snapshot={self.snapshot.clone()} log={c.log_scale} show_log={c.shows("logScale")}
+                                    lock_log={c.locks("logScale")} on_log={link.callback(|v| Msg::Act(Action::SetLogScale(v)))} />
+                            }) }
                         </div>
                     </section>
-                    <SaveArea status={self.kept.clone()} error={self.save_error.clone()}
-                        on_download={link.callback(|_| Msg::Download)} on_file={on_file}
-                        on_start_over={link.callback(|_| Msg::StartOver)} />
-                    <crate::components::export::ExportArea config={c.clone()} snapshot={self.snapshot.clone()} />
+                    // Hidden here; locked inside, so that their help still opens.
+                    if c.shows("saveArea") {
+                        <SaveArea status={self.kept.clone()} error={self.save_error.clone()} locked={c.locks("saveArea")}
+                            on_download={link.callback(|_| Msg::Download)} on_file={on_file}
+                            on_start_over={link.callback(|_| Msg::StartOver)} />
+                    }
+                    if c.shows("exportArea") {
+                        <crate::components::export::ExportArea config={c.clone()} snapshot={self.snapshot.clone()} />
+                    }
                     <section class="area area-inspect" data-testid="area-inspect" aria-label="Inside the network">
                         <h2>{ "Inside the network" }</h2>
                         <crate::inspector::container::Inspector snapshot={self.snapshot.clone()} config={c.clone()} playing={self.playing}
@@ -621,6 +657,16 @@ fn carries_files(e: &DragEvent) -> bool {
             .iter()
             .any(|t| t.as_string().as_deref() == Some("Files"))
     })
+}
+
+/// The button (its name in `config::controls::CONTROLS`) whose action `msg` is, for locks.
+fn button_of(msg: &Msg) -> Option<&'static str> {
+    match msg {
+        Msg::TogglePlay => Some("playButton"),
+        Msg::StepEpoch | Msg::StepBatch => Some("stepButton"),
+        Msg::Reset => Some("resetButton"),
+        _ => None,
+    }
 }
 
 /// The message a key press asks for: space plays/pauses, S steps an epoch, B a batch, R resets.

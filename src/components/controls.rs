@@ -6,6 +6,8 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 use super::fields::{enum_options, select, select_with_unavailable};
+use super::guard::{guard, title};
+use super::help::Help;
 use crate::config::{
     Activation, BackendChoice, Config, Init, Loss, Optimizer, Problem, Regularization, Speed,
 };
@@ -80,13 +82,7 @@ pub fn controls(props: &ControlsProps) -> Html {
     } else {
         Vec::new()
     };
-    let show = |name: &str, h: Html| {
-        if c.shows(name) {
-            h
-        } else {
-            html! {}
-        }
-    };
+    let show = |name: &'static str, h: Html| guard(c, name, h);
     // Reset repeats the same start; this draws another one (the init seed is in the URL).
     let reinit = {
         let on_action = props.on_action.clone();
@@ -96,26 +92,27 @@ pub fn controls(props: &ControlsProps) -> Html {
     html! {
         <div class="controls" data-testid="controls">
             <div class="transport">
+                <Help name="run" />
                 { show("resetButton", html! {
-                    <button data-testid="reset" class="btn" title="Reset (R)" aria-keyshortcuts="r"
+                    <button data-testid="reset" class="btn" title={title(c, "resetButton", "Reset (R)")} aria-keyshortcuts="r"
                         onclick={click(&props.on_reset)}>{ "⟲ Reset" }</button>
                 }) }
                 { show("newWeightsButton", html! {
-                    <button data-testid="reinit" class="btn" title={format!("Draw new initial weights (init seed {})", c.init_seed)}
+                    <button data-testid="reinit" class="btn" title={title(c, "newWeightsButton", format!("Draw new initial weights (init seed {})", c.init_seed))}
                         onclick={reinit}>{ "New weights" }</button>
                 }) }
                 { show("playButton", html! {
                     <button data-testid="play" class={classes!("btn", "btn-play", props.playing.then_some("playing"))}
-                        title="Play / pause (Space)" aria-keyshortcuts="Space" aria-pressed={props.playing.to_string()}
+                        title={title(c, "playButton", "Play / pause (Space)")} aria-keyshortcuts="Space" aria-pressed={props.playing.to_string()}
                         onclick={click(&props.on_toggle_play)}>
                         { if props.playing { "❚❚ Pause" } else { "▶ Play" } }
                     </button>
                 }) }
                 { show("stepButton", html! {
                     <>
-                    <button data-testid="step" class="btn" title="One epoch (S)" aria-keyshortcuts="s"
+                    <button data-testid="step" class="btn" title={title(c, "stepButton", "One epoch (S)")} aria-keyshortcuts="s"
                         onclick={click(&props.on_step)}>{ "Step epoch" }</button>
-                    <button data-testid="step-batch" class="btn" title="One mini-batch (B)" aria-keyshortcuts="b"
+                    <button data-testid="step-batch" class="btn" title={title(c, "stepButton", "One mini-batch (B)")} aria-keyshortcuts="b"
                         onclick={click(&props.on_step_batch)}>{ "Step batch" }</button>
                     </>
                 }) }
@@ -127,6 +124,7 @@ pub fn controls(props: &ControlsProps) -> Html {
                     &c.speed.to_string(), on_speed)) }
             </div>
             <div class="hyper">
+                <Help name="hyper" />
                 { show("learningRate", select("learning-rate", "Learning rate", numbers(&RATES), &c.learning_rate.to_string(),
                     act(|v| v.parse().ok().map(Action::SetLearningRate)))) }
                 { show("activation", select("activation", "Activation", enum_options(Activation::ALL, Activation::as_str),

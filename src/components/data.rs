@@ -6,6 +6,7 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 use super::fields::{select, slider, slider_off};
+use super::guard::{guard, title};
 use super::pixel_canvas::PixelCanvas;
 use crate::config::fields::{Field, MAX_BATCH, NOISE, PERC_TRAIN_DATA, PERC_VAL_DATA};
 use crate::config::{Config, Dataset, Problem};
@@ -96,13 +97,7 @@ pub fn data_area(props: &DataAreaProps) -> Html {
         Callback::from(move |v: f64| on_action.emit(f(v)))
     };
     let active = c.active_dataset();
-    let show = |name: &str, h: Html| {
-        if c.shows(name) {
-            h
-        } else {
-            html! {}
-        }
-    };
+    let show = |name: &'static str, h: Html| guard(c, name, h);
     let picker = html! {
         <div class="datasets" role="group" aria-label="Dataset">
             { for thumbs.iter().map(|(d, pixels)| {
@@ -112,7 +107,7 @@ pub fn data_area(props: &DataAreaProps) -> Html {
                 html! {
                     <button class={classes!("dataset", (d == active).then_some("selected"))}
                         data-testid={format!("dataset-{}", d.as_str())} aria-pressed={(d == active).to_string()}
-                        title={format!("{} ({kind})", d.label())}
+                        title={title(c, "dataset", format!("{} ({kind})", d.label()))}
                         onclick={Callback::from(move |_: MouseEvent| on_action.emit(Action::SetDataset(d)))}>
                         <PixelCanvas pixels={pixels.clone()} label={format!("{} preview", d.label())} />
                         <span class="dataset-name">{ d.label() }</span>
@@ -176,7 +171,7 @@ pub fn data_area(props: &DataAreaProps) -> Html {
             { show("samples", select("samples", "Samples",
                 SAMPLES.iter().map(|n| (n.to_string(), n.to_string())).collect(), &c.sample_count().to_string(), on_samples)) }
             { show("regenerateButton", html! {
-                <button class="btn" data-testid="regenerate" onclick={regenerate} title="New points from a new data seed">
+                <button class="btn" data-testid="regenerate" onclick={regenerate} title={title(c, "regenerateButton", "New points from a new data seed")}>
                     { "Regenerate" }
                 </button>
             }) }

@@ -43,10 +43,13 @@ pub fn export_area(props: &ExportAreaProps) -> Html {
     };
     html! {
         <section class="area area-export" data-testid="area-export" aria-label="Export">
-            <h2>{ "Export" }</h2>
-            <div class="export-row">
-                { for Download::ALL.into_iter().map(button) }
-            </div>
+            <h2>{ "Export" }<super::help::Help name="export" /></h2>
+            // Locked, the buttons are; the help beside the heading still opens.
+            { super::guard::guard(&props.config, "exportArea", html! {
+                <div class="export-row">
+                    { for Download::ALL.into_iter().map(button) }
+                </div>
+            }) }
             { for refused.iter().map(|why| html! {
                 <p class="alert alert-notice" role="status" data-testid="export-refused">{ why.clone() }</p>
             }) }

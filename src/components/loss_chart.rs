@@ -235,6 +235,9 @@ pub struct LossChartProps {
     /// Whether the log-scale checkbox shows (`logScale_hide=true` hides it).
     #[prop_or(true)]
     pub show_log: bool,
+    /// Whether the log-scale checkbox is locked (`logScale_lock=true`).
+    #[prop_or_default]
+    pub lock_log: bool,
 }
 
 #[function_component(LossChart)]
@@ -246,7 +249,10 @@ pub fn loss_chart(props: &LossChartProps) -> Html {
         <div class="loss-panel" data-testid="panel-loss">
             <PngButton panel="panel-loss" />
             <Chart snapshot={props.snapshot.clone()} kind={Kind::Loss { log }} testid="chart-loss" label="Loss per epoch" />
-            if props.show_log { { checkbox("log-scale", "Log scale", log, on_log) } }
+            if props.show_log {
+                if props.lock_log { { super::guard::locked("logScale", checkbox("log-scale", "Log scale", log, on_log)) } }
+                else { { checkbox("log-scale", "Log scale", log, on_log) } }
+            }
             { if classification { html! {
                 <Chart snapshot={props.snapshot.clone()} kind={Kind::Accuracy} testid="chart-accuracy" label="Accuracy per epoch" />
             } } else { html! {} } }

@@ -2,11 +2,14 @@
 
 pub mod backend_badge;
 pub mod canvas_restore;
+pub mod classroom;
 pub mod controls;
 pub mod data;
 pub mod download;
 pub mod export;
 pub mod fields;
+pub mod guard;
+pub mod help;
 pub mod loss_chart;
 pub mod network;
 pub mod notices;

@@ -6,6 +6,7 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
+use super::guard::{guard, padlock, title, LOCKED_NOTE};
 use super::pixel_canvas::PixelCanvas;
 use super::weight_editor::{Target, WeightEditor};
 use crate::config::{Config, Feature, MAX_LAYERS, MAX_NEURONS};
@@ -54,6 +55,10 @@ pub fn network(props: &NetworkProps) -> Html {
     let c = &props.config;
     let s = &props.snapshot;
     let inputs = offered(c);
+    // Weights and biases open the editor only where the instructor allows it.
+    let editable = c.shows("weightEditing") && !c.locks("weightEditing");
+    let layers_locked = c.locks("numHiddenLayers");
+    let features_locked = c.locks("features");
     // Column sizes: inputs, hidden layers (from the snapshot, which matches the config), outputs.
     let mut columns = vec![inputs.len()];
     columns.extend(s.layers.iter().map(|l| l.b.len()));
@@ -87,7 +92,7 @@ pub fn network(props: &NetworkProps) -> Html {
     let key_edit = |t: Target| {
         let editing = editing.clone();
         Callback::from(move |e: KeyboardEvent| {
-            if e.key() == "Enter" {
+            if editable && e.key() == "Enter" {
                 // Without this the same key press goes on to the editor's freshly focused input
                 // and submits it unchanged.
                 e.prevent_default();
@@ -97,7 +102,11 @@ pub fn network(props: &NetworkProps) -> Html {
     };
     let start_edit = |t: Target| {
         let editing = editing.clone();
-        Callback::from(move |_: MouseEvent| editing.set(Some(t)))
+        Callback::from(move |_: MouseEvent| {
+            if editable {
+                editing.set(Some(t))
+            }
+        })
     };
 
     let mut links = Vec::new();
@@ -140,7 +149,7 @@ pub fn network(props: &NetworkProps) -> Html {
                 let highlighted = *hover == Some(t);
                 links.push(html! {
                     <g class={classes!("link", highlighted.then_some("hover"))} data-testid={format!("link-{l}-{to}-{from}")}
-                        tabindex="0" role="button" aria-label={format!("weight {l}:{from}→{to}, press Enter to edit")}
+                        tabindex="0" role="button" aria-label={format!("weight {l}:{from}→{to}{}", if editable { ", press Enter to edit" } else { "" })}
                         onmouseenter={set_hover(Some(t))} onmouseleave={set_hover(None)} onclick={start_edit(t)}
                         onfocusin={focus_hover(Some(t))} onfocusout={focus_hover(None)} onkeydown={key_edit(t)}>
                         <path d={d.clone()} stroke={color} stroke-width={format!("{stroke:.2}")} fill="none" />
@@ -168,13 +177,14 @@ pub fn network(props: &NetworkProps) -> Html {
         let on_action = props.on_action.clone();
         let f = *f;
         nodes.push(html! {
-            <button class={classes!("node", "input-node", (!on).then_some("off"))} disabled={!c.shows("features")}
+            <button class={classes!("node", "input-node", (!on).then_some("off"))} disabled={!c.shows("features") || features_locked}
                 style={format!("left:{x}px;top:{y}px;width:{size}px;height:{size}px")}
                 data-testid={format!("feature-{}", f.as_str())} aria-pressed={on.to_string()}
-                title={format!("{} ({})", f.label(), if on { "on: click to remove" } else { "off: click to use" })}
+                title={title(c, "features", format!("{} ({})", f.label(), if on { "on: click to remove" } else { "off: click to use" }))}
                 onclick={Callback::from(move |_: MouseEvent| on_action.emit(Action::ToggleFeature(f)))}>
                 <PixelCanvas pixels={thumbnail(&values, s.grid)} label={format!("feature {}", f.label())} />
                 <span class="node-label">{ f.label() }</span>
+                if features_locked { <span class="node-lock">{ padlock() }</span> }
             </button>
         });
     }
@@ -224,30 +234,37 @@ pub fn network(props: &NetworkProps) -> Html {
                     data-testid={format!("node-{l}-{n}")}
                     onmouseenter={set_hover(Some(node))} onmouseleave={set_hover(None)}>
                     <PixelCanvas pixels={thumbnail(&values, s.grid)} label={format!("{what}: output over the input plane")} />
-                    <button class="bias" data-testid={format!("bias-{l}-{n}")} title={format!("Bias of {what} (click to edit)")}
-                        onmouseenter={set_hover(Some(bias))} onclick={start_edit(bias)}>{ "b" }</button>
+                    if c.shows("weightEditing") {
+                        <button class="bias" data-testid={format!("bias-{l}-{n}")} disabled={!editable}
+                            title={title(c, "weightEditing", format!("Bias of {what} (click to edit)"))}
+                            onmouseenter={set_hover(Some(bias))} onclick={start_edit(bias)}>{ "b" }</button>
+                    }
                 </div>
             });
         }
     }
 
-    let layer_controls = html! {
-        <div class="layer-controls">
-            <button class="btn btn-small" data-testid="add-layer" disabled={c.network_shape.len() >= MAX_LAYERS}
-                onclick={emit(&props.on_action, Action::AddLayer)} title="Add a hidden layer">{ "+ layer" }</button>
-            <button class="btn btn-small" data-testid="remove-layer" disabled={c.network_shape.is_empty()}
-                onclick={emit(&props.on_action, Action::RemoveLayer)} title="Remove the last hidden layer">{ "− layer" }</button>
-            <span data-testid="layer-count">{ format!("{} hidden layer{}", c.network_shape.len(), if c.network_shape.len() == 1 { "" } else { "s" }) }</span>
-        </div>
-    };
+    let layer_controls = guard(
+        c,
+        "numHiddenLayers",
+        html! {
+            <div class="layer-controls">
+                <button class="btn btn-small" data-testid="add-layer" disabled={c.network_shape.len() >= MAX_LAYERS}
+                    onclick={emit(&props.on_action, Action::AddLayer)} title={title(c, "numHiddenLayers", "Add a hidden layer")}>{ "+ layer" }</button>
+                <button class="btn btn-small" data-testid="remove-layer" disabled={c.network_shape.is_empty()}
+                    onclick={emit(&props.on_action, Action::RemoveLayer)} title={title(c, "numHiddenLayers", "Remove the last hidden layer")}>{ "− layer" }</button>
+                <span data-testid="layer-count">{ format!("{} hidden layer{}", c.network_shape.len(), if c.network_shape.len() == 1 { "" } else { "s" }) }</span>
+            </div>
+        },
+    );
     let neuron_controls = c.network_shape.iter().enumerate().map(|(l, &n)| {
         let (x, _) = pos(l + 1, 0);
         html! {
             <div class="neuron-controls" style={format!("left:{}px;top:0px", x - 12.0)}>
-                <button class="btn btn-tiny" data-testid={format!("add-neuron-{l}")} disabled={n >= MAX_NEURONS}
-                    aria-label={format!("Add a neuron to layer {}", l + 1)} onclick={emit(&props.on_action, Action::AddNeuron(l))}>{ "+" }</button>
-                <button class="btn btn-tiny" data-testid={format!("remove-neuron-{l}")} disabled={n <= 1}
-                    aria-label={format!("Remove a neuron from layer {}", l + 1)} onclick={emit(&props.on_action, Action::RemoveNeuron(l))}>{ "−" }</button>
+                <button class="btn btn-tiny" data-testid={format!("add-neuron-{l}")} disabled={n >= MAX_NEURONS || layers_locked}
+                    title={title(c, "numHiddenLayers", format!("Add a neuron to layer {}", l + 1))} aria-label={format!("Add a neuron to layer {}", l + 1)} onclick={emit(&props.on_action, Action::AddNeuron(l))}>{ "+" }</button>
+                <button class="btn btn-tiny" data-testid={format!("remove-neuron-{l}")} disabled={n <= 1 || layers_locked}
+                    title={title(c, "numHiddenLayers", format!("Remove a neuron from layer {}", l + 1))} aria-label={format!("Remove a neuron from layer {}", l + 1)} onclick={emit(&props.on_action, Action::RemoveNeuron(l))}>{ "−" }</button>
             </div>
         }
     });
@@ -270,7 +287,7 @@ pub fn network(props: &NetworkProps) -> Html {
     });
     html! {
         <div class="network-panel" data-testid="network">
-            { if c.shows("numHiddenLayers") { layer_controls } else { html! {} } }
+            { layer_controls }
             <div class="diagram-scroll">
                 <div class="diagram" style={format!("width:{width}px;height:{height}px")}>
                     <svg class="links" width={width.to_string()} height={height.to_string()}>{ for links }</svg>
@@ -280,7 +297,14 @@ pub fn network(props: &NetworkProps) -> Html {
             </div>
             // The editor sits above the hover card, so a card that changes size never moves it.
             { editor.unwrap_or_default() }
-            <div class="card-slot">{ card.unwrap_or_else(|| html! { <div class="hover-card muted">{ "Hover a link, node or bias to see its value; click a link or a b to edit it." }</div> }) }</div>
+            if c.shows("weightEditing") && !editable {
+                <p class="hint np-lock-note" data-testid="locked-weightEditing" title={LOCKED_NOTE}>
+                    { padlock() }{ " Editing weights and biases is locked by your instructor." }
+                </p>
+            }
+            <div class="card-slot">{ card.unwrap_or_else(|| html! { <div class="hover-card muted">{
+                if editable { "Hover a link, node or bias to see its value; click a link or a b to edit it." } else { "Hover a link, node or bias to see its value." }
+            }</div> }) }</div>
         </div>
     }
 }

@@ -78,13 +78,7 @@ pub fn output_area(props: &OutputAreaProps) -> Html {
     };
     let r = &s.latest;
     let classification = s.data.classes > 1;
-    let show = |name: &str, h: Html| {
-        if c.shows(name) {
-            h
-        } else {
-            html! {}
-        }
-    };
+    let show = |name: &'static str, h: Html| super::guard::guard(c, name, h);
     html! {
         <div class="output-panel" data-testid="panel-boundary">
             <PngButton panel="panel-boundary" />

@@ -19,6 +19,9 @@ pub struct SaveAreaProps {
     /// A file's text, or why it could not be read.
     pub on_file: Callback<Result<String, String>>,
     pub on_start_over: Callback<()>,
+    /// Locked by the instructor (`saveArea_lock=true`): shown, not usable.
+    #[prop_or_default]
+    pub locked: bool,
 }
 
 /// Reads `file` as text and hands it on. A file larger than any save is refused unread (a
@@ -66,25 +69,28 @@ pub fn save_area(props: &SaveAreaProps) -> Html {
         // The same file can be chosen again after a refusal.
         input.set_value("");
     });
+    let buttons = html! {
+        <div class="export-row">
+            <button type="button" class="btn" data-testid="save-download" onclick={on_download}
+                title="Download the whole run (settings, weights, optimizer state, history) as a file">
+                { "Download run" }
+            </button>
+            <label class="btn file-button" data-testid="save-open"
+                title="Continue a run from a file saved here, on any machine">
+                { "Open a saved run…" }
+                <input type="file" accept=".json,application/json" data-testid="save-file-input"
+                    class="visually-hidden" onchange={on_change} />
+            </label>
+            <button type="button" class="btn" data-testid="save-start-over" onclick={on_start_over}
+                title="Forget the run this browser keeps for this experiment and start from fresh weights">
+                { "Start over" }
+            </button>
+        </div>
+    };
     html! {
         <section class="area area-save" data-testid="area-save" aria-label="Save">
-            <h2>{ "Save" }</h2>
-            <div class="export-row">
-                <button type="button" class="btn" data-testid="save-download" onclick={on_download}
-                    title="Download the whole run (settings, weights, optimizer state, history) as a file">
-                    { "Download run" }
-                </button>
-                <label class="btn file-button" data-testid="save-open"
-                    title="Continue a run from a file saved here, on any machine">
-                    { "Open a saved run…" }
-                    <input type="file" accept=".json,application/json" data-testid="save-file-input"
-                        class="visually-hidden" onchange={on_change} />
-                </label>
-                <button type="button" class="btn" data-testid="save-start-over" onclick={on_start_over}
-                    title="Forget the run this browser keeps for this experiment and start from fresh weights">
-                    { "Start over" }
-                </button>
-            </div>
+            <h2>{ "Save" }<super::help::Help name="save" /></h2>
+            { if props.locked { super::guard::locked("saveArea", buttons) } else { buttons } }
             <p class="save-status" role="status" data-testid="save-status">{ props.status.clone() }</p>
             { for props.error.iter().map(|why| html! {
                 <p class="alert alert-notice" role="alert" data-testid="save-error">{ why.clone() }</p>

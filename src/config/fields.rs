@@ -1,7 +1,7 @@
 //! The Config's fields as one table, in the manner of TensorFlow Playground's `state.ts`: one
 //! row per hash key with its kind and limits, what a change costs the training session
-//! (`Impact`), and the names that hide (`<name>_hide=true`) and, for lessons, lock
-//! (`<name>_lock=true`) the control that sets it. `hash::parse`, `hash::print`, the reducer's
+//! (`Impact`), and the name of the control that sets it (a name of `controls::CONTROLS`, which
+//! `<name>_hide=true` hides and `<name>_lock=true` locks). `hash::parse`, `hash::print`, the reducer's
 //! clamps and `Impact::between` are derived from these rows; limits live here only. Defaults are
 //! `Config::default()`'s (TensorFlow Playground's), read through each row's `get`.
 //!
@@ -16,7 +16,7 @@
 //! - the `features` row stands for TensorFlow Playground's key per input (`x`, `y`,
 //!   `xSquared`, …), printed in its order.
 //!
-//! Keys outside the table: `<control>_hide` (see [`hide_names`]) and the TensorFlow Playground
+//! Keys outside the table: `<control>_hide` and `<control>_lock` (see [`hide_names`]) and the TensorFlow Playground
 //! keys that only affect its own internals (`collectStats`, `tutorial`).
 
 use super::Config;
@@ -96,13 +96,9 @@ pub struct Field {
     pub kind: Kind,
     /// What changing the field asks of the training session.
     pub impact: Impact,
-    /// The name that hides the field's control (`<name>_hide=true`); `None` when no control
-    /// sets the field.
+    /// The name of the field's control in `controls::CONTROLS` (`<name>_hide=true` hides it,
+    /// `<name>_lock=true` locks it); `None` when no control sets the field.
     pub hide: Option<&'static str>,
-    /// The name that will fix the field's control for a lesson (`<name>_lock=true`).
-    // Read by the table's tests; the lessons' `_lock` keys will read it in the parser.
-    #[allow(dead_code)]
-    pub lock: Option<&'static str>,
     /// Parsed by hand in `hash.rs` (see the module documentation).
     pub bespoke: bool,
     /// What the field's `None` means, for notices (`samples`, `loss`); `""` when never `None`.
@@ -185,7 +181,6 @@ const fn row(
         kind,
         impact,
         hide,
-        lock: hide,
         bespoke: false,
         unset: "",
         get,
@@ -273,16 +268,10 @@ pub fn find(key: &str) -> Option<&'static Field> {
     FIELDS.iter().find(|f| f.key == key)
 }
 
-/// Every name `<name>_hide=true` accepts, each once: TensorFlow Playground's buttons, then the
-/// fields' controls in table order.
+/// Every name `<name>_hide=true` and `<name>_lock=true` accept, each once, in the page's order
+/// (`controls::CONTROLS`).
 pub fn hide_names() -> Vec<&'static str> {
-    let mut names: Vec<&'static str> = BUTTONS.to_vec();
-    for name in FIELDS.iter().filter_map(|f| f.hide) {
-        if !names.contains(&name) {
-            names.push(name);
-        }
-    }
-    names
+    super::controls::CONTROLS.iter().map(|c| c.name).collect()
 }
 
 #[cfg(test)]

@@ -61,6 +61,7 @@ pub(crate) fn real_links() -> Vec<String> {
         activations: vec![Activation::Relu, Activation::LeakyRelu],
         inits: vec![Init::He, Init::Zeros, Init::Glorot],
         hidden_controls: ["noise".to_string(), "features".to_string()].into(),
+        locked_controls: ["features".to_string(), "resetButton".to_string()].into(),
         ..Config::default()
     };
     links.push(print(&Config::default()));
@@ -139,11 +140,15 @@ fn keys() -> Vec<String> {
         .collect();
     keys.extend(Feature::ALL.iter().map(|f| f.hash_key().to_string()));
     keys.extend(fields::hide_names().iter().map(|n| format!("{n}_hide")));
+    // Every hide name as a lock too, `help_lock` (hide only) among them.
+    keys.extend(fields::hide_names().iter().map(|n| format!("{n}_lock")));
     keys.extend(
         [
             "collectStats",
             "tutorial",
             "nothing_hide",
+            "nothing_lock",
+            "_lock",
             "LEARNINGRATE",
             "x ",
             "ключ",

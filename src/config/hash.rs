@@ -56,7 +56,7 @@ pub fn parse(text: &str) -> (Config, Vec<Notice>) {
 }
 
 /// Prints a Config as a hash body (without `#`): the lesson and task when there is one, the
-/// table's rows in its order, then the hidden controls.
+/// table's rows in its order, then the hidden controls and the locked ones.
 pub fn print(c: &Config) -> String {
     let mut out: Vec<String> = Vec::new();
     // A lesson's place comes first, where a reader of the URL looks.
@@ -75,7 +75,23 @@ pub fn print(c: &Config) -> String {
     for name in &c.hidden_controls {
         out.push(format!("{name}_hide=true"));
     }
+    for name in &c.locked_controls {
+        out.push(format!("{name}_lock=true"));
+    }
     out.join("&")
+}
+
+/// Adds `name` to `set` or removes it, as `on` says; `None` leaves `set` as it is.
+fn set_member(set: &mut std::collections::BTreeSet<String>, name: &str, on: Option<bool>) {
+    match on {
+        Some(true) => {
+            set.insert(name.to_string());
+        }
+        Some(false) => {
+            set.remove(name);
+        }
+        None => {}
+    }
 }
 
 fn join<T: ToString>(items: impl Iterator<Item = T>) -> String {
@@ -323,16 +339,11 @@ impl Parser {
                 self.config.features.remove(&f);
             }
         } else if let Some(control) = key.strip_suffix("_hide") {
-            if !fields::hide_names().contains(&control) {
-                self.warn(
-                    key,
-                    format!("there is no control named `{control}` to hide; ignored"),
-                );
-            } else if self.boolean(key, value, false) {
-                self.config.hidden_controls.insert(control.to_string());
-            } else {
-                self.config.hidden_controls.remove(control);
-            }
+            let on = self.control_flag(key, control, "hide", value);
+            set_member(&mut self.config.hidden_controls, control, on);
+        } else if let Some(control) = key.strip_suffix("_lock") {
+            let on = self.control_flag(key, control, "lock", value);
+            set_member(&mut self.config.locked_controls, control, on);
         } else if key == "lesson" {
             self.lesson(value);
         } else if key == "task" {
@@ -345,6 +356,25 @@ impl Parser {
             }
         } else if !IGNORED.contains(&key) {
             self.warn(key, format!("unknown key `{key}`; ignored"));
+        }
+    }
+
+    /// The value of `<control>_hide` or `<control>_lock` (`what`): `None` with a notice for a
+    /// name that is no control.
+    fn control_flag(&mut self, key: &str, control: &str, what: &str, value: &str) -> Option<bool> {
+        let names = if what == "lock" {
+            super::controls::lock_names()
+        } else {
+            fields::hide_names()
+        };
+        if names.contains(&control) {
+            Some(self.boolean(key, value, false))
+        } else {
+            self.warn(
+                key,
+                format!("there is no control named `{control}` to {what}; ignored"),
+            );
+            None
         }
     }
 

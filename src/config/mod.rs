@@ -2,6 +2,7 @@
 //! text form (`hash::parse` / `hash::print`), presets are Configs, and the training session is
 //! built from one.
 
+pub mod controls;
 pub mod fields;
 pub mod hash;
 mod names;
@@ -91,8 +92,12 @@ pub struct Config {
     pub discretize: bool,
     /// Hide the explanatory text. Hash key `hideText`.
     pub hide_text: bool,
-    /// Controls hidden for a lesson (hash keys `<control>_hide=true`).
+    /// Controls hidden for a lesson or a class (hash keys `<control>_hide=true`; names of
+    /// [`controls::CONTROLS`]).
     pub hidden_controls: BTreeSet<String>,
+    /// Controls shown but not changeable, as an instructor set them (hash keys
+    /// `<control>_lock=true`; names of [`controls::CONTROLS`]).
+    pub locked_controls: BTreeSet<String>,
     /// Compute backend. Hash key `backend`.
     pub backend: BackendChoice,
     /// Training speed while playing. Hash key `speed`.
@@ -142,6 +147,7 @@ impl Default for Config {
             discretize: false,
             hide_text: false,
             hidden_controls: BTreeSet::new(),
+            locked_controls: BTreeSet::new(),
             backend: BackendChoice::Auto,
             speed: Speed::default(),
             log_scale: false,
@@ -245,6 +251,12 @@ impl Config {
     /// shown.
     pub fn shows(&self, name: &str) -> bool {
         !self.hidden_controls.contains(name)
+    }
+
+    /// Whether the control named `name` is locked: shown (unless also hidden) but not
+    /// changeable.
+    pub fn locks(&self, name: &str) -> bool {
+        self.locked_controls.contains(name)
     }
 }
 

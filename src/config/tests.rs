@@ -67,6 +67,9 @@ fn everything_changed_round_trips() {
         hidden_controls: ["learningRate".to_string(), "optimizer".to_string()]
             .into_iter()
             .collect(),
+        locked_controls: ["playButton".to_string(), "hiddenPanel".to_string()]
+            .into_iter()
+            .collect(),
         backend: BackendChoice::Webgpu,
         speed: Speed::Rate(1500),
         log_scale: true,
@@ -421,4 +424,45 @@ fn per_layer_inits_and_two_class_output() {
     let (c, notices) = parse("twoClassOutput=three");
     assert_eq!(c.two_class_output, TwoClassOutput::Sigmoid);
     assert_eq!(notices[0].key, "twoClassOutput");
+}
+
+#[test]
+fn locks_parse_print_and_warn_like_hides() {
+    let (c, notices) = parse(
+        "playButton_lock=true&hiddenPanel_lock=1&learningRate_hide=true&learningRate_lock=true&noise_lock=false&nothing_lock=true&resetButton_lock=maybe",
+    );
+    assert!(c.locks("playButton") && c.locks("hiddenPanel") && c.locks("learningRate"));
+    assert!(!c.locks("noise") && !c.locks("resetButton") && !c.locks("nothing"));
+    // Hidden and locked are separate choices: a hidden control stays locked for when it shows.
+    assert!(!c.shows("learningRate") && c.shows("playButton"));
+    let messages: Vec<String> = notices.iter().map(|n| n.to_string()).collect();
+    assert_eq!(notices.len(), 2, "{messages:?}");
+    assert_eq!(notices[0].key, "nothing_lock");
+    assert!(
+        notices[0]
+            .message
+            .contains("no control named `nothing` to lock"),
+        "{}",
+        notices[0].message
+    );
+    assert_eq!(notices[1].key, "resetButton_lock");
+    assert!(notices[1].message.contains("not true or false"));
+    let text = print(&c);
+    assert!(text.contains("playButton_lock=true") && text.contains("learningRate_hide=true"));
+    assert!(!text.contains("noise_lock"), "{text}");
+    let (back, notices) = parse(&text);
+    assert_eq!(notices, vec![]);
+    assert_eq!(back, c);
+    // The help buttons only open notes: they can be hidden, not locked.
+    let (c, notices) = parse("help_hide=true&help_lock=true");
+    assert!(!c.shows("help") && !c.locks("help"));
+    assert_eq!(notices.len(), 1);
+    assert!(
+        notices[0].message.contains("to lock"),
+        "{}",
+        notices[0].message
+    );
+    // A later `false` takes a lock off again, as for hides.
+    let (c, _) = parse("playButton_lock=true&playButton_lock=false");
+    assert!(!c.locks("playButton"));
 }

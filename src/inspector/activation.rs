@@ -11,6 +11,7 @@ use super::hidden::{input_value, select_value};
 use super::inspection::Inspection;
 use crate::analysis::activation::{softmax, softmax_jacobian, Curve};
 use crate::analysis::units::{concern, unit_shares, Concern};
+use crate::components::guard::guard;
 use crate::components::png_button::PngButton;
 use crate::config::fields::{Field, ELU_ALPHA, LEAKY_RELU_ALPHA};
 use crate::config::Config;
@@ -185,11 +186,13 @@ pub fn activation_panel(props: &ActivationPanelProps) -> Html {
             html! {
                 <>
                     if let Some((_, field, _)) = alpha_control.filter(|_| c.has_alpha()) {
+                        { guard(&props.config, field.hide.unwrap_or_default(), html! {
                         <label>{ format!("alpha = {a:.2} (the network trains with it) ") }
                             <input type="range" data-testid="activation-alpha"
                                 min={field.range().map_or(0.0, |r| r.0).to_string()} max={field.range().map_or(2.0, |r| r.1).to_string()} step="0.01"
                                 value={a.to_string()} oninput={on_alpha} onchange={on_alpha_release} aria-label="alpha of leaky ReLU or ELU" />
                         </label>
+                        }) }
                     }
                     <label>{ "z " }
                         <input type="range" data-testid="activation-z" min="-6" max="6" step="0.1"

@@ -21,6 +21,8 @@ use super::layer_choices::LayerChoices;
 use super::probe::EngineProbe;
 use super::summary::SummaryPanel;
 use super::timeline::{Frame, Timeline};
+use crate::components::guard::guard;
+use crate::components::help::Help;
 use crate::config::Config;
 use crate::session::Snapshot;
 use crate::state::Action;
@@ -172,14 +174,29 @@ pub fn inspector(props: &InspectorProps) -> Html {
             }
         });
     }
+    let c = &props.config;
     html! {
         <div class="np-panels" data-testid="inspector">
-            <LayerChoices config={props.config.clone()} on_action={props.on_action.clone()} />
-            <div ref={slots[0].clone()}><HiddenPanel inspection={given[0].clone()} /></div>
-            <div ref={slots[1].clone()}><ActivationPanel inspection={given[1].clone()} config={props.config.clone()} on_action={props.on_action.clone()} /></div>
-            <div ref={slots[2].clone()}><HealthPanel inspection={given[2].clone()} /></div>
-            <div ref={slots[3].clone()}><ConfusionPanel inspection={given[3].clone()} /></div>
-            <div ref={slots[4].clone()}><SummaryPanel inspection={given[4].clone()} /></div>
+            // Each "?" sits beside its panel rather than inside it, so a locked panel (a
+            // disabled fieldset) still lets its help open.
+            <div class="np-slot"><Help name="layer-choices" />{ guard(c, "layerChoices", html! {
+                <LayerChoices config={props.config.clone()} on_action={props.on_action.clone()} />
+            }) }</div>
+            <div class="np-slot" ref={slots[0].clone()}><Help name="hidden-panel" />{ guard(c, "hiddenPanel", html! {
+                <HiddenPanel inspection={given[0].clone()} />
+            }) }</div>
+            <div class="np-slot" ref={slots[1].clone()}><Help name="activation-panel" />{ guard(c, "activationPanel", html! {
+                <ActivationPanel inspection={given[1].clone()} config={props.config.clone()} on_action={props.on_action.clone()} />
+            }) }</div>
+            <div class="np-slot" ref={slots[2].clone()}><Help name="health-panel" />{ guard(c, "healthPanel", html! {
+                <HealthPanel inspection={given[2].clone()} />
+            }) }</div>
+            <div class="np-slot" ref={slots[3].clone()}><Help name="confusion-panel" />{ guard(c, "confusionPanel", html! {
+                <ConfusionPanel inspection={given[3].clone()} />
+            }) }</div>
+            <div class="np-slot" ref={slots[4].clone()}><Help name="summary-panel" />{ guard(c, "summaryPanel", html! {
+                <SummaryPanel inspection={given[4].clone()} />
+            }) }</div>
         </div>
     }
 }

@@ -8,6 +8,7 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 use super::hidden::select_value;
+use crate::components::guard::guard;
 use crate::config::{Activation, Config, Init, Problem, TwoClassOutput};
 use crate::state::Action;
 
@@ -75,7 +76,7 @@ pub fn layer_choices(props: &LayerChoicesProps) -> Html {
                 html! {
                     <span class="np-layer-choice">
                         <span class="np-layer-name">{ format!("hidden {}", l + 1) }</span>
-                        if c.shows("activation") { { picker(
+                        { guard(c, "activation", picker(
                             (format!("layer-activation-{l}"), format!("Activation of {what}")),
                             Activation::ALL,
                             Activation::as_str,
@@ -83,15 +84,15 @@ pub fn layer_choices(props: &LayerChoicesProps) -> Html {
                             Activation::parse,
                             move |a| Action::SetLayerActivation(l, a),
                             &props.on_action,
-                        ) } }
-                        if c.shows("init") { { init_picker(l, &what) } }
+                        )) }
+                        { guard(c, "init", init_picker(l, &what)) }
                     </span>
                 }
             }) }
             <span class="np-layer-choice">
                 <span class="np-layer-name">{ "output" }</span>
-                if two_classes && c.shows("twoClassOutput") {
-                    { picker(
+                if two_classes {
+                    { guard(c, "twoClassOutput", picker(
                         ("two-class-output".into(), "Output units for two classes".into()),
                         TwoClassOutput::ALL,
                         TwoClassOutput::as_str,
@@ -99,9 +100,9 @@ pub fn layer_choices(props: &LayerChoicesProps) -> Html {
                         TwoClassOutput::parse,
                         Action::SetTwoClassOutput,
                         &props.on_action,
-                    ) }
+                    )) }
                 }
-                if c.shows("init") { { init_picker(hidden, "output layer") } }
+                { guard(c, "init", init_picker(hidden, "output layer")) }
                 <span class="np-layer-units" data-testid="output-units">{ output_units }</span>
             </span>
         </fieldset>

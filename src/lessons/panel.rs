@@ -12,6 +12,7 @@ use yew::prelude::*;
 use super::goal::{Condition, Readings};
 use super::progress::{self, Progress};
 use super::{find, next, Lesson, Task};
+use crate::components::guard::{padlock, LOCKED_NOTE};
 use crate::config::{hash, Config};
 use crate::session::Snapshot;
 
@@ -95,6 +96,22 @@ fn format_value(v: f64) -> String {
     }
 }
 
+/// A link of the lesson's navigation (`lessonNav`): a link; with the navigation locked, the same
+/// words with a padlock, not followable; hidden, nothing.
+fn nav_link(config: &Config, href: String, testid: String, words: Html) -> Html {
+    if config.locks("lessonNav") && config.shows("lessonNav") {
+        html! {
+            <span class="np-locked-link" data-testid={testid} aria-disabled="true" title={LOCKED_NOTE}>
+                { padlock() }{ words }
+            </span>
+        }
+    } else if config.shows("lessonNav") {
+        html! { <a href={href} data-testid={testid}>{ words }</a> }
+    } else {
+        Html::default()
+    }
+}
+
 /// The hash of the same experiment at task `task`.
 fn task_href(config: &Config, task: usize) -> String {
     format!(
@@ -146,10 +163,12 @@ pub fn lesson_panel(props: &LessonPanelProps) -> Html {
     html! {
         <aside class="lesson-panel" data-testid="lesson" data-lesson={lesson.id.clone()} aria-label="Lesson">
             <style>{ highlight }</style>
-            <nav class="lesson-nav">
-                <a href="#" data-testid="lesson-gallery-link">{ "← All lessons" }</a>
-                <a href="#playground" data-testid="free-playground">{ "Free playground" }</a>
-            </nav>
+            if props.config.shows("lessonNav") {
+                <nav class="lesson-nav">
+                    { nav_link(&props.config, "#".into(), "lesson-gallery-link".into(), html! { "← All lessons" }) }
+                    { nav_link(&props.config, "#playground".into(), "free-playground".into(), html! { "Free playground" }) }
+                </nav>
+            }
             <p class="lesson-section">{ format!("Section {}", lesson.section) }</p>
             <h2 class="lesson-heading">{ lesson.title.clone() }</h2>
             if let Some(coming) = &lesson.coming {
@@ -183,7 +202,7 @@ pub fn lesson_panel(props: &LessonPanelProps) -> Html {
                     view.render(&props.config, &readings, *hint_shown, on_hint.clone())
                 }) }
             </ol>
-            { footer(lesson, &progress) }
+            { footer(&props.config, lesson, &progress) }
         </aside>
     }
 }
@@ -217,17 +236,27 @@ impl TaskView<'_> {
         let n = self.n;
         let t = self.task;
         let last = n == self.lesson.tasks.len();
+        let title = html! { <>
+            <span class="task-number">{ n }</span>
+            <span class="task-try">{ t.try_.clone() }</span>
+            if self.reached {
+                <span class="tick" data-testid={format!("task-{n}-done")} aria-label="reached">{ "✓" }</span>
+            }
+        </> };
         html! {
             <li class={classes!("lesson-task", self.current.then_some("current"), self.reached.then_some("reached"))}
                 data-testid="task" data-task={n.to_string()} data-reached={self.reached.to_string()}>
-                <a class="task-title" href={task_href(config, n)} data-testid={format!("task-{n}")}
-                    aria-current={self.current.then_some("step")}>
-                    <span class="task-number">{ n }</span>
-                    <span class="task-try">{ t.try_.clone() }</span>
-                    if self.reached {
-                        <span class="tick" data-testid={format!("task-{n}-done")} aria-label="reached">{ "✓" }</span>
-                    }
-                </a>
+                if config.shows("lessonNav") && !config.locks("lessonNav") {
+                    <a class="task-title" href={task_href(config, n)} data-testid={format!("task-{n}")}
+                        aria-current={self.current.then_some("step")}>{ title }</a>
+                } else {
+                    // The navigation is hidden or locked: the task reads the same, but is no link.
+                    <span class="task-title" data-testid={format!("task-{n}")} aria-current={self.current.then_some("step")}
+                        title={config.shows("lessonNav").then_some(LOCKED_NOTE)}>
+                        if config.shows("lessonNav") { { padlock() } }
+                        { title }
+                    </span>
+                }
                 if self.current {
                     <div class="task-body">
                         <p class="task-notice"><strong>{ "Look: " }</strong>{ t.notice.clone() }</p>
@@ -246,7 +275,7 @@ impl TaskView<'_> {
                             <p class="task-reached" role="status">
                                 { "Goal reached. " }
                                 if !last {
-                                    <a href={task_href(config, n + 1)} data-testid="task-next">{ "Next task →" }</a>
+                                    { nav_link(config, task_href(config, n + 1), "task-next".into(), html! { "Next task →" }) }
                                 }
                             </p>
                         } else if hint_shown {
@@ -261,7 +290,7 @@ impl TaskView<'_> {
     }
 }
 
-fn footer(lesson: &Lesson, progress: &Progress) -> Html {
+fn footer(config: &Config, lesson: &Lesson, progress: &Progress) -> Html {
     let done = progress.lesson_done(&lesson.id, lesson.tasks.len());
     html! {
         <p class="lesson-footer">
@@ -269,9 +298,9 @@ fn footer(lesson: &Lesson, progress: &Progress) -> Html {
                 <span class="tick">{ "✓ Lesson done. " }</span>
             }
             if let Some(n) = next(&lesson.id) {
-                <a href={format!("#lesson={}", n.id)} data-testid="lesson-next">{ format!("Next lesson: {} →", n.title) }</a>
+                { nav_link(config, format!("#lesson={}", n.id), "lesson-next".into(), html! { format!("Next lesson: {} →", n.title) }) }
             } else {
-                <a href="#" data-testid="lesson-next">{ "Back to all lessons" }</a>
+                { nav_link(config, "#".into(), "lesson-next".into(), html! { "Back to all lessons" }) }
             }
         </p>
     }

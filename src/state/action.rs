@@ -63,6 +63,12 @@ pub enum Action {
     /// Epochs-per-frame index.
     SetSpeed(Speed),
     SetLogScale(bool),
+    /// Hide (true) or show a control of `config::controls::CONTROLS` (the classroom panel).
+    SetHidden(String, bool),
+    /// Lock (true) or unlock a control of `config::controls::CONTROLS` (the classroom panel).
+    SetLocked(String, bool),
+    /// Every control shown and unlocked (the classroom panel's reset).
+    ShowAndUnlockAll,
 }
 
 impl Action {
@@ -79,6 +85,20 @@ impl Action {
                 return if same { Impact::None } else { Impact::Rebuild };
             }
             Action::DismissNotices => state.notices.clear(),
+            Action::SetHidden(name, on) => {
+                if crate::config::controls::find(&name).is_some() {
+                    set_control(&mut c.hidden_controls, &name, on)
+                }
+            }
+            Action::SetLocked(name, on) => {
+                if crate::config::controls::lock_names().contains(&name.as_str()) {
+                    set_control(&mut c.locked_controls, &name, on)
+                }
+            }
+            Action::ShowAndUnlockAll => {
+                c.hidden_controls.clear();
+                c.locked_controls.clear();
+            }
             Action::SetProblem(p) => c.problem = p,
             Action::SetDataset(d) => {
                 if d.is_regression() {
@@ -208,4 +228,14 @@ fn next_seed(seed: &str) -> String {
     }
     .data_seed();
     format!("{}", hashed % 100_000 + 1)
+}
+
+/// Puts `name` into `set` or takes it out. The callers check the name first, so the URL never
+/// carries a key its own parser would refuse.
+fn set_control(set: &mut std::collections::BTreeSet<String>, name: &str, on: bool) {
+    if on {
+        set.insert(name.to_string());
+    } else {
+        set.remove(name);
+    }
 }

@@ -184,7 +184,16 @@ fn random_action(rng: &mut Rng, links: &[String]) -> Action {
         ])
     };
     let layer = |rng: &mut Rng| rng.below(MAX_LAYERS + 2);
-    match rng.below(40) {
+    let control = |rng: &mut Rng| {
+        let names = crate::config::fields::hide_names();
+        // Now and then a name that is no control, which the reducer must ignore.
+        if rng.below(10) == 0 {
+            "nothing".to_string()
+        } else {
+            rng.pick(&names).to_string()
+        }
+    };
+    match rng.below(43) {
         0 => {
             let link: &String = rng.pick(links);
             let (c, n) = hash::parse(link);
@@ -225,6 +234,9 @@ fn random_action(rng: &mut Rng, links: &[String]) -> Action {
         36 => Action::SetBackend(*rng.pick(BackendChoice::ALL)),
         37 => Action::SetSpeed(*rng.pick(&Speed::OFFERED)),
         38 => Action::SetLogScale(rng.below(2) == 0),
+        39 => Action::SetHidden(control(rng), rng.below(2) == 0),
+        40 => Action::SetLocked(control(rng), rng.below(2) == 0),
+        41 => Action::ShowAndUnlockAll,
         _ => Action::SetLayerActivation(0, Activation::LeakyRelu),
     }
 }

@@ -15,9 +15,11 @@ after(async () => { await server?.close(); });
 const BASE = 'optimizer=momentum&activation=leakyrelu&networkShape=2';
 
 /**
- * Each hide name (src/config/fields.rs; a native test checks that this list has them all) and
+ * Each hide name (src/config/controls.rs; a native test checks that this list has them all) and
  * the data-testids of its controls. `hash` opens the page where the control shows; `disabled`
- * lists controls that stay in the diagram but stop reacting.
+ * lists controls that stay in the diagram but stop reacting; `unseen` ones stay in the page but
+ * are not shown; `contains` names controls inside this one (hidden with it); `alone` controls
+ * exist only on their own page (`hash`), so other pages do not look for them.
  */
 const HIDDEN = {
   playButton: { ids: ['play'] },
@@ -51,6 +53,19 @@ const HIDDEN = {
   logScale: { ids: ['log-scale'] },
   leakyReluAlpha: { ids: ['activation-alpha'], alpha: true },
   eluAlpha: { ids: ['activation-alpha'], alpha: true, hash: 'activation=elu' },
+  weightEditing: { ids: ['bias-0-0', 'bias-1-0'] },
+  lossChart: { ids: ['panel-loss', 'chart-loss'], contains: ['logScale'] },
+  saveArea: { ids: ['area-save'] },
+  exportArea: { ids: ['area-export'] },
+  layerChoices: { ids: ['layer-choices'], contains: ['activation', 'init', 'twoClassOutput'] },
+  hiddenPanel: { ids: ['panel-hidden'] },
+  activationPanel: { ids: ['panel-activation'] },
+  healthPanel: { ids: ['panel-health'] },
+  confusionPanel: { ids: ['panel-confusion'] },
+  summaryPanel: { ids: ['panel-summary'] },
+  lessonNav: { ids: ['lesson-gallery-link', 'free-playground', 'lesson-next'], hash: 'lesson=overfitting', alone: true },
+  help: { unseen: ['help-data', 'help-run', 'help-hidden-panel'] },
+  classroom: { ids: ['classroom-open'] },
 };
 
 async function withPage(body) {
@@ -71,7 +86,8 @@ async function load(page, hash) {
   loads += 1;
   await page.goto(`${server.url}?load=${loads}#${hash}`);
   await page.getByTestId('app').waitFor();
-  await page.getByTestId('activation-curve').waitFor();
+  // The inspector's panels render with it (the activation panel itself may be hidden).
+  await page.getByTestId('inspector').waitFor();
 }
 
 const count = (page, id) => page.getByTestId(id).count();
@@ -88,14 +104,21 @@ test('every hide name removes its own controls and leaves the others', async () 
       for (const id of spec.disabled ?? []) {
         assert.equal(await page.getByTestId(id).isDisabled(), true, `${name}_hide disables ${id}`);
       }
+      for (const id of spec.unseen ?? []) {
+        assert.equal(await page.getByTestId(id).isVisible(), false, `${name}_hide hides ${id}`);
+      }
       for (const [other, o] of Object.entries(HIDDEN)) {
         // The alpha slider belongs to the activation the panel shows; it is checked on its own page.
         if (other === name || o.alpha || (spec.alpha && o.ids?.includes('activation-alpha'))) continue;
+        if (spec.contains?.includes(other) || (o.alone && o.hash !== spec.hash)) continue;
         for (const id of o.ids ?? []) {
           assert.ok(await count(page, id) >= 1, `${name}_hide leaves ${id} (${other})`);
         }
         for (const id of o.disabled ?? []) {
           assert.equal(await page.getByTestId(id).isDisabled(), false, `${name}_hide leaves ${id} usable`);
+        }
+        for (const id of o.unseen ?? []) {
+          assert.equal(await page.getByTestId(id).isVisible(), true, `${name}_hide leaves ${id} shown`);
         }
       }
     }

@@ -466,6 +466,3 @@ pub const FIELDS: &[Field] = &[
     LEAKY_RELU_ALPHA,
     ELU_ALPHA,
 ];
-
-/// Controls that set no field but can be hidden too (TensorFlow Playground's names).
-pub const BUTTONS: &[&str] = &["playButton", "stepButton", "resetButton"];
