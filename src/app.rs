@@ -36,6 +36,12 @@ use crate::state::{Action, AppState, Impact};
 const MIN_DRAW_INTERVAL_MS: f64 = 33.0;
 /// Worker deaths within a minute after which training moves onto the page for good.
 const MAX_RESTARTS: usize = 3;
+/// Silence from a playing worker after which it counts as hung (a loop that never yields, a
+/// wedged GPU driver): it is then restarted like a worker that died. A playing host speaks at
+/// least once a second (its checkpoints), so ten seconds is no slow epoch.
+const HUNG_AFTER_MS: f64 = 10_000.0;
+/// How often the page listens for that silence.
+const WATCHDOG_EVERY_MS: u32 = 2_000;
 
 pub enum Msg {
     Act(Action),
@@ -57,6 +63,8 @@ pub enum Msg {
     StartOver,
     /// A file is dragged over the page (true) or no longer (false).
     Dragging(bool),
+    /// Time to check that a playing worker still answers.
+    Watchdog,
     /// Open or close the classroom panel.
     ToggleClassroom,
 }
@@ -101,6 +109,9 @@ pub struct App {
     download_wanted: bool,
     /// A file is being dragged over the page.
     dropping: bool,
+    /// When the host last said anything (ms, `runner::now`).
+    last_heard: f64,
+    _watchdog: gloo::timers::callback::Interval,
     /// Whether the instructor's classroom panel is open (page state, not part of the link).
     classroom_open: bool,
     _listeners: Vec<EventListener>,
@@ -346,6 +357,7 @@ impl App {
         }
         let checkpoint = self.checkpoint.clone();
         self.live = false;
+        self.last_heard = now();
         self.incoming = None;
         self.runner.recover(
             &self.state.config,
@@ -418,6 +430,13 @@ impl Component for App {
             download_wanted: false,
             dropping: false,
             classroom_open: false,
+            last_heard: now(),
+            _watchdog: {
+                let link = ctx.link().clone();
+                gloo::timers::callback::Interval::new(WATCHDOG_EVERY_MS, move || {
+                    link.send_message(Msg::Watchdog)
+                })
+            },
             _listeners: listeners,
         }
     }
@@ -499,7 +518,22 @@ impl Component for App {
                 }
                 self.dropping = on;
             }
-            Msg::Heard(Heard::Event(e)) => return self.on_event(ctx, e),
+            Msg::Watchdog => {
+                let silent = now() - self.last_heard;
+                if self.playing && *self.runner.mode() == Mode::Worker && silent > HUNG_AFTER_MS {
+                    self.recover(
+                        ctx,
+                        format!("it had not answered for {:.0} s", silent / 1000.0),
+                        false,
+                    );
+                    return true;
+                }
+                return false;
+            }
+            Msg::Heard(Heard::Event(e)) => {
+                self.last_heard = now();
+                return self.on_event(ctx, e);
+            }
             Msg::Heard(Heard::Failed(why)) => {
                 self.recover(ctx, why, true);
             }

@@ -108,6 +108,24 @@ test('a killed worker is started again with the epoch and weights it had', async
   });
 });
 
+test('a worker that hangs while playing is noticed and started again where the run stood', async () => {
+  await withApp('#dataset=xor&networkShape=4,2&seed=7&initSeed=3&speed=60', async (page, problems) => {
+    await page.getByTestId('play').click();
+    await page.waitForFunction(() => Number(document.querySelector('[data-testid=epoch]').textContent) >= 20);
+    const [worker] = page.workers();
+    // A loop that never yields: no error event, the worker just goes silent.
+    worker.evaluate(() => setTimeout(() => { for (;;) { /* hung */ } })).catch(() => {});
+    await page.getByTestId('backend-notice').filter({ hasText: 'had not answered' }).waitFor({ timeout: 30_000 });
+    const notice = await text(page, 'backend-notice');
+    const restartedAt = Number(notice.match(/continues from epoch (\d+)/)[1]);
+    assert.ok(restartedAt >= 20, notice);
+    // Still playing, on a fresh worker.
+    await page.waitForFunction((e) => Number(document.querySelector('[data-testid=epoch]').textContent) > e + 20, restartedAt);
+    assert.equal(page.workers().length, 1, 'the hung worker is gone, one new one trains');
+    assert.deepEqual(problems.pageErrors, []);
+  });
+});
+
 test('where the worker cannot load, the page trains itself and the badge says why', async () => {
   await withApp('#dataset=circle', async (page, problems) => {
     await page.waitForFunction(() => document.querySelector('[data-testid=run-mode]').textContent.startsWith('page'));
