@@ -121,6 +121,9 @@ test('a worker that hangs while playing is noticed and started again where the r
     assert.ok(restartedAt >= 20, notice);
     // Still playing, on a fresh worker.
     await page.waitForFunction((e) => Number(document.querySelector('[data-testid=epoch]').textContent) > e + 20, restartedAt);
+    // The hung one is terminated (its thread stopped mid-loop); the browser reports it closed a
+    // moment later.
+    for (let i = 0; i < 100 && page.workers().length > 1; i += 1) await page.waitForTimeout(100);
     assert.equal(page.workers().length, 1, 'the hung worker is gone, one new one trains');
     assert.deepEqual(problems.pageErrors, []);
   });
