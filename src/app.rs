@@ -20,6 +20,9 @@ use crate::components::notices::Notices;
 use crate::components::output::OutputArea;
 use crate::components::weight_editor::Target;
 use crate::config::{hash, Config};
+use crate::embed::bridge::{self, Bridge};
+use crate::embed::event::Outgoing;
+use crate::embed::message::Command as EmbedCommand;
 use crate::protocol::{Checkpoint, Command, Edit, Event, WireSnapshot};
 use crate::runner::{now, Heard, Mode, Runner};
 use crate::session::{Data, Snapshot};
@@ -43,6 +46,12 @@ pub enum Msg {
     HashChanged,
     /// The runner heard from the host.
     Heard(Heard),
+    /// A command from the embedding page (`crate::embed`), already checked.
+    Embed(EmbedCommand),
+    /// A message from the embedding page that was not a command (counted on the page).
+    EmbedIgnored,
+    /// The lesson panel saw the current task's goal reached.
+    TaskReached(String, usize),
 }
 
 pub struct App {
@@ -77,6 +86,10 @@ pub struct App {
     /// Why training left the GPU mid-run (device lost), or why the worker was restarted.
     fallback_notice: Option<String>,
     worker_notice: Option<String>,
+    /// The embedding API's glue, with `embed=true` only; and the messages it ignored.
+    bridge: Option<Bridge>,
+    embed_ignored: u32,
+    root: NodeRef,
     _listeners: Vec<EventListener>,
 }
 
@@ -170,6 +183,9 @@ impl App {
                 false
             }
             Event::Stopped { why } => {
+                if let Some(b) = &self.bridge {
+                    b.post(&Outgoing::Diverged { why: why.clone() });
+                }
                 self.playing = false;
                 self.diverged = Some(why);
                 true
@@ -189,6 +205,21 @@ impl App {
             }
             Event::Checkpoint(c) => {
                 self.checkpoint = Some(c);
+                false
+            }
+        }
+    }
+
+    /// Obeys a command of the embedding page as the matching button would.
+    fn embed_command(&mut self, ctx: &Context<Self>, command: EmbedCommand) -> bool {
+        match command {
+            EmbedCommand::Play if !self.playing => Component::update(self, ctx, Msg::TogglePlay),
+            EmbedCommand::Pause if self.playing => Component::update(self, ctx, Msg::TogglePlay),
+            EmbedCommand::Play | EmbedCommand::Pause => false,
+            EmbedCommand::Step => Component::update(self, ctx, Msg::StepEpoch),
+            EmbedCommand::Reset => Component::update(self, ctx, Msg::Reset),
+            EmbedCommand::Load(target) => {
+                bridge::navigate(&crate::embed::load::hash_for(&target, &self.state.config));
                 false
             }
         }
@@ -258,6 +289,11 @@ impl Component for App {
             ));
         }
         let runner = Runner::start(&state.config, state.revision, heard(ctx));
+        let bridge = Bridge::start(
+            &state.config,
+            ctx.link().callback(Msg::Embed),
+            ctx.link().callback(|()| Msg::EmbedIgnored),
+        );
         // Until the host's first snapshot (the worker takes a moment to load).
         let snapshot = Rc::new(placeholder(&state.config, state.revision));
         let data = snapshot.data.clone();
@@ -282,6 +318,9 @@ impl Component for App {
             adapter: None,
             fallback_notice: None,
             worker_notice: None,
+            bridge,
+            embed_ignored: 0,
+            root: NodeRef::default(),
             _listeners: listeners,
         }
     }
@@ -333,6 +372,14 @@ impl Component for App {
             Msg::Heard(Heard::Died(why)) => {
                 self.recover(ctx, why, false);
             }
+            Msg::Embed(command) => return self.embed_command(ctx, command),
+            Msg::EmbedIgnored => self.embed_ignored += 1,
+            Msg::TaskReached(lesson, task) => {
+                if let Some(b) = &self.bridge {
+                    b.post(&Outgoing::TaskReached { lesson, task });
+                }
+                return false;
+            }
             Msg::Frame => {
                 self.frame = None;
                 let t = now();
@@ -348,6 +395,10 @@ impl Component for App {
                 self.data = snapshot.data.clone();
                 self.snapshot = Rc::new(snapshot);
                 self.live = true;
+                if let Some(b) = &mut self.bridge {
+                    b.ready(&self.state.config);
+                    b.epoch(self.snapshot.latest);
+                }
                 self.last_draw = t;
                 self.draw_started = Some(t);
                 return true;
@@ -356,7 +407,12 @@ impl Component for App {
         true
     }
 
-    fn rendered(&mut self, _ctx: &Context<Self>, _first_render: bool) {
+    fn rendered(&mut self, _ctx: &Context<Self>, first_render: bool) {
+        if first_render {
+            if let (Some(b), Some(root)) = (&mut self.bridge, self.root.cast::<web_sys::Element>()) {
+                b.observe(root);
+            }
+        }
         if let Some(started) = self.draw_started.take() {
             let cost = now() - started;
             self.draw_cost = 0.7 * self.draw_cost + 0.3 * cost;
@@ -371,15 +427,20 @@ impl Component for App {
         let on_action = link.callback(Msg::Act);
         let notices = self.fallback_notice.iter().chain(self.worker_notice.iter());
         html! {
-            <div class={classes!("app", c.hide_text.then_some("hide-text"))} data-testid="app"
-                data-live={self.live.to_string()} data-version={self.snapshot.version.to_string()}>
-                <crate::lessons::panel::LessonPanel config={c.clone()} snapshot={self.snapshot.clone()} />
+            <div class={classes!("app", c.hide_text.then_some("hide-text"), c.embed.then_some("embedded"))} data-testid="app"
+                data-live={self.live.to_string()} data-version={self.snapshot.version.to_string()} ref={self.root.clone()}
+                data-embed-ignored={self.bridge.as_ref().map(|_| self.embed_ignored.to_string())}>
+                <crate::lessons::panel::LessonPanel config={c.clone()} snapshot={self.snapshot.clone()}
+                    on_reached={link.callback(|(lesson, task)| Msg::TaskReached(lesson, task))} />
+                // Embedded, the course page around the playground is its header.
+                if !c.embed {
                 <header class="app-header">
                     <h1 class="app-title">{ "Neural Playground" }</h1>
                     <span class="app-subtitle">{ "Build, train and look inside neural networks" }</span>
                     <BackendBadge label={self.backend_label.clone()} adapter={self.adapter.clone()}
                         mode={self.runner.mode().describe()} in_worker={*self.runner.mode() == Mode::Worker} />
                 </header>
+                }
                 { for notices.map(|n| html! {
                     <p class="alert alert-notice backend-notice" role="status" data-testid="backend-notice">{ n.clone() }</p>
                 }) }
