@@ -178,6 +178,11 @@ impl App {
                 false
             }
             Event::Snapshot(s) => {
+                // On arrival, not when drawn: the browser draws a hidden iframe only once it is
+                // scrolled into view.
+                if let Some(b) = &mut self.bridge {
+                    b.ready(&self.state.config);
+                }
                 self.incoming = Some(s);
                 self.schedule(ctx);
                 false
@@ -396,7 +401,6 @@ impl Component for App {
                 self.snapshot = Rc::new(snapshot);
                 self.live = true;
                 if let Some(b) = &mut self.bridge {
-                    b.ready(&self.state.config);
                     b.epoch(self.snapshot.latest);
                 }
                 self.last_draw = t;
@@ -409,7 +413,8 @@ impl Component for App {
 
     fn rendered(&mut self, _ctx: &Context<Self>, first_render: bool) {
         if first_render {
-            if let (Some(b), Some(root)) = (&mut self.bridge, self.root.cast::<web_sys::Element>()) {
+            if let (Some(b), Some(root)) = (&mut self.bridge, self.root.cast::<web_sys::Element>())
+            {
                 b.observe(root);
             }
         }

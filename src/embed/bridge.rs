@@ -106,8 +106,10 @@ impl Bridge {
                     Ok(c) => on_command.emit(c),
                     Err(why) => {
                         web_sys::console::warn_1(
-                            &format!("Neural Playground ignored a message: {why}. The run is unchanged.")
-                                .into(),
+                            &format!(
+                                "Neural Playground ignored a message: {why}. The run is unchanged."
+                            )
+                            .into(),
                         );
                         on_ignored.emit(());
                     }
@@ -134,7 +136,7 @@ impl Bridge {
         self.outbox.borrow().post(event);
     }
 
-    /// `ready`, once: the first time the page draws a snapshot from the training host.
+    /// `ready`, once: when the first snapshot from the training host arrives.
     pub fn ready(&mut self, config: &Config) {
         if !self.ready_sent {
             self.ready_sent = true;
@@ -177,7 +179,9 @@ impl Bridge {
         let outbox = self.outbox.clone();
         let target = element.clone();
         let measure = move || {
-            let scroll = web_sys::window().and_then(|w| w.scroll_y().ok()).unwrap_or(0.0);
+            let scroll = web_sys::window()
+                .and_then(|w| w.scroll_y().ok())
+                .unwrap_or(0.0);
             let bottom = element.get_bounding_client_rect().bottom() + scroll;
             let mut outbox = outbox.borrow_mut();
             if let Some(height) = outbox.heights.changed(bottom) {
@@ -191,7 +195,9 @@ impl Bridge {
                 observer.observe(&target);
                 self.observer = Some((observer, closure));
             }
-            Err(e) => web_sys::console::warn_2(&"Neural Playground cannot watch its height:".into(), &e),
+            Err(e) => {
+                web_sys::console::warn_2(&"Neural Playground cannot watch its height:".into(), &e)
+            }
         }
     }
 }
@@ -212,6 +218,9 @@ pub fn navigate(text: &str) {
         return;
     };
     if let Err(e) = location.replace(&format!("#{text}")) {
-        web_sys::console::warn_2(&"Neural Playground could not load the experiment:".into(), &e);
+        web_sys::console::warn_2(
+            &"Neural Playground could not load the experiment:".into(),
+            &e,
+        );
     }
 }

@@ -15,7 +15,7 @@ pub const EPOCH_INTERVAL_MS: f64 = 250.0;
 /// One event for the parent page.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Outgoing {
-    /// The playground has drawn its first trained snapshot and takes commands. `hash` is the
+    /// The training host has sent its first snapshot: the playground takes commands. `hash` is the
     /// experiment it shows, `lesson` its lesson.
     Ready {
         hash: String,

@@ -47,29 +47,50 @@ pub enum Target {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Rejection {
     /// Posted by a window other than the parent (another frame, a popup, the page itself).
-    NotFromParent { origin: String },
+    NotFromParent {
+        origin: String,
+    },
     /// From the parent window, but not at the origin the URL's `parentOrigin` names.
-    WrongOrigin { origin: String, expected: String },
+    WrongOrigin {
+        origin: String,
+        expected: String,
+    },
     /// The data could not be read as JSON (a cyclic object, a BigInt, `undefined`, ...).
     NotJson(String),
     /// Not an object: `found` names what it was.
-    NotAnObject { found: &'static str },
+    NotAnObject {
+        found: &'static str,
+    },
     /// `type` missing or not `"neural-playground"`.
-    WrongType { found: String },
+    WrongType {
+        found: String,
+    },
     MissingCommand,
     /// `command` not a string, or not a known one.
-    UnknownCommand { found: String },
+    UnknownCommand {
+        found: String,
+    },
     /// A key the schema does not have.
-    UnexpectedKey { key: String },
+    UnexpectedKey {
+        key: String,
+    },
     /// `hash` given with a command that takes none.
-    HashNotTaken { command: &'static str },
+    HashNotTaken {
+        command: &'static str,
+    },
     LoadWithoutHash,
-    HashNotAString { found: &'static str },
-    HashTooLong { bytes: usize },
+    HashNotAString {
+        found: &'static str,
+    },
+    HashTooLong {
+        bytes: usize,
+    },
     /// A control character (newline, NUL, ...) in `hash`.
     HashControlCharacter,
     /// Looks like a lesson id, and no lesson has it.
-    UnknownLesson { id: String },
+    UnknownLesson {
+        id: String,
+    },
 }
 
 impl fmt::Display for Rejection {
@@ -160,7 +181,11 @@ pub fn parse(message: &Value) -> Result<Command, Rejection> {
     };
     match fields.get("type") {
         Some(Value::String(t)) if t == MESSAGE_TYPE => {}
-        Some(other) => return Err(Rejection::WrongType { found: shown(other) }),
+        Some(other) => {
+            return Err(Rejection::WrongType {
+                found: shown(other),
+            })
+        }
         None => {
             return Err(Rejection::WrongType {
                 found: "missing".to_string(),
@@ -175,12 +200,16 @@ pub fn parse(message: &Value) -> Result<Command, Rejection> {
     }
     let name = match fields.get("command") {
         None => return Err(Rejection::MissingCommand),
-        Some(Value::String(c)) => COMMANDS
-            .iter()
-            .find(|&&n| n == c)
-            .copied()
-            .ok_or_else(|| Rejection::UnknownCommand { found: shown(&Value::String(c.clone())) })?,
-        Some(other) => return Err(Rejection::UnknownCommand { found: shown(other) }),
+        Some(Value::String(c)) => COMMANDS.iter().find(|&&n| n == c).copied().ok_or_else(|| {
+            Rejection::UnknownCommand {
+                found: shown(&Value::String(c.clone())),
+            }
+        })?,
+        Some(other) => {
+            return Err(Rejection::UnknownCommand {
+                found: shown(other),
+            })
+        }
     };
     let hash = fields.get("hash");
     let simple = match name {

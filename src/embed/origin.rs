@@ -26,7 +26,10 @@ pub fn parse(text: &str) -> Result<String, String> {
         "https" => "443",
         _ => return bad("only http and https pages can embed the playground"),
     };
-    if let Some(c) = rest.chars().find(|c| "/?#@\\".contains(*c) || c.is_whitespace()) {
+    if let Some(c) = rest
+        .chars()
+        .find(|c| "/?#@\\".contains(*c) || c.is_whitespace())
+    {
         return bad(&format!(
             "`{c}` cannot appear in an origin (no path, query or user name)"
         ));
@@ -74,9 +77,7 @@ fn valid_host(host: &str) -> bool {
             !label.is_empty()
                 && !label.starts_with('-')
                 && !label.ends_with('-')
-                && label
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || c == '-')
+                && label.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
         })
 }
 

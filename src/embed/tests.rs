@@ -32,16 +32,24 @@ fn the_five_commands_are_read() {
     );
     assert_eq!(
         parse(&load("#dataset=xor&networkShape=3")),
-        Ok(Command::Load(Target::Hash("dataset=xor&networkShape=3".to_string())))
+        Ok(Command::Load(Target::Hash(
+            "dataset=xor&networkShape=3".to_string()
+        )))
     );
     let url = "https://playground.tensorflow.org/#activation=relu&dataset=spiral";
     assert_eq!(
         parse(&load(url)),
-        Ok(Command::Load(Target::Hash("activation=relu&dataset=spiral".to_string())))
+        Ok(Command::Load(Target::Hash(
+            "activation=relu&dataset=spiral".to_string()
+        )))
     );
     for free in ["", "#", "playground", "#playground"] {
         let expected = free.trim_start_matches('#').to_string();
-        assert_eq!(parse(&load(free)), Ok(Command::Load(Target::Hash(expected))), "{free}");
+        assert_eq!(
+            parse(&load(free)),
+            Ok(Command::Load(Target::Hash(expected))),
+            "{free}"
+        );
     }
 }
 
@@ -50,38 +58,78 @@ fn each_kind_of_malformed_message_says_what_is_wrong() {
     let cases: Vec<(Value, Rejection)> = vec![
         (json!("play"), Rejection::NotAnObject { found: "a string" }),
         (json!(null), Rejection::NotAnObject { found: "null" }),
-        (json!([msg("play")]), Rejection::NotAnObject { found: "an array" }),
-        (json!({"command": "play"}), Rejection::WrongType { found: "missing".to_string() }),
+        (
+            json!([msg("play")]),
+            Rejection::NotAnObject { found: "an array" },
+        ),
+        (
+            json!({"command": "play"}),
+            Rejection::WrongType {
+                found: "missing".to_string(),
+            },
+        ),
         (
             json!({"type": "Neural-Playground", "command": "play"}),
-            Rejection::WrongType { found: "\"Neural-Playground\"".to_string() },
+            Rejection::WrongType {
+                found: "\"Neural-Playground\"".to_string(),
+            },
         ),
-        (json!({"type": 7, "command": "play"}), Rejection::WrongType { found: "7".to_string() }),
-        (json!({"type": "neural-playground"}), Rejection::MissingCommand),
+        (
+            json!({"type": 7, "command": "play"}),
+            Rejection::WrongType {
+                found: "7".to_string(),
+            },
+        ),
+        (
+            json!({"type": "neural-playground"}),
+            Rejection::MissingCommand,
+        ),
         (
             json!({"type": "neural-playground", "command": "PLAY"}),
-            Rejection::UnknownCommand { found: "\"PLAY\"".to_string() },
+            Rejection::UnknownCommand {
+                found: "\"PLAY\"".to_string(),
+            },
         ),
         (
             json!({"type": "neural-playground", "command": ["play"]}),
-            Rejection::UnknownCommand { found: "[\"play\"]".to_string() },
+            Rejection::UnknownCommand {
+                found: "[\"play\"]".to_string(),
+            },
         ),
         (
             json!({"type": "neural-playground", "command": "play", "speed": 3}),
-            Rejection::UnexpectedKey { key: "speed".to_string() },
+            Rejection::UnexpectedKey {
+                key: "speed".to_string(),
+            },
         ),
         (
             json!({"type": "neural-playground", "command": "reset", "hash": "dataset=xor"}),
             Rejection::HashNotTaken { command: "reset" },
         ),
-        (json!({"type": "neural-playground", "command": "load"}), Rejection::LoadWithoutHash),
+        (
+            json!({"type": "neural-playground", "command": "load"}),
+            Rejection::LoadWithoutHash,
+        ),
         (
             json!({"type": "neural-playground", "command": "load", "hash": {"dataset": "xor"}}),
             Rejection::HashNotAString { found: "an object" },
         ),
-        (load(&"a".repeat(MAX_HASH_LEN + 1)), Rejection::HashTooLong { bytes: MAX_HASH_LEN + 1 }),
-        (load("dataset=xor\n&noise=5"), Rejection::HashControlCharacter),
-        (load("quantum-finance"), Rejection::UnknownLesson { id: "quantum-finance".to_string() }),
+        (
+            load(&"a".repeat(MAX_HASH_LEN + 1)),
+            Rejection::HashTooLong {
+                bytes: MAX_HASH_LEN + 1,
+            },
+        ),
+        (
+            load("dataset=xor\n&noise=5"),
+            Rejection::HashControlCharacter,
+        ),
+        (
+            load("quantum-finance"),
+            Rejection::UnknownLesson {
+                id: "quantum-finance".to_string(),
+            },
+        ),
     ];
     for (message, expected) in cases {
         let got = parse(&message);
@@ -89,8 +137,14 @@ fn each_kind_of_malformed_message_says_what_is_wrong() {
         let text = expected.to_string();
         assert!(text.len() > 20, "a specific reason: {text}");
     }
-    let unknown = Rejection::UnknownLesson { id: "quantum".to_string() }.to_string();
-    assert!(unknown.contains("quantum") && unknown.contains("overfitting"), "{unknown}");
+    let unknown = Rejection::UnknownLesson {
+        id: "quantum".to_string(),
+    }
+    .to_string();
+    assert!(
+        unknown.contains("quantum") && unknown.contains("overfitting"),
+        "{unknown}"
+    );
 }
 
 /// Whether `load` takes the string `h`, from the documented rules: at most `MAX_HASH_LEN`
@@ -98,7 +152,10 @@ fn each_kind_of_malformed_message_says_what_is_wrong() {
 /// `-`, after any `#`) only if that lesson exists.
 fn loadable(h: &str) -> bool {
     let body = h.rsplit_once('#').map_or(h, |(_, b)| b).trim();
-    let word = !body.is_empty() && body.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+    let word = !body.is_empty()
+        && body
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
     h.len() <= MAX_HASH_LEN
         && !h.chars().any(char::is_control)
         && (!word || body == "playground" || crate::lessons::find(body).is_some())
@@ -115,9 +172,7 @@ fn oracle(v: &Value) -> bool {
     match command {
         Some("play" | "pause" | "step" | "reset") => typed && keys.len() == 2,
         Some("load") => {
-            typed
-                && keys.len() == 3
-                && o.get("hash").and_then(Value::as_str).is_some_and(loadable)
+            typed && keys.len() == 3 && o.get("hash").and_then(Value::as_str).is_some_and(loadable)
         }
         _ => false,
     }
@@ -126,20 +181,43 @@ fn oracle(v: &Value) -> bool {
 /// A random JSON value, nested up to `depth`, biased towards the schema's own words.
 fn random_value(rng: &mut Rng, depth: usize) -> Value {
     const WORDS: [&str; 14] = [
-        "neural-playground", "play", "pause", "step", "reset", "load", "type", "command", "hash",
-        "Play", "", "overfitting", "__proto__", "constructor",
+        "neural-playground",
+        "play",
+        "pause",
+        "step",
+        "reset",
+        "load",
+        "type",
+        "command",
+        "hash",
+        "Play",
+        "",
+        "overfitting",
+        "__proto__",
+        "constructor",
     ];
     match rng.below(if depth == 0 { 5 } else { 7 }) {
         0 => Value::Null,
         1 => Value::Bool(rng.below(2) == 0),
         2 => json!(rng.next() as f64 / 7.0 - 1e18),
         3 => Value::String((*rng.pick(&WORDS)).to_string()),
-        4 => Value::String((0..rng.below(12)).map(|_| char::from_u32(rng.below(0x3000) as u32).unwrap_or('?')).collect()),
-        5 => Value::Array((0..rng.below(4)).map(|_| random_value(rng, depth - 1)).collect()),
+        4 => Value::String(
+            (0..rng.below(12))
+                .map(|_| char::from_u32(rng.below(0x3000) as u32).unwrap_or('?'))
+                .collect(),
+        ),
+        5 => Value::Array(
+            (0..rng.below(4))
+                .map(|_| random_value(rng, depth - 1))
+                .collect(),
+        ),
         _ => {
             let mut o = serde_json::Map::new();
             for _ in 0..rng.below(5) {
-                o.insert((*rng.pick(&WORDS)).to_string(), random_value(rng, depth - 1));
+                o.insert(
+                    (*rng.pick(&WORDS)).to_string(),
+                    random_value(rng, depth - 1),
+                );
             }
             Value::Object(o)
         }
@@ -161,7 +239,8 @@ fn mutated(rng: &mut Rng, good: &[&str], bad: &[&str]) -> Value {
                 o.remove(&key);
             }
             1 => {
-                let key = (*rng.pick(&["hash", "extra", "Type", "commands", "__proto__"])).to_string();
+                let key =
+                    (*rng.pick(&["hash", "extra", "Type", "commands", "__proto__"])).to_string();
                 o.insert(key, random_value(rng, 1));
             }
             2 => {
@@ -172,10 +251,25 @@ fn mutated(rng: &mut Rng, good: &[&str], bad: &[&str]) -> Value {
                 o.insert("hash".to_string(), json!(*rng.pick(bad)));
             }
             4 => {
-                o.insert("command".to_string(), json!(rng.pick(&["Play", "play ", "stop", "run", "eval"]).to_string()));
+                o.insert(
+                    "command".to_string(),
+                    json!(rng
+                        .pick(&["Play", "play ", "stop", "run", "eval"])
+                        .to_string()),
+                );
             }
             5 => {
-                o.insert("type".to_string(), json!(rng.pick(&["neural_playground", "Neural-Playground", " neural-playground", "np"]).to_string()));
+                o.insert(
+                    "type".to_string(),
+                    json!(rng
+                        .pick(&[
+                            "neural_playground",
+                            "Neural-Playground",
+                            " neural-playground",
+                            "np"
+                        ])
+                        .to_string()),
+                );
             }
             _ => {} // sometimes untouched: those must be accepted
         }
@@ -186,8 +280,21 @@ fn mutated(rng: &mut Rng, good: &[&str], bad: &[&str]) -> Value {
 #[test]
 fn generated_malformed_messages_never_panic_and_only_exact_ones_pass() {
     let long = format!("dataset={}", "x".repeat(MAX_HASH_LEN));
-    let good: Vec<&str> = vec!["overfitting", "graphs", "dataset=xor", "#noise=10", "", "playground"];
-    let bad: Vec<&str> = vec!["quantum", "no-such-lesson", "dataset=xor\u{0}", "a\tb", &long];
+    let good: Vec<&str> = vec![
+        "overfitting",
+        "graphs",
+        "dataset=xor",
+        "#noise=10",
+        "",
+        "playground",
+    ];
+    let bad: Vec<&str> = vec![
+        "quantum",
+        "no-such-lesson",
+        "dataset=xor\u{0}",
+        "a\tb",
+        &long,
+    ];
     for h in &good {
         assert!(loadable(h), "{h}");
     }
@@ -197,7 +304,11 @@ fn generated_malformed_messages_never_panic_and_only_exact_ones_pass() {
     let mut rng = Rng::new(16);
     let (mut accepted, mut rejected) = (0, 0);
     for i in 0..20_000 {
-        let v = if i % 2 == 0 { mutated(&mut rng, &good, &bad) } else { random_value(&mut rng, 4) };
+        let v = if i % 2 == 0 {
+            mutated(&mut rng, &good, &bad)
+        } else {
+            random_value(&mut rng, 4)
+        };
         let got = parse(&v);
         assert_eq!(got.is_ok(), oracle(&v), "{v}");
         match got {
@@ -209,7 +320,10 @@ fn generated_malformed_messages_never_panic_and_only_exact_ones_pass() {
         }
     }
     // The generator reaches both sides, so the assertion above was tested on each.
-    assert!(accepted > 1_000 && rejected > 10_000, "{accepted} accepted, {rejected} rejected");
+    assert!(
+        accepted > 1_000 && rejected > 10_000,
+        "{accepted} accepted, {rejected} rejected"
+    );
 }
 
 #[test]
@@ -250,13 +364,22 @@ fn the_gate_takes_the_parent_only_and_with_an_origin_that_origin_only() {
     let any = Gate::new(None);
     assert_eq!(any.target_origin(), "*");
     assert_eq!(any.admit(true, "http://localhost:9"), Ok(()));
-    assert!(matches!(any.admit(false, "http://localhost:9"), Err(Rejection::NotFromParent { .. })));
+    assert!(matches!(
+        any.admit(false, "http://localhost:9"),
+        Err(Rejection::NotFromParent { .. })
+    ));
     let course = Gate::new(Some("http://localhost:9".to_string()));
     assert_eq!(course.target_origin(), "http://localhost:9");
     assert_eq!(course.admit(true, "http://localhost:9"), Ok(()));
     let wrong = course.admit(true, "http://127.0.0.1:9");
-    assert!(matches!(&wrong, Err(Rejection::WrongOrigin { .. })), "{wrong:?}");
-    assert!(wrong.unwrap_err().to_string().contains("http://127.0.0.1:9"));
+    assert!(
+        matches!(&wrong, Err(Rejection::WrongOrigin { .. })),
+        "{wrong:?}"
+    );
+    assert!(wrong
+        .unwrap_err()
+        .to_string()
+        .contains("http://127.0.0.1:9"));
     assert!(course.admit(false, "http://localhost:9").is_err());
 }
 
@@ -267,19 +390,32 @@ fn the_url_keys_round_trip_and_a_bad_origin_says_so() {
     assert!(c.embed);
     assert_eq!(c.parent_origin.as_deref(), Some("http://localhost:8000"));
     let text = hash::print(&c);
-    assert!(text.starts_with("embed=true&parentOrigin=http://localhost:8000&"), "{text}");
+    assert!(
+        text.starts_with("embed=true&parentOrigin=http://localhost:8000&"),
+        "{text}"
+    );
     assert_eq!(hash::parse(&text), (c, vec![]));
     // Percent-escaped, as some course pages write it.
     let (c, notices) = hash::parse("embed=1&parentOrigin=https%3A%2F%2Fcourse.example.org");
-    assert_eq!((c.embed, c.parent_origin.as_deref(), notices), (true, Some("https://course.example.org"), vec![]));
+    assert_eq!(
+        (c.embed, c.parent_origin.as_deref(), notices),
+        (true, Some("https://course.example.org"), vec![])
+    );
     let (c, notices) = hash::parse("embed=true&parentOrigin=course.example.org/page");
     assert_eq!(c.parent_origin, None);
     assert_eq!(notices.len(), 1);
     assert_eq!(notices[0].key, "parentOrigin");
-    assert!(notices[0].message.contains("course.example.org/page"), "{}", notices[0].message);
+    assert!(
+        notices[0].message.contains("course.example.org/page"),
+        "{}",
+        notices[0].message
+    );
     let (_, notices) = hash::parse("embed=yes");
     assert_eq!(notices[0].key, "embed");
-    assert!(!hash::print(&Config::default()).contains("embed"), "unset keys are not printed");
+    assert!(
+        !hash::print(&Config::default()).contains("embed"),
+        "unset keys are not printed"
+    );
 }
 
 fn record(epoch: u64, loss: f64) -> Record {
@@ -302,13 +438,20 @@ fn epoch_events_carry_the_metrics_with_null_for_what_is_not_there() {
             "accuracy": {"train": 0.75, "test": null},
         })
     );
-    assert_eq!(Outgoing::Epoch(record(0, f64::NAN)).to_json()["loss"]["train"], Value::Null);
+    assert_eq!(
+        Outgoing::Epoch(record(0, f64::NAN)).to_json()["loss"]["train"],
+        Value::Null
+    );
     assert_eq!(
         Outgoing::Resize { height: 700 }.to_json(),
         json!({"type": "neural-playground", "event": "resize", "height": 700})
     );
     assert_eq!(
-        Outgoing::TaskReached { lesson: "graphs".to_string(), task: 2 }.to_json()["event"],
+        Outgoing::TaskReached {
+            lesson: "graphs".to_string(),
+            task: 2
+        }
+        .to_json()["event"],
         "task-reached"
     );
 }
@@ -319,17 +462,29 @@ fn the_throttle_posts_at_most_every_interval_and_never_loses_the_last_epoch() {
     assert_eq!(t.offer(0.0, record(1, 0.5)), Some(record(1, 0.5)));
     assert_eq!(t.wait_ms(0.0), None);
     assert_eq!(t.offer(10.0, record(2, 0.4)), None, "too soon");
-    assert_eq!(t.offer(100.0, record(3, 0.3)), None, "too soon; replaces epoch 2");
+    assert_eq!(
+        t.offer(100.0, record(3, 0.3)),
+        None,
+        "too soon; replaces epoch 2"
+    );
     assert_eq!(t.wait_ms(100.0), Some(EPOCH_INTERVAL_MS - 100.0));
     assert_eq!(t.due(200.0), None);
     assert_eq!(t.due(EPOCH_INTERVAL_MS), Some(record(3, 0.3)));
     assert_eq!(t.wait_ms(EPOCH_INTERVAL_MS), None);
     // The same metrics drawn again are not a new epoch; changed ones at the same epoch are.
     assert_eq!(t.offer(1000.0, record(3, 0.3)), None);
-    assert_eq!(t.offer(1000.0, record(0, 0.7)), Some(record(0, 0.7)), "a reset");
+    assert_eq!(
+        t.offer(1000.0, record(0, 0.7)),
+        Some(record(0, 0.7)),
+        "a reset"
+    );
     let mut nan = EpochThrottle::default();
     assert!(nan.offer(0.0, record(5, f64::NAN)).is_some());
-    assert_eq!(nan.offer(500.0, record(5, f64::NAN)), None, "NaN is the same NaN");
+    assert_eq!(
+        nan.offer(500.0, record(5, f64::NAN)),
+        None,
+        "NaN is the same NaN"
+    );
     // Over a long burst at 60 frames a second: four events a second, the last one included.
     let mut burst = EpochThrottle::default();
     let mut sent = Vec::new();
@@ -339,7 +494,11 @@ fn the_throttle_posts_at_most_every_interval_and_never_loses_the_last_epoch() {
         sent.extend(burst.due(now));
     }
     sent.extend(burst.due(1e9));
-    assert!((38..=41).contains(&sent.len()), "{} events in 10 s", sent.len());
+    assert!(
+        (38..=41).contains(&sent.len()),
+        "{} events in 10 s",
+        sent.len()
+    );
     assert_eq!(sent.last().map(|r| r.epoch), Some(599));
 }
 
@@ -365,12 +524,16 @@ fn load_keeps_the_embedding_keys_of_the_page() {
         format!("lesson=graphs&{keys}")
     );
     // A hash cannot leave embed mode or send the events elsewhere.
-    let sneaky = Target::Hash("dataset=xor&embed=false&parentOrigin=https://evil.example".to_string());
+    let sneaky =
+        Target::Hash("dataset=xor&embed=false&parentOrigin=https://evil.example".to_string());
     let text = hash_for(&sneaky, &current);
     assert_eq!(text, format!("dataset=xor&{keys}"));
     let (c, notices) = hash::parse(&text);
     assert_eq!(notices, vec![]);
-    assert_eq!((c.embed, c.parent_origin), (true, current.parent_origin.clone()));
+    assert_eq!(
+        (c.embed, c.parent_origin),
+        (true, current.parent_origin.clone())
+    );
     for free in ["", "playground", "embed=false"] {
         let (c, notices) = hash::parse(&hash_for(&Target::Hash(free.to_string()), &current));
         assert_eq!(notices, vec![], "{free}");
