@@ -171,6 +171,18 @@ test('the example course page drives two embedded playgrounds and hears their ev
     await until(() => readout('a'), (e) => Number(e) >= 5, 'the loaded experiment trains');
     await page.getByTestId('a-pause').click();
 
+    // A run that diverges says so to the course page.
+    const send = (message) => page.evaluate(([m, origin]) => document.getElementById('demo-a')
+      .contentWindow.postMessage(m, origin), [message, new URL(playground.url).origin]);
+    await send({ type: 'neural-playground', command: 'load',
+      hash: 'problem=regression&regDataset=reg-plane&learningRate=10&networkShape=8,8&activation=relu' });
+    await until(() => innerA.evaluate(() => location.hash), (h) => h.includes('learningRate=10&'), 'a loaded the diverging run');
+    await send({ type: 'neural-playground', command: 'play' });
+    await until(() => seen('a', 'seenDiverged'), (n) => n === 1, 'a diverged');
+    await page.getByTestId('log').getByText(/^A diverged: .*Lower the learning rate/).waitFor();
+    assert.equal(await playing('a'), 'false', 'a diverged run stops');
+    assert.equal(await ignored('a'), 8, 'the two commands were taken');
+
     await page.getByTestId('log').getByText(/^A ready/).waitFor();
     await page.getByTestId('log').getByText(/^B resize: \d+px$/).first().waitFor();
     await page.evaluate(() => window.scrollTo(0, 0));
