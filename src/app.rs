@@ -90,6 +90,8 @@ pub struct App {
     bridge: Option<Bridge>,
     embed_ignored: u32,
     root: NodeRef,
+    /// Made once, so the lesson panel's props stay equal between renders.
+    on_task_reached: Callback<(String, usize)>,
     _listeners: Vec<EventListener>,
 }
 
@@ -326,6 +328,9 @@ impl Component for App {
             bridge,
             embed_ignored: 0,
             root: NodeRef::default(),
+            on_task_reached: ctx
+                .link()
+                .callback(|(lesson, task)| Msg::TaskReached(lesson, task)),
             _listeners: listeners,
         }
     }
@@ -436,7 +441,7 @@ impl Component for App {
                 data-live={self.live.to_string()} data-version={self.snapshot.version.to_string()} ref={self.root.clone()}
                 data-embed-ignored={self.bridge.as_ref().map(|_| self.embed_ignored.to_string())}>
                 <crate::lessons::panel::LessonPanel config={c.clone()} snapshot={self.snapshot.clone()}
-                    on_reached={link.callback(|(lesson, task)| Msg::TaskReached(lesson, task))} />
+                    on_reached={self.on_task_reached.clone()} />
                 // Embedded, the course page around the playground is its header.
                 if !c.embed {
                 <header class="app-header">
