@@ -24,6 +24,9 @@ use crate::components::output::OutputArea;
 use crate::components::save::{read_file, SaveArea};
 use crate::components::weight_editor::Target;
 use crate::config::{hash, Config};
+use crate::embed::bridge::{self, Bridge};
+use crate::embed::event::Outgoing;
+use crate::embed::message::Command as EmbedCommand;
 use crate::lessons::progress;
 use crate::protocol::{Checkpoint, Command, Edit, Event, WireSnapshot};
 use crate::runner::{now, Heard, Mode, Runner};
@@ -67,6 +70,12 @@ pub enum Msg {
     Watchdog,
     /// Open or close the classroom panel.
     ToggleClassroom,
+    /// A command from the embedding page (`crate::embed`), already checked.
+    Embed(EmbedCommand),
+    /// A message from the embedding page that was not a command (counted on the page).
+    EmbedIgnored,
+    /// The lesson panel saw the current task's goal reached.
+    TaskReached(String, usize),
 }
 
 pub struct App {
@@ -114,6 +123,12 @@ pub struct App {
     _watchdog: gloo::timers::callback::Interval,
     /// Whether the instructor's classroom panel is open (page state, not part of the link).
     classroom_open: bool,
+    /// The embedding API's glue, with `embed=true` only; and the messages it ignored.
+    bridge: Option<Bridge>,
+    embed_ignored: u32,
+    root: NodeRef,
+    /// Made once, so the lesson panel's props stay equal between renders.
+    on_task_reached: Callback<(String, usize)>,
     _listeners: Vec<EventListener>,
 }
 
@@ -235,11 +250,19 @@ impl App {
                 false
             }
             Event::Snapshot(s) => {
+                // On arrival, not when drawn: the browser draws a hidden iframe only once it is
+                // scrolled into view.
+                if let Some(b) = &mut self.bridge {
+                    b.ready(&self.state.config);
+                }
                 self.incoming = Some(s);
                 self.schedule(ctx);
                 false
             }
             Event::Stopped { why } => {
+                if let Some(b) = &self.bridge {
+                    b.post(&Outgoing::Diverged { why: why.clone() });
+                }
                 self.playing = false;
                 self.diverged = Some(why);
                 true
@@ -335,6 +358,21 @@ impl App {
             format!("Opened a saved run at epoch {epoch}; press play to go on training it.");
     }
 
+    /// Obeys a command of the embedding page as the matching button would.
+    fn embed_command(&mut self, ctx: &Context<Self>, command: EmbedCommand) -> bool {
+        match command {
+            EmbedCommand::Play if !self.playing => self.handle(ctx, Msg::TogglePlay),
+            EmbedCommand::Pause if self.playing => self.handle(ctx, Msg::TogglePlay),
+            EmbedCommand::Play | EmbedCommand::Pause => false,
+            EmbedCommand::Step => self.handle(ctx, Msg::StepEpoch),
+            EmbedCommand::Reset => self.handle(ctx, Msg::Reset),
+            EmbedCommand::Load(target) => {
+                bridge::navigate(&crate::embed::load::hash_for(&target, &self.state.config));
+                false
+            }
+        }
+    }
+
     /// The worker could not start (`on_page`) or died: start again from the last checkpoint.
     fn recover(&mut self, ctx: &Context<Self>, why: String, failed: bool) {
         let t = now();
@@ -368,86 +406,10 @@ impl App {
             heard(ctx),
         );
     }
-}
 
-impl Component for App {
-    type Message = Msg;
-    type Properties = ();
-
-    fn create(ctx: &Context<Self>) -> Self {
-        let state = AppState::from_hash(&location_hash());
-        write_hash(&hash::print(&state.config), false);
-        let mut listeners = Vec::new();
-        if let Some(window) = web_sys::window() {
-            for event in ["popstate", "hashchange"] {
-                let link = ctx.link().clone();
-                listeners.push(EventListener::new(&window, event, move |_| {
-                    link.send_message(Msg::HashChanged)
-                }));
-            }
-            let link = ctx.link().clone();
-            let options = EventListenerOptions::enable_prevent_default();
-            listeners.push(EventListener::new_with_options(
-                &window,
-                "keydown",
-                options,
-                move |e| {
-                    if let Some(msg) = e.dyn_ref::<web_sys::KeyboardEvent>().and_then(shortcut) {
-                        e.prevent_default();
-                        link.send_message(msg);
-                    }
-                },
-            ));
-        }
-        let mut runner = Runner::start(&state.config, state.revision, heard(ctx));
-        let (kept, restored) = restore_kept(&state.config, &mut runner);
-        // Until the host's first snapshot (the worker takes a moment to load).
-        let snapshot = Rc::new(placeholder(&state.config, state.revision));
-        let data = snapshot.data.clone();
-        Self {
-            config: Rc::new(state.config.clone()),
-            network_revision: state.revision,
-            state,
-            runner,
-            snapshot,
-            data,
-            incoming: None,
-            live: false,
-            playing: false,
-            diverged: None,
-            checkpoint: restored,
-            restarts: Vec::new(),
-            frame: None,
-            last_draw: f64::NEG_INFINITY,
-            draw_started: None,
-            draw_cost: 0.0,
-            backend_label: None,
-            adapter: None,
-            fallback_notice: None,
-            worker_notice: None,
-            kept,
-            save_error: None,
-            download_wanted: false,
-            dropping: false,
-            classroom_open: false,
-            last_heard: now(),
-            _watchdog: {
-                let link = ctx.link().clone();
-                gloo::timers::callback::Interval::new(WATCHDOG_EVERY_MS, move || {
-                    link.send_message(Msg::Watchdog)
-                })
-            },
-            _listeners: listeners,
-        }
-    }
-
-    fn update(&mut self, ctx: &Context<Self>, msg: Msg) -> bool {
-        // A locked button does nothing, clicked (it is disabled) or by its key.
-        if let Some(button) = button_of(&msg) {
-            if self.config.locks(button) {
-                return false;
-            }
-        }
+    /// What `msg` does, locks aside: the embedding page drives a demo whose buttons the
+    /// students cannot use.
+    fn handle(&mut self, ctx: &Context<Self>, msg: Msg) -> bool {
         match msg {
             Msg::ToggleClassroom => self.classroom_open = !self.classroom_open,
             Msg::Act(action) => self.act(action, true),
@@ -540,6 +502,14 @@ impl Component for App {
             Msg::Heard(Heard::Died(why)) => {
                 self.recover(ctx, why, false);
             }
+            Msg::Embed(command) => return self.embed_command(ctx, command),
+            Msg::EmbedIgnored => self.embed_ignored += 1,
+            Msg::TaskReached(lesson, task) => {
+                if let Some(b) = &self.bridge {
+                    b.post(&Outgoing::TaskReached { lesson, task });
+                }
+                return false;
+            }
             Msg::Frame => {
                 self.frame = None;
                 let t = now();
@@ -555,6 +525,9 @@ impl Component for App {
                 self.data = snapshot.data.clone();
                 self.snapshot = Rc::new(snapshot);
                 self.live = true;
+                if let Some(b) = &mut self.bridge {
+                    b.epoch(self.snapshot.latest);
+                }
                 self.last_draw = t;
                 self.draw_started = Some(t);
                 return true;
@@ -562,8 +535,107 @@ impl Component for App {
         }
         true
     }
+}
 
-    fn rendered(&mut self, _ctx: &Context<Self>, _first_render: bool) {
+impl Component for App {
+    type Message = Msg;
+    type Properties = ();
+
+    fn create(ctx: &Context<Self>) -> Self {
+        let state = AppState::from_hash(&location_hash());
+        write_hash(&hash::print(&state.config), false);
+        let mut listeners = Vec::new();
+        if let Some(window) = web_sys::window() {
+            for event in ["popstate", "hashchange"] {
+                let link = ctx.link().clone();
+                listeners.push(EventListener::new(&window, event, move |_| {
+                    link.send_message(Msg::HashChanged)
+                }));
+            }
+            let link = ctx.link().clone();
+            let options = EventListenerOptions::enable_prevent_default();
+            listeners.push(EventListener::new_with_options(
+                &window,
+                "keydown",
+                options,
+                move |e| {
+                    if let Some(msg) = e.dyn_ref::<web_sys::KeyboardEvent>().and_then(shortcut) {
+                        e.prevent_default();
+                        link.send_message(msg);
+                    }
+                },
+            ));
+        }
+        let mut runner = Runner::start(&state.config, state.revision, heard(ctx));
+        let (kept, restored) = restore_kept(&state.config, &mut runner);
+        let bridge = Bridge::start(
+            &state.config,
+            ctx.link().callback(Msg::Embed),
+            ctx.link().callback(|()| Msg::EmbedIgnored),
+        );
+        // Until the host's first snapshot (the worker takes a moment to load).
+        let snapshot = Rc::new(placeholder(&state.config, state.revision));
+        let data = snapshot.data.clone();
+        Self {
+            config: Rc::new(state.config.clone()),
+            network_revision: state.revision,
+            state,
+            runner,
+            snapshot,
+            data,
+            incoming: None,
+            live: false,
+            playing: false,
+            diverged: None,
+            checkpoint: restored,
+            restarts: Vec::new(),
+            frame: None,
+            last_draw: f64::NEG_INFINITY,
+            draw_started: None,
+            draw_cost: 0.0,
+            backend_label: None,
+            adapter: None,
+            fallback_notice: None,
+            worker_notice: None,
+            kept,
+            save_error: None,
+            download_wanted: false,
+            dropping: false,
+            classroom_open: false,
+            last_heard: now(),
+            _watchdog: {
+                let link = ctx.link().clone();
+                gloo::timers::callback::Interval::new(WATCHDOG_EVERY_MS, move || {
+                    link.send_message(Msg::Watchdog)
+                })
+            },
+            bridge,
+            embed_ignored: 0,
+            root: NodeRef::default(),
+            on_task_reached: ctx
+                .link()
+                .callback(|(lesson, task)| Msg::TaskReached(lesson, task)),
+            _listeners: listeners,
+        }
+    }
+
+    fn update(&mut self, ctx: &Context<Self>, msg: Msg) -> bool {
+        // A locked button does nothing, clicked (it is disabled) or by its key.
+        if let Some(button) = button_of(&msg) {
+            if self.config.locks(button) {
+                return false;
+            }
+        }
+        self.handle(ctx, msg)
+    }
+
+    fn rendered(&mut self, _ctx: &Context<Self>, first_render: bool) {
+        if first_render {
+            if let (Some(b), Some(root)) = (&mut self.bridge, self.root.cast::<web_sys::Element>())
+            {
+                b.observe(root);
+            }
+        }
         if let Some(started) = self.draw_started.take() {
             let cost = now() - started;
             self.draw_cost = 0.7 * self.draw_cost + 0.3 * cost;
@@ -613,10 +685,15 @@ impl Component for App {
             })
         };
         html! {
-            <div class={classes!("app", c.hide_text.then_some("hide-text"), (!c.shows("help")).then_some("hide-help"), self.dropping.then_some("dropping"))} data-testid="app"
-                data-live={self.live.to_string()} data-version={self.snapshot.version.to_string()}
+            <div class={classes!("app", c.hide_text.then_some("hide-text"), (!c.shows("help")).then_some("hide-help"),
+                    c.embed.then_some("embedded"), self.dropping.then_some("dropping"))} data-testid="app"
+                data-live={self.live.to_string()} data-version={self.snapshot.version.to_string()} ref={self.root.clone()}
+                data-embed-ignored={self.bridge.as_ref().map(|_| self.embed_ignored.to_string())}
                 {ondragover} {ondragleave} {ondrop}>
-                <crate::lessons::panel::LessonPanel config={c.clone()} snapshot={self.snapshot.clone()} />
+                <crate::lessons::panel::LessonPanel config={c.clone()} snapshot={self.snapshot.clone()}
+                    on_reached={self.on_task_reached.clone()} />
+                // Embedded, the course page around the playground is its header.
+                if !c.embed {
                 <header class="app-header">
                     <h1 class="app-title">{ "Neural Playground" }</h1>
                     <span class="app-subtitle">{ "Build, train and look inside neural networks" }</span>
@@ -629,6 +706,7 @@ impl Component for App {
                             onclick={link.callback(|_| Msg::ToggleClassroom)}>{ "Classroom" }</button>
                     }) }
                 </header>
+                }
                 if self.classroom_open {
                     <Classroom config={c.clone()} on_action={on_action.clone()} on_close={link.callback(|_| Msg::ToggleClassroom)} />
                 }

@@ -10,6 +10,7 @@ mod app;
 mod components;
 mod config;
 mod draw;
+mod embed;
 mod export;
 mod inspector;
 mod lessons;

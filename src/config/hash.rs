@@ -56,13 +56,15 @@ pub fn parse(text: &str) -> (Config, Vec<Notice>) {
 }
 
 /// Prints a Config as a hash body (without `#`): the lesson and task when there is one, the
-/// table's rows in its order, then the hidden controls and the locked ones.
+/// embedding keys when set, the table's rows in its order, then the hidden controls and the
+/// locked ones.
 pub fn print(c: &Config) -> String {
     let mut out: Vec<String> = Vec::new();
     // A lesson's place comes first, where a reader of the URL looks.
     if let Some(lesson) = &c.lesson {
         out.push(format!("lesson={lesson}&task={}", c.task));
     }
+    out.extend(embedding_pairs(c));
     for field in FIELDS {
         if matches!(field.kind, Kind::Features) {
             for f in FEATURE_ORDER {
@@ -92,6 +94,19 @@ fn set_member(set: &mut std::collections::BTreeSet<String>, name: &str, on: Opti
         }
         None => {}
     }
+}
+
+/// The `embed` and `parentOrigin` pairs of `c`, as `print` writes them (none when unset). The
+/// embedding keys change nothing the session sees; `crate::embed` keeps them across a `load`.
+pub fn embedding_pairs(c: &Config) -> Vec<String> {
+    let mut out = Vec::new();
+    if c.embed {
+        out.push("embed=true".to_string());
+    }
+    if let Some(origin) = &c.parent_origin {
+        out.push(format!("parentOrigin={origin}"));
+    }
+    out
 }
 
 fn join<T: ToString>(items: impl Iterator<Item = T>) -> String {
@@ -346,6 +361,16 @@ impl Parser {
             set_member(&mut self.config.locked_controls, control, on);
         } else if key == "lesson" {
             self.lesson(value);
+        } else if key == "embed" {
+            self.config.embed = self.boolean(key, value, false);
+        } else if key == "parentOrigin" {
+            match crate::embed::origin::parse(value) {
+                Ok(origin) => self.config.parent_origin = Some(origin),
+                Err(why) => self.warn(
+                    key,
+                    format!("{why}; events go to whichever page embeds this one"),
+                ),
+            }
         } else if key == "task" {
             match value.parse::<usize>() {
                 Ok(n) if n >= 1 => self.config.task = n,

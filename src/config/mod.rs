@@ -114,6 +114,14 @@ pub struct Config {
     pub lesson: Option<String>,
     /// The lesson's current task, counted from 1. Hash key `task`, printed only with `lesson`.
     pub task: usize,
+    /// The page is embedded in a course page's iframe (`crate::embed`): no header, sized to its
+    /// container, driven by the parent's messages. Hash key `embed`; outside the field table,
+    /// like `lesson`.
+    pub embed: bool,
+    /// The origin (`scheme://host[:port]`) of the page that embeds this one: events go to it
+    /// only and messages from any other origin are ignored. `None` sends events to any parent.
+    /// Hash key `parentOrigin`, outside the field table.
+    pub parent_origin: Option<String>,
 }
 
 impl Default for Config {
@@ -155,6 +163,8 @@ impl Default for Config {
             elu_alpha: 1.0,
             lesson: None,
             task: 1,
+            embed: false,
+            parent_origin: None,
         }
     }
 }

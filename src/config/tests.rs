@@ -77,6 +77,8 @@ fn everything_changed_round_trips() {
         elu_alpha: 0.75,
         lesson: Some("overfitting".to_string()),
         task: 2,
+        embed: true,
+        parent_origin: Some("https://course.example.org".to_string()),
     };
     let text = print(&c);
     let (back, notices) = parse(&text);

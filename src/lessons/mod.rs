@@ -110,11 +110,6 @@ impl Lesson {
         c.task = task;
         (c, notices)
     }
-
-    /// The lesson's URL hash body at task `task`: its preset with its place.
-    pub fn hash(&self, task: usize) -> String {
-        hash::print(&self.config(task).0)
-    }
 }
 
 /// Parses one lesson file; `id` is the name it is filed under.

@@ -54,6 +54,10 @@ fn show_panel(id: &str) {
 pub struct LessonPanelProps {
     pub config: Rc<Config>,
     pub snapshot: Rc<Snapshot>,
+    /// Told `(lesson id, task)` each time the current task's goal becomes reached (the
+    /// embedding API's `task-reached` event).
+    #[prop_or_default]
+    pub on_reached: Callback<(String, usize)>,
 }
 
 /// One condition of the current task's goal as the student reads it: what, the live value,
@@ -135,7 +139,11 @@ pub fn lesson_panel(props: &LessonPanelProps) -> Html {
     {
         let progress = progress.clone();
         let id = id.clone();
+        let on_reached = props.on_reached.clone();
         use_effect_with((id, task_no, reached_now), move |(id, task, reached)| {
+            if *reached {
+                on_reached.emit((id.clone(), *task));
+            }
             if *reached && !progress.is_done(id, *task) {
                 progress::mark(id, *task);
                 progress.set(progress::load());

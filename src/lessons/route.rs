@@ -33,9 +33,22 @@ pub fn route(text: &str) -> Route {
     if keys.is_empty() {
         return Route::Gallery { notice: None };
     }
-    if keys.len() == 1 && keys[0].0 == PLAYGROUND {
+    // The embedding keys (`crate::embed`) belong to the page around the playground, not to the
+    // experiment: with them, `#playground` and a bare lesson link still open their defaults.
+    let embedding = |k: &str| matches!(k, "embed" | "parentOrigin");
+    let with_embedding = |c: Config| {
+        let (place, _) = hash::parse(body);
+        hash::print(&Config {
+            embed: place.embed,
+            parent_origin: place.parent_origin,
+            ..c
+        })
+    };
+    if keys.iter().any(|(k, _)| k == PLAYGROUND)
+        && keys.iter().all(|(k, _)| k == PLAYGROUND || embedding(k))
+    {
         return Route::Playground {
-            rewrite: Some(hash::print(&Config::default())),
+            rewrite: Some(with_embedding(Config::default())),
         };
     }
     let lesson = keys.iter().rev().find(|(k, _)| k == "lesson");
@@ -65,9 +78,11 @@ pub fn route(text: &str) -> Route {
             }
         },
     };
-    let only_place = keys.iter().all(|(k, _)| k == "lesson" || k == "task");
+    let only_place = keys
+        .iter()
+        .all(|(k, _)| k == "lesson" || k == "task" || embedding(k));
     Route::Playground {
-        rewrite: only_place.then(|| lesson.hash(task)),
+        rewrite: only_place.then(|| with_embedding(lesson.config(task).0)),
     }
 }
 
@@ -120,7 +135,7 @@ mod tests {
         assert_eq!(
             route("lesson=overfitting"),
             Route::Playground {
-                rewrite: Some(lesson.hash(1))
+                rewrite: Some(hash::print(&lesson.config(1).0))
             }
         );
     }
@@ -138,5 +153,34 @@ mod tests {
             };
             assert!(n.contains(task), "{n}");
         }
+    }
+
+    #[test]
+    fn the_embedding_keys_ride_along_with_the_playground_and_a_lesson() {
+        let embedded = |c: Config| Config {
+            embed: true,
+            parent_origin: Some("http://localhost:8000".to_string()),
+            ..c
+        };
+        let keys = "embed=true&parentOrigin=http://localhost:8000";
+        let Route::Playground {
+            rewrite: Some(text),
+        } = route(&format!("#playground&{keys}"))
+        else {
+            panic!("the free playground, embedded");
+        };
+        assert_eq!(hash::parse(&text), (embedded(Config::default()), vec![]));
+        let Route::Playground {
+            rewrite: Some(text),
+        } = route(&format!("#lesson=overfitting&task=2&{keys}"))
+        else {
+            panic!("a lesson, embedded");
+        };
+        let lesson = find("overfitting").unwrap();
+        assert_eq!(hash::parse(&text), (embedded(lesson.config(2).0), vec![]));
+        assert_eq!(
+            route("#embed=true&dataset=xor"),
+            Route::Playground { rewrite: None }
+        );
     }
 }
