@@ -78,6 +78,8 @@ test('the example course page drives two embedded playgrounds and hears their ev
       await until(() => seen(name, 'seenReady'), (n) => n === 1, `${name} ready`);
       await until(() => seen(name, 'seenResize'), (n) => n >= 1, `${name} resize`);
       assert.equal(await frame[name].locator('.app.embedded').count(), 1, `${name} is embedded`);
+      // Demo A's run buttons are locked for its readers; the page's buttons still drive it.
+      assert.equal(await frame[name].getByTestId('play').isDisabled(), name === 'a', `${name}'s play button locked`);
       assert.equal(await frame[name].locator('.app-header').count(), 0, `${name} has no header`);
       assert.equal(await ignored(name), 0);
     }
