@@ -112,6 +112,8 @@ test('a worker that hangs while playing is noticed and started again where the r
   await withApp('#dataset=xor&networkShape=4,2&seed=7&initSeed=3&speed=60', async (page, problems) => {
     await page.getByTestId('play').click();
     await page.waitForFunction(() => Number(document.querySelector('[data-testid=epoch]').textContent) >= 20);
+    // A checkpoint (at most a second apart while the run changes) now holds epoch 20 or later.
+    await page.waitForTimeout(1500);
     const [worker] = page.workers();
     // A loop that never yields: no error event, the worker just goes silent.
     worker.evaluate(() => setTimeout(() => { for (;;) { /* hung */ } })).catch(() => {});
