@@ -112,14 +112,15 @@ test('editing a weight or the output bias changes the boundary', async () => {
     const before = await pixels(page, 'boundary');
     await page.getByTestId('link-1-0-0').click();
     await page.getByTestId('weight-input').fill('4');
-    await page.getByTestId('weight-apply').click();
+    // The host (in the worker) applies the edit and sends the redrawn boundary a moment later.
+    await andSettle(page, () => page.getByTestId('weight-apply').click());
     const afterWeight = await pixels(page, 'boundary');
     assert.notEqual(afterWeight, before, 'the boundary moved with the weight');
     await page.getByTestId('link-1-0-0').hover();
     assert.equal(await page.getByTestId('hover-value').textContent(), '4.0000');
     await page.getByTestId('bias-1-0').click();
     await page.getByTestId('weight-input').fill('-2.5');
-    await page.getByTestId('weight-input').press('Enter');
+    await andSettle(page, () => page.getByTestId('weight-input').press('Enter'));
     assert.notEqual(await pixels(page, 'boundary'), afterWeight, 'the output bias moves it too');
     await screenshot(page, 'ui-weight-edited');
   });
