@@ -130,3 +130,54 @@ fn broadcasting_literal_values() {
         (vec![1, 2], vec![3.0, 4.0])
     );
 }
+
+#[test]
+fn a_trace_is_the_tape_as_data_cut_to_its_element_limit() {
+    let mut g = Graph::cpu();
+    let w = g
+        .variable(
+            "w",
+            &Tensor::new(vec![1.0, 2.0, 3.0, 4.0], &[2, 2]).unwrap(),
+            true,
+        )
+        .unwrap();
+    g.push_scope("layer");
+    let x = g
+        .input("x", &Tensor::new(vec![1.0, -1.0], &[1, 2]).unwrap())
+        .unwrap();
+    let wn = g.var(w).unwrap();
+    let z = g.matmul(x, wn).unwrap();
+    g.pop_scope();
+    let loss = g.sum(z).unwrap();
+    g.name(loss, "loss").unwrap();
+    g.backward(loss).unwrap();
+
+    let t = g.trace(3).unwrap();
+    assert_eq!(t.nodes.len(), g.nodes().len());
+    let kinds: Vec<_> = t.nodes.iter().map(|n| n.kind.clone()).collect();
+    assert_eq!(
+        kinds,
+        vec![
+            np_engine::autodiff::TraceKind::Input,
+            np_engine::autodiff::TraceKind::Variable {
+                var: "w".into(),
+                trainable: true
+            },
+            np_engine::autodiff::TraceKind::Op {
+                op: "matmul".into()
+            },
+            np_engine::autodiff::TraceKind::Op {
+                op: "reduce_sum".into()
+            },
+        ]
+    );
+    assert_eq!(t.nodes[2].inputs, vec![0, 1]);
+    assert_eq!(t.nodes[2].scope, "layer/");
+    assert_eq!(t.nodes[2].value, vec![-2.0, -2.0]);
+    // The 2x2 variable keeps only 3 elements, but says it has 4.
+    assert_eq!((t.nodes[1].value.len(), t.nodes[1].elements()), (3, 4));
+    // d(sum(x W))/dW[i][j] = x[i].
+    assert_eq!(t.nodes[1].grad, Some(vec![1.0, 1.0, -1.0]));
+    assert_eq!(t.nodes[0].grad, None);
+    assert_eq!(t.nodes[3].label(), "loss");
+}

@@ -21,6 +21,7 @@ mod linalg;
 mod misc;
 pub mod op;
 mod reduce;
+mod trace;
 
 use crate::backend::{Backend, BufferId, ReadFuture};
 use crate::error::{EngineError, Result};
@@ -28,6 +29,7 @@ use crate::shape::Shape;
 use crate::tensor::Tensor;
 pub use op::Op;
 use serde::{Deserialize, Serialize};
+pub use trace::{GraphTrace, TraceKind, TraceNode};
 
 /// A node of the current tape.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
