@@ -2,6 +2,8 @@
 
 mod config;
 mod epoch;
+mod explain;
+pub mod gradcheck;
 mod inspect;
 pub mod metrics;
 mod objective;
@@ -10,6 +12,8 @@ mod state;
 mod trainer;
 
 pub use config::{EarlyStopping, TrainConfig};
+pub use explain::{LayerNodes, StepExplanation, StepPick, EXPLAIN_MAX_ELEMENTS};
+pub use gradcheck::{GradCheck, GradCheckEntry};
 pub use inspect::{GradNorms, LayerActivations, PendingActivations};
 pub use metrics::EvalMetrics;
 pub use probe::{Probe, ProbeGradient};

@@ -165,7 +165,7 @@ impl Trainer {
     pub fn status(&self) -> &Status {
         &self.status
     }
-    fn batch_size(&self) -> usize {
+    pub(super) fn batch_size(&self) -> usize {
         match self.cfg.batch_size {
             0 => self.data.train.len(),
             b => b.min(self.data.train.len()),
@@ -212,13 +212,16 @@ impl Trainer {
     /// One mini-batch: forward, backward, optimizer step. The recorded graph of this step
     /// stays readable ([`Trainer::graph`]) until the next step.
     pub fn step_batch(&mut self) -> Result<StepReport> {
+        self.step_batch_observed(&mut |_| Ok(()))
+    }
+    /// [`Trainer::step_batch`], calling `before_update` with the step's graph after backward
+    /// and before the optimizer moves the weights (what the backprop stepper explains).
+    pub(super) fn step_batch_observed(
+        &mut self,
+        before_update: &mut dyn FnMut(&Graph) -> Result<()>,
+    ) -> Result<StepReport> {
         if self.status != Status::Running {
-            return Ok(StepReport {
-                loss: None,
-                rows: 0,
-                epoch_done: false,
-                status: self.status.clone(),
-            });
+            return Ok(self.idle_report());
         }
         let n = self.data.train.len();
         if self.cursor == 0 || self.order.len() != n {
@@ -228,9 +231,90 @@ impl Trainer {
             self.cursor = 0;
         }
         let end = (self.cursor + self.batch_size()).min(n);
-        let idx = &self.order[self.cursor..end];
+        let idx = self.order[self.cursor..end].to_vec();
+        let (loss, rows) = self.step_on(&idx, before_update)?;
+        self.cursor = end;
+        let epoch_done = self.cursor >= n;
+        if epoch_done {
+            self.cursor = 0;
+            self.epoch += 1;
+        }
+        Ok(StepReport {
+            loss,
+            rows,
+            epoch_done,
+            status: self.status.clone(),
+        })
+    }
+    /// One extra step on chosen training rows (indices into the training split), outside the
+    /// epoch's shuffled order: the epoch and its position stay, the step count advances.
+    pub fn step_rows(&mut self, rows: &[u32]) -> Result<StepReport> {
+        self.step_rows_observed(rows, &mut |_| Ok(()))
+    }
+    pub(super) fn step_rows_observed(
+        &mut self,
+        rows: &[u32],
+        before_update: &mut dyn FnMut(&Graph) -> Result<()>,
+    ) -> Result<StepReport> {
+        let n = self.data.train.len();
+        if let Some(&bad) = rows.iter().find(|&&r| r as usize >= n) {
+            return Err(EngineError::InvalidConfig(format!(
+                "training row {bad} does not exist: the training set has {n} rows"
+            )));
+        }
+        if rows.is_empty() {
+            return Err(EngineError::InvalidConfig(
+                "a step needs at least one row".into(),
+            ));
+        }
+        if self.status != Status::Running {
+            return Ok(self.idle_report());
+        }
+        let (loss, rows) = self.step_on(rows, before_update)?;
+        Ok(StepReport {
+            loss,
+            rows,
+            epoch_done: false,
+            status: self.status.clone(),
+        })
+    }
+    fn idle_report(&self) -> StepReport {
+        StepReport {
+            loss: None,
+            rows: 0,
+            epoch_done: false,
+            status: self.status.clone(),
+        }
+    }
+    /// The step itself on training rows `idx`: returns the loss (when readable at once) and
+    /// the row count.
+    fn step_on(
+        &mut self,
+        idx: &[u32],
+        before_update: &mut dyn FnMut(&Graph) -> Result<()>,
+    ) -> Result<(Option<f32>, usize)> {
+        let rows = idx.len();
+        let loss = self.record_on(idx, true)?;
+        let g = &mut self.graph;
+        g.backward(loss)?;
+        before_update(g)?;
+        self.opt.step(g)?;
+        self.last_loss = Some(loss);
+        self.step += 1;
+        let value = poll_once(g.read_value(loss)?)
+            .transpose()?
+            .and_then(|v| v.first().copied());
+        if let Some(v) = value.filter(|v| !v.is_finite()) {
+            self.diverge(format!("training loss is {v}"));
+        }
+        Ok((value, rows))
+    }
+    /// Record the training objective of training rows `idx` on a fresh tape (recording off:
+    /// values only, for finite differences). Gradients are zeroed, not computed.
+    pub(super) fn record_on(&mut self, idx: &[u32], recording: bool) -> Result<NodeId> {
         let rows = idx.len();
         let (d, o) = (self.cfg.model.inputs, self.cfg.model.outputs);
+        let dropout_seed = self.dropout_seed();
         let g = &mut self.graph;
         g.clear();
         g.zero_grad()?;
@@ -242,7 +326,7 @@ impl Trainer {
         be.gather_rows(self.train_t, o, idx, tb)?;
         let x = g.input_buffer("x", xb, Shape::matrix(rows, d))?;
         let t = g.input_buffer("y", tb, Shape::matrix(rows, o))?;
-        let dropout_seed = pcg_hash((self.cfg.shuffle_seed as u32) ^ pcg_hash(self.step as u32));
+        g.set_recording(recording);
         let loss = record_objective(
             g,
             &self.model,
@@ -250,29 +334,14 @@ impl Trainer {
             self.cfg.regularization,
             (x, t),
             Some(dropout_seed),
-        )?;
-        g.backward(loss)?;
-        self.opt.step(g)?;
-        self.last_loss = Some(loss);
-        self.step += 1;
-        self.cursor = end;
-        let value = poll_once(g.read_value(loss)?)
-            .transpose()?
-            .and_then(|v| v.first().copied());
-        if let Some(v) = value.filter(|v| !v.is_finite()) {
-            self.diverge(format!("training loss is {v}"));
-        }
-        let epoch_done = self.cursor >= n;
-        if epoch_done {
-            self.cursor = 0;
-            self.epoch += 1;
-        }
-        Ok(StepReport {
-            loss: value,
-            rows,
-            epoch_done,
-            status: self.status.clone(),
-        })
+        );
+        g.set_recording(true);
+        loss
+    }
+    /// The dropout masks' seed of the next step (a function of the step count, so a restored
+    /// run and an explained step draw the same masks).
+    pub(super) fn dropout_seed(&self) -> u32 {
+        pcg_hash((self.cfg.shuffle_seed as u32) ^ pcg_hash(self.step as u32))
     }
     /// The last step's loss, read asynchronously (for backends that cannot block).
     pub fn read_last_loss(&self) -> Result<ReadFuture> {
