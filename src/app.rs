@@ -27,12 +27,16 @@ use crate::config::{hash, Config};
 use crate::embed::bridge::{self, Bridge};
 use crate::embed::event::Outgoing;
 use crate::embed::message::Command as EmbedCommand;
+use crate::engine::area::EngineArea;
+use crate::engine::gradcheck::CHECK_LIMIT;
+use crate::engine::EngineAsk;
 use crate::lessons::progress;
-use crate::protocol::{Checkpoint, Command, Edit, Event, WireSnapshot};
+use crate::protocol::{Checkpoint, Command, Edit, EngineView, Event, WireSnapshot};
 use crate::runner::{now, Heard, Mode, Runner};
 use crate::save::{self, storage};
 use crate::session::{Data, Snapshot};
 use crate::state::{Action, AppState, Impact};
+use np_engine::train::{GradCheck, StepExplanation, StepPick};
 
 /// Least time between two redraws, in ms; more when a redraw costs more (a quarter of the time
 /// at most goes to drawing).
@@ -76,6 +80,8 @@ pub enum Msg {
     EmbedIgnored,
     /// The lesson panel saw the current task's goal reached.
     TaskReached(String, usize),
+    /// An inside-the-engine view asks the host for something.
+    Engine(EngineAsk),
 }
 
 pub struct App {
@@ -129,6 +135,13 @@ pub struct App {
     root: NodeRef,
     /// Made once, so the lesson panel's props stay equal between renders.
     on_task_reached: Callback<(String, usize)>,
+    /// What the host last explained for the graph panel and for the stepper, the last
+    /// gradient check, and whether one is under way.
+    engine_graph: Option<Rc<Result<StepExplanation, String>>>,
+    engine_step: Option<Rc<Result<StepExplanation, String>>>,
+    engine_check: Option<Rc<Result<GradCheck, String>>>,
+    checking: bool,
+    on_engine: Callback<EngineAsk>,
     _listeners: Vec<EventListener>,
 }
 
@@ -216,6 +229,8 @@ impl App {
             self.diverged = None;
             // Drawn at once in its new shape; snapshots of the old network are dropped.
             self.network_revision = self.state.revision;
+            // Explanations of the replaced network's steps mean nothing for the new one.
+            (self.engine_graph, self.engine_step, self.engine_check) = (None, None, None);
             self.snapshot = Rc::new(placeholder(&self.state.config, self.state.revision));
             self.data = self.snapshot.data.clone();
             if self.incoming.take().is_some() {
@@ -292,6 +307,23 @@ impl App {
                 }
                 self.checkpoint = Some(run);
                 before != (self.kept.clone(), self.save_error.clone())
+            }
+            Event::Explained { view, result } => {
+                let result = Some(Rc::new(result.map(|e| *e)));
+                match view {
+                    EngineView::Graph => self.engine_graph = result,
+                    EngineView::Stepper => self.engine_step = result,
+                }
+                true
+            }
+            Event::GradientChecked(result) => {
+                self.checking = false;
+                self.engine_check = Some(Rc::new(result.map(|c| *c)));
+                true
+            }
+            Event::NotStepped { why } => {
+                self.engine_step = Some(Rc::new(Err(format!("The step was not taken: {why}"))));
+                true
             }
             Event::NotRestored { why } => {
                 self.kept = format!(
@@ -435,6 +467,22 @@ impl App {
                 self.playing = false;
                 self.runner.send(Command::StepBatch);
             }
+            Msg::Engine(ask) => match ask {
+                EngineAsk::Explain(pick, view) => self.runner.send(Command::Explain { pick, view }),
+                // The explained mini-batch is the one the next step takes.
+                EngineAsk::Take(StepPick::NextBatch) => return self.handle(ctx, Msg::StepBatch),
+                EngineAsk::Take(StepPick::Row { row }) => {
+                    self.playing = false;
+                    self.runner.send(Command::StepRow { row });
+                }
+                EngineAsk::Check => {
+                    self.checking = true;
+                    self.runner.send(Command::GradientCheck {
+                        limit: CHECK_LIMIT,
+                        seed: self.snapshot.version,
+                    });
+                }
+            },
             Msg::Reset => {
                 self.playing = false;
                 self.runner.send(Command::Pause);
@@ -602,6 +650,11 @@ impl Component for App {
             download_wanted: false,
             dropping: false,
             classroom_open: false,
+            engine_graph: None,
+            engine_step: None,
+            engine_check: None,
+            checking: false,
+            on_engine: ctx.link().callback(Msg::Engine),
             last_heard: now(),
             _watchdog: {
                 let link = ctx.link().clone();
@@ -751,6 +804,11 @@ impl Component for App {
                     if c.shows("exportArea") {
                         <crate::components::export::ExportArea config={c.clone()} snapshot={self.snapshot.clone()} />
                     }
+                    <section class="area area-engine" data-testid="area-engine" aria-label="Inside the engine">
+                        <h2>{ "Inside the engine" }</h2>
+                        <EngineArea snapshot={self.snapshot.clone()} graph={self.engine_graph.clone()} step={self.engine_step.clone()}
+                            check={self.engine_check.clone()} checking={self.checking} on_ask={self.on_engine.clone()} />
+                    </section>
                     <section class="area area-inspect" data-testid="area-inspect" aria-label="Inside the network">
                         <h2>{ "Inside the network" }</h2>
                         <crate::inspector::container::Inspector snapshot={self.snapshot.clone()} config={c.clone()} playing={self.playing}
@@ -775,7 +833,7 @@ fn carries_files(e: &DragEvent) -> bool {
 fn button_of(msg: &Msg) -> Option<&'static str> {
     match msg {
         Msg::TogglePlay => Some("playButton"),
-        Msg::StepEpoch | Msg::StepBatch => Some("stepButton"),
+        Msg::StepEpoch | Msg::StepBatch | Msg::Engine(EngineAsk::Take(_)) => Some("stepButton"),
         Msg::Reset => Some("resetButton"),
         _ => None,
     }

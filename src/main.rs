@@ -11,6 +11,7 @@ mod components;
 mod config;
 mod draw;
 mod embed;
+mod engine;
 mod export;
 mod inspector;
 mod lessons;

@@ -12,7 +12,7 @@
 //! one, so snapshots are produced exactly as often as they are drawn, and a busy page never
 //! builds a queue.
 
-use np_engine::train::TrainerState;
+use np_engine::train::{GradCheck, StepExplanation, StepPick, TrainerState};
 use serde::{de::DeserializeOwned, Deserialize, Serialize};
 
 use crate::config::{Config, Feature};
@@ -49,6 +49,31 @@ pub enum Command {
     /// Carry on from a checkpoint: sent to a restarted worker right after its `Configure`, and
     /// after the `Configure` of a run restored from a file or from browser storage.
     Restore(Box<Checkpoint>),
+    /// Explain the next step on `pick`'s rows without taking it (the backprop stepper and the
+    /// graph panel); answered by `Event::Explained` with the same `view`.
+    Explain {
+        pick: StepPick,
+        view: EngineView,
+    },
+    /// Take one extra step on one training row (the stepper's step on a chosen sample).
+    StepRow {
+        row: u32,
+    },
+    /// Check the gradients of the next mini-batch, at most `limit` parameter elements (a
+    /// sample drawn with `seed` beyond); answered by `Event::GradientChecked`.
+    GradientCheck {
+        limit: u32,
+        seed: u64,
+    },
+}
+
+/// Which inside-the-engine view asked for an explanation (each keeps its own).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum EngineView {
+    /// The graph panel, following training.
+    Graph,
+    /// The backprop stepper, frozen on one step while the student walks it.
+    Stepper,
 }
 
 /// Which parameter an edit sets (`layer` counts weight layers, the output layer last).
@@ -82,6 +107,15 @@ pub enum Event {
     Checkpoint { run: Box<Checkpoint>, revision: u64 },
     /// A `Restore` was refused (the run goes on as it was); the page shows `why`.
     NotRestored { why: String },
+    /// A `Command::Explain` answered: the explanation, or why there is none.
+    Explained {
+        view: EngineView,
+        result: Result<Box<StepExplanation>, String>,
+    },
+    /// A `Command::GradientCheck` answered.
+    GradientChecked(Result<Box<GradCheck>, String>),
+    /// A `Command::StepRow` could not be taken.
+    NotStepped { why: String },
 }
 
 /// A run's state as plain data: the trainer's (weights, optimizer state, epoch, shuffle

@@ -148,7 +148,7 @@ pub fn network(props: &NetworkProps) -> Html {
                 let stroke = 0.4 + widest * (w.abs() / largest).min(1.0).sqrt();
                 let highlighted = *hover == Some(t);
                 links.push(html! {
-                    <g class={classes!("link", highlighted.then_some("hover"))} data-testid={format!("link-{l}-{to}-{from}")}
+                    <g class={classes!("link", highlighted.then_some("hover"))} data-testid={format!("link-{l}-{to}-{from}")} data-value={w.to_string()}
                         tabindex="0" role="button" aria-label={format!("weight {l}:{from}→{to}{}", if editable { ", press Enter to edit" } else { "" })}
                         onmouseenter={set_hover(Some(t))} onmouseleave={set_hover(None)} onclick={start_edit(t)}
                         onfocusin={focus_hover(Some(t))} onfocusout={focus_hover(None)} onkeydown={key_edit(t)}>

@@ -170,6 +170,24 @@ impl Host {
                     self.events.push(Event::NotRestored { why });
                 }
             }
+            // Answered at once: the engine computes them synchronously on the CPU.
+            Command::Explain { pick, view } => {
+                let result = self.session.explain(pick).map(Box::new);
+                self.events.push(Event::Explained { view, result });
+            }
+            Command::StepRow { row } => {
+                self.run.pause();
+                if let Err(why) = self.session.step_row(row) {
+                    self.events.push(Event::NotStepped { why });
+                }
+            }
+            Command::GradientCheck { limit, seed } => {
+                let result = self
+                    .session
+                    .gradient_check(limit as usize, seed)
+                    .map(Box::new);
+                self.events.push(Event::GradientChecked(result));
+            }
         }
         self.notice_stop();
     }

@@ -13,7 +13,7 @@ mod spec;
 
 use std::rc::Rc;
 
-use np_engine::train::{Split, Status, Trainer};
+use np_engine::train::{GradCheck, Split, Status, StepExplanation, StepPick, Trainer};
 use np_engine::Tensor;
 use np_wgpu::FallbackBackend;
 
@@ -352,6 +352,52 @@ impl Session {
         if record {
             self.history.push(self.latest);
         }
+    }
+
+    /// One training step explained and undone (the backprop stepper, the graph panel): see
+    /// `Trainer::explain_step`. The engine reads values synchronously, so this needs the CPU
+    /// backend; on the GPU the student is told to switch.
+    pub fn explain(&mut self, pick: StepPick) -> Result<StepExplanation, String> {
+        self.engine_view()?
+            .explain_step(pick)
+            .map_err(|e| e.to_string())
+    }
+
+    /// The gradient check of the next mini-batch (see `Trainer::gradient_check`).
+    pub fn gradient_check(&mut self, limit: usize, seed: u64) -> Result<GradCheck, String> {
+        self.engine_view()?
+            .gradient_check(limit, seed)
+            .map_err(|e| e.to_string())
+    }
+
+    /// One extra step on one chosen training row (the stepper's "take this step").
+    pub fn step_row(&mut self, row: u32) -> Result<(), String> {
+        if self.due.is_some() {
+            return Err("the last epoch's metrics are still being read: try again".into());
+        }
+        let t = self.engine_view()?;
+        t.step_rows(&[row]).map_err(|e| e.to_string())?;
+        // Not an epoch's end: the metrics are read afresh, not recorded.
+        self.evaluate(false);
+        self.version += 1;
+        Ok(())
+    }
+
+    /// The trainer, where the inside-the-engine views can read it synchronously.
+    fn engine_view(&mut self) -> Result<&mut Trainer, String> {
+        if self.on_gpu() {
+            return Err(
+                "This view reads the engine's values as it computes them, which only \
+                the CPU backend allows: choose the CPU backend to use it."
+                    .into(),
+            );
+        }
+        if let Some(why) = &self.diverged {
+            return Err(format!("The run has stopped ({why}): reset it first."));
+        }
+        self.trainer
+            .as_mut()
+            .ok_or_else(|| "There is no network yet.".to_string())
     }
 
     /// Sets one weight (`layer` counts weight layers, the output layer last).
