@@ -82,6 +82,8 @@ pub enum Msg {
     TaskReached(String, usize),
     /// An inside-the-engine view asks the host for something.
     Engine(EngineAsk),
+    /// The backprop stepper's phase is about this weight layer (the diagram highlights it).
+    StepperFocus(Option<usize>),
 }
 
 pub struct App {
@@ -142,6 +144,8 @@ pub struct App {
     engine_check: Option<Rc<Result<GradCheck, String>>>,
     checking: bool,
     on_engine: Callback<EngineAsk>,
+    stepper_focus: Option<usize>,
+    on_stepper_focus: Callback<Option<usize>>,
     _listeners: Vec<EventListener>,
 }
 
@@ -467,6 +471,12 @@ impl App {
                 self.playing = false;
                 self.runner.send(Command::StepBatch);
             }
+            Msg::StepperFocus(focus) => {
+                if self.stepper_focus == focus {
+                    return false;
+                }
+                self.stepper_focus = focus;
+            }
             Msg::Engine(ask) => match ask {
                 EngineAsk::Explain(pick, view) => self.runner.send(Command::Explain { pick, view }),
                 // The explained mini-batch is the one the next step takes.
@@ -655,6 +665,8 @@ impl Component for App {
             engine_check: None,
             checking: false,
             on_engine: ctx.link().callback(Msg::Engine),
+            stepper_focus: None,
+            on_stepper_focus: ctx.link().callback(Msg::StepperFocus),
             last_heard: now(),
             _watchdog: {
                 let link = ctx.link().clone();
@@ -780,7 +792,7 @@ impl Component for App {
                     <section class="area area-network" data-testid="area-network" aria-label="Network">
                         <h2>{ "Network" }<Help name="network" /></h2>
                         <Network config={c.clone()} snapshot={self.snapshot.clone()} on_action={on_action.clone()}
-                            on_edit={link.callback(|(t, v)| Msg::Edit(t, v))} />
+                            on_edit={link.callback(|(t, v)| Msg::Edit(t, v))} focus_layer={self.stepper_focus} />
                     </section>
                     <section class="area area-output" data-testid="area-output" aria-label="Output">
                         <h2>{ "Output" }<Help name="output" /></h2>
@@ -807,7 +819,8 @@ impl Component for App {
                     <section class="area area-engine" data-testid="area-engine" aria-label="Inside the engine">
                         <h2>{ "Inside the engine" }</h2>
                         <EngineArea snapshot={self.snapshot.clone()} graph={self.engine_graph.clone()} step={self.engine_step.clone()}
-                            check={self.engine_check.clone()} checking={self.checking} on_ask={self.on_engine.clone()} />
+                            check={self.engine_check.clone()} checking={self.checking} on_ask={self.on_engine.clone()}
+                            on_focus={self.on_stepper_focus.clone()} />
                     </section>
                     <section class="area area-inspect" data-testid="area-inspect" aria-label="Inside the network">
                         <h2>{ "Inside the network" }</h2>

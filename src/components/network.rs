@@ -46,6 +46,10 @@ pub struct NetworkProps {
     pub snapshot: Rc<Snapshot>,
     pub on_action: Callback<Action>,
     pub on_edit: Callback<(Target, f64)>,
+    /// The weight layer the backprop stepper's phase is about (0: input to first hidden):
+    /// its links and units are drawn forward, the rest faded.
+    #[prop_or_default]
+    pub focus_layer: Option<usize>,
 }
 
 #[function_component(Network)]
@@ -148,7 +152,7 @@ pub fn network(props: &NetworkProps) -> Html {
                 let stroke = 0.4 + widest * (w.abs() / largest).min(1.0).sqrt();
                 let highlighted = *hover == Some(t);
                 links.push(html! {
-                    <g class={classes!("link", highlighted.then_some("hover"))} data-testid={format!("link-{l}-{to}-{from}")} data-value={w.to_string()}
+                    <g class={classes!("link", highlighted.then_some("hover"), (props.focus_layer == Some(l)).then_some("stepper-focus"))} data-testid={format!("link-{l}-{to}-{from}")} data-value={w.to_string()}
                         tabindex="0" role="button" aria-label={format!("weight {l}:{from}→{to}{}", if editable { ", press Enter to edit" } else { "" })}
                         onmouseenter={set_hover(Some(t))} onmouseleave={set_hover(None)} onclick={start_edit(t)}
                         onfocusin={focus_hover(Some(t))} onfocusout={focus_hover(None)} onkeydown={key_edit(t)}>
@@ -229,7 +233,7 @@ pub fn network(props: &NetworkProps) -> Html {
                 format!("layer {} neuron {}", l + 1, n + 1)
             };
             nodes.push(html! {
-                <div class={classes!("node", (l == last).then_some("output-node"), (size < 20.0).then_some("small"))}
+                <div class={classes!("node", (l == last).then_some("output-node"), (size < 20.0).then_some("small"), (props.focus_layer == Some(l)).then_some("stepper-focus"))}
                     style={format!("left:{x}px;top:{y}px;width:{size}px;height:{size}px")}
                     data-testid={format!("node-{l}-{n}")}
                     onmouseenter={set_hover(Some(node))} onmouseleave={set_hover(None)}>
@@ -289,7 +293,7 @@ pub fn network(props: &NetworkProps) -> Html {
         <div class="network-panel" data-testid="network">
             { layer_controls }
             <div class="diagram-scroll">
-                <div class="diagram" style={format!("width:{width}px;height:{height}px")}>
+                <div class={classes!("diagram", props.focus_layer.is_some().then_some("has-stepper-focus"))} style={format!("width:{width}px;height:{height}px")}>
                     <svg class="links" width={width.to_string()} height={height.to_string()}>{ for links }</svg>
                     { for neuron_controls.filter(|_| c.shows("numHiddenLayers")) }
                     { for nodes }

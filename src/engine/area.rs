@@ -20,6 +20,7 @@ pub struct EngineAreaProps {
     pub check: Option<Rc<Result<GradCheck, String>>>,
     pub checking: bool,
     pub on_ask: Callback<EngineAsk>,
+    pub on_focus: Callback<Option<usize>>,
 }
 
 /// A section that reports whether it is open.
@@ -55,7 +56,8 @@ pub fn engine_area(props: &EngineAreaProps) -> Html {
                 <GraphPanel explained={props.graph.clone()} version={props.snapshot.version} on_ask={props.on_ask.clone()} />
             }) }
             { section("open-stepper", "Backprop, step by step", &stepper_open, html! {
-                <Stepper explained={props.step.clone()} train_rows={props.snapshot.data.train.len()} on_ask={props.on_ask.clone()} />
+                <Stepper explained={props.step.clone()} train_rows={props.snapshot.data.train.len()} on_ask={props.on_ask.clone()}
+                    on_focus={props.on_focus.clone()} />
             }) }
             { section("open-gradient-check", "Gradient check", &check_open, html! {
                 <GradientCheck result={props.check.clone()} busy={props.checking} on_ask={props.on_ask.clone()} />

@@ -21,6 +21,9 @@ pub struct StepperProps {
     /// Rows of the training split (the sample picker's range).
     pub train_rows: usize,
     pub on_ask: Callback<EngineAsk>,
+    /// The weight layer (0-based) the current phase is about, for the network diagram; `None`
+    /// when no phase is shown or it is about every layer (the update).
+    pub on_focus: Callback<Option<usize>>,
 }
 
 /// A formula in MathML (chromium draws it natively; no fonts or scripts).
@@ -170,6 +173,29 @@ pub fn stepper(props: &StepperProps) -> Html {
                 taken.set(false);
             },
         );
+    }
+    {
+        // The diagram follows the phase; closing the stepper clears it.
+        let focus = model.as_ref().as_ref().and_then(|m| {
+            m.get((*phase).min(m.len().saturating_sub(1)))
+                .and_then(|p| match p.kind {
+                    PhaseKind::Forward { layer, .. } | PhaseKind::Backward { layer, .. } => {
+                        Some(layer - 1)
+                    }
+                    PhaseKind::Loss => m
+                        .iter()
+                        .filter(|p| matches!(p.kind, PhaseKind::Forward { .. }))
+                        .count()
+                        .checked_sub(1),
+                    PhaseKind::Update => None,
+                })
+        });
+        let on_focus = props.on_focus.clone();
+        use_effect_with(focus, move |&focus| {
+            on_focus.emit(focus);
+            let on_focus = on_focus.clone();
+            move || on_focus.emit(None)
+        });
     }
     let pick = if *one_row {
         StepPick::Row { row: *row }
