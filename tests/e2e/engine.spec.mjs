@@ -122,8 +122,8 @@ test('the gradient check shows its worst relative error and what it means', asyn
   });
 });
 
-test('the graph panel draws the step\'s graph, follows training and can be frozen', async () => {
-  await withApp('#dataset=spiral&networkShape=8,8,8,8,8,8,8,8&activation=tanh&batchSize=10', async (page) => {
+test('the graph panel draws an 8 x 32 network\'s step, follows training and can be frozen', async () => {
+  await withApp('#dataset=spiral&networkShape=32,32,32,32,32,32,32,32&activation=tanh&batchSize=10', async (page) => {
     await quiet(page);
     await page.getByTestId('open-graph').locator('summary').click();
     const summary = page.getByTestId('graph-summary');

@@ -187,6 +187,34 @@ fn an_explained_step_is_the_trainers_own_step_bit_for_bit() {
 }
 
 #[test]
+fn the_explained_graph_is_the_graph_the_trainer_runs() {
+    for (name, net) in variants() {
+        let mut t = trainer(&net);
+        t.step_batch().unwrap();
+        let e = t.explain_step(StepPick::NextBatch).unwrap();
+        t.step_batch().unwrap();
+        let ran = t
+            .graph()
+            .trace(np_engine::train::EXPLAIN_MAX_ELEMENTS)
+            .unwrap();
+        assert_eq!(e.trace.nodes.len(), ran.nodes.len(), "{name}: node count");
+        for (i, (a, b)) in e.trace.nodes.iter().zip(&ran.nodes).enumerate() {
+            let what = format!("{name}: node {i} ({})", a.label());
+            assert_eq!(
+                (&a.kind, &a.inputs, &a.dims, &a.scope, &a.name),
+                (&b.kind, &b.inputs, &b.dims, &b.scope, &b.name),
+                "{what}"
+            );
+            // Variable nodes show the variable, which the real step has since updated.
+            if !matches!(a.kind, np_engine::autodiff::TraceKind::Variable { .. }) {
+                assert_eq!(a.value, b.value, "{what}: value");
+            }
+            assert_eq!(a.grad, b.grad, "{what}: gradient");
+        }
+    }
+}
+
+#[test]
 fn an_explanation_at_an_epoch_start_predicts_the_reshuffle() {
     let mut t = trainer(&COURSE_2_3_1);
     let e = t.explain_step(StepPick::NextBatch).unwrap();
@@ -325,7 +353,7 @@ fn a_deliberately_wrong_gradient_is_caught() {
         let loss = g.sum(y)?;
         g.name(loss, "loss")
     };
-    let c = check_gradients(&mut g, &[w], 100, 1, 0.05, &mut wrong).unwrap();
+    let c = check_gradients(&mut g, &[w], 100, 1, (0.05, false), &mut wrong).unwrap();
     assert!(c.max_relative_error > 0.1, "{c:?}");
     // The parameters are restored.
     assert_eq!(g.var_value(w).unwrap().data(), &[0.3, -0.7, 1.1]);
@@ -338,7 +366,7 @@ fn a_deliberately_wrong_gradient_is_caught() {
         let loss = g.sum(y)?;
         g.name(loss, "loss")
     };
-    let c = check_gradients(&mut g, &[w], 100, 1, 0.05, &mut right).unwrap();
+    let c = check_gradients(&mut g, &[w], 100, 1, (0.05, false), &mut right).unwrap();
     assert!(c.max_relative_error < 1e-4, "{c:?}");
 }
 
