@@ -29,7 +29,7 @@ use crate::embed::event::Outgoing;
 use crate::embed::message::Command as EmbedCommand;
 use crate::engine::area::EngineArea;
 use crate::engine::gradcheck::CHECK_LIMIT;
-use crate::engine::EngineAsk;
+use crate::engine::{Answer, EngineAsk};
 use crate::lessons::progress;
 use crate::protocol::{Checkpoint, Command, Edit, EngineView, Event, WireSnapshot};
 use crate::runner::{now, Heard, Mode, Runner};
@@ -139,9 +139,9 @@ pub struct App {
     on_task_reached: Callback<(String, usize)>,
     /// What the host last explained for the graph panel and for the stepper, the last
     /// gradient check, and whether one is under way.
-    engine_graph: Option<Rc<Result<StepExplanation, String>>>,
-    engine_step: Option<Rc<Result<StepExplanation, String>>>,
-    engine_check: Option<Rc<Result<GradCheck, String>>>,
+    engine_graph: Option<Answer<Result<StepExplanation, String>>>,
+    engine_step: Option<Answer<Result<StepExplanation, String>>>,
+    engine_check: Option<Answer<Result<GradCheck, String>>>,
     checking: bool,
     on_engine: Callback<EngineAsk>,
     stepper_focus: Option<usize>,
@@ -313,7 +313,7 @@ impl App {
                 before != (self.kept.clone(), self.save_error.clone())
             }
             Event::Explained { view, result } => {
-                let result = Some(Rc::new(result.map(|e| *e)));
+                let result = Some(Answer::new(result.map(|e| *e)));
                 match view {
                     EngineView::Graph => self.engine_graph = result,
                     EngineView::Stepper => self.engine_step = result,
@@ -322,11 +322,11 @@ impl App {
             }
             Event::GradientChecked(result) => {
                 self.checking = false;
-                self.engine_check = Some(Rc::new(result.map(|c| *c)));
+                self.engine_check = Some(Answer::new(result.map(|c| *c)));
                 true
             }
             Event::NotStepped { why } => {
-                self.engine_step = Some(Rc::new(Err(format!("The step was not taken: {why}"))));
+                self.engine_step = Some(Answer::new(Err(format!("The step was not taken: {why}"))));
                 true
             }
             Event::NotRestored { why } => {

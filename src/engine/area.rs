@@ -9,15 +9,15 @@ use yew::prelude::*;
 use super::gradcheck::GradientCheck;
 use super::graph_panel::GraphPanel;
 use super::stepper::Stepper;
-use super::EngineAsk;
+use super::{Answer, EngineAsk};
 use crate::session::Snapshot;
 
 #[derive(Properties, PartialEq)]
 pub struct EngineAreaProps {
     pub snapshot: Rc<Snapshot>,
-    pub graph: Option<Rc<Result<StepExplanation, String>>>,
-    pub step: Option<Rc<Result<StepExplanation, String>>>,
-    pub check: Option<Rc<Result<GradCheck, String>>>,
+    pub graph: Option<Answer<Result<StepExplanation, String>>>,
+    pub step: Option<Answer<Result<StepExplanation, String>>>,
+    pub check: Option<Answer<Result<GradCheck, String>>>,
     pub checking: bool,
     pub on_ask: Callback<EngineAsk>,
     pub on_focus: Callback<Option<usize>>,

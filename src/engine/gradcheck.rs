@@ -2,13 +2,11 @@
 //! parameter (a seeded sample in large networks) and compares the change in the loss with the
 //! gradient backpropagation found; this draws the table, worst first, and says what it means.
 
-use std::rc::Rc;
-
 use np_engine::train::GradCheck;
 use yew::prelude::*;
 
 use super::matrix::short;
-use super::EngineAsk;
+use super::{Answer, EngineAsk};
 
 /// Rows of the table shown (the worst ones; the rest are summarised).
 const SHOWN: usize = 40;
@@ -17,7 +15,7 @@ pub const CHECK_LIMIT: u32 = 3000;
 
 #[derive(Properties, PartialEq)]
 pub struct GradCheckProps {
-    pub result: Option<Rc<Result<GradCheck, String>>>,
+    pub result: Option<Answer<Result<GradCheck, String>>>,
     /// Asked and not yet answered.
     pub busy: bool,
     pub on_ask: Callback<EngineAsk>,

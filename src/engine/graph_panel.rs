@@ -9,7 +9,7 @@ use gloo::timers::callback::Timeout;
 use np_engine::train::{StepExplanation, StepPick};
 use yew::prelude::*;
 
-use super::EngineAsk;
+use super::{Answer, EngineAsk};
 use crate::components::graph_view::GraphView;
 use crate::inspector::container::PANEL_INTERVAL_MS;
 use crate::protocol::EngineView;
@@ -19,7 +19,7 @@ const OPEN_LAYERS: usize = 3;
 
 #[derive(Properties, PartialEq)]
 pub struct GraphPanelProps {
-    pub explained: Option<Rc<Result<StepExplanation, String>>>,
+    pub explained: Option<Answer<Result<StepExplanation, String>>>,
     /// The snapshot's version: a new one means the run moved, so the graph is asked again.
     pub version: u64,
     pub on_ask: Callback<EngineAsk>,
@@ -62,11 +62,18 @@ pub fn graph_panel(props: &GraphPanelProps) -> Html {
         let frozen = frozen.clone();
         Callback::from(move |_| frozen.set(!*frozen))
     };
-    let traced = props.explained.as_deref().map(|r| {
-        r.as_ref()
-            .map(|e| (e.layers.len(), Rc::new(e.trace.clone())))
+    // Shared once per explanation rather than copied per render.
+    let traced = use_memo(props.explained.as_ref().map(Answer::key), {
+        let explained = props.explained.clone();
+        move |_| {
+            explained.as_deref().map(|r| {
+                r.as_ref()
+                    .map(|e| (e.layers.len(), Rc::new(e.trace.clone())))
+                    .map_err(String::clone)
+            })
+        }
     });
-    let body = match traced {
+    let body = match (*traced).clone() {
         None => html! { <p class="np-note">{ "Recording a step…" }</p> },
         Some(Err(why)) => {
             html! { <p class="np-note np-error" data-testid="graph-error">{ why.clone() }</p> }

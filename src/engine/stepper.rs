@@ -10,14 +10,14 @@ use yew::prelude::*;
 
 use super::matrix::Matrix;
 use super::phases::{phases, Phase, PhaseKind};
-use super::EngineAsk;
+use super::{Answer, EngineAsk};
 use crate::components::graph_view::GraphView;
 use crate::protocol::EngineView;
 
 #[derive(Properties, PartialEq)]
 pub struct StepperProps {
     /// The last explanation the host sent for the stepper (or why there is none).
-    pub explained: Option<Rc<Result<StepExplanation, String>>>,
+    pub explained: Option<Answer<Result<StepExplanation, String>>>,
     /// Rows of the training split (the sample picker's range).
     pub train_rows: usize,
     pub on_ask: Callback<EngineAsk>,
@@ -153,26 +153,29 @@ pub fn stepper(props: &StepperProps) -> Html {
     let one_row = use_state(|| false);
     let row = use_state(|| 0u32);
     let taken = use_state(|| false);
-    let model = use_memo(
-        props.explained.as_ref().map(Rc::as_ptr).map(|p| p as usize),
-        {
-            let explained = props.explained.clone();
-            move |_| match explained.as_deref() {
-                Some(Ok(e)) => Some(phases(e)),
-                _ => None,
-            }
-        },
-    );
+    let key = props.explained.as_ref().map(Answer::key);
+    let model = use_memo(key, {
+        let explained = props.explained.clone();
+        move |_| match explained.as_deref() {
+            Some(Ok(e)) => Some(phases(e)),
+            _ => None,
+        }
+    });
+    // The trace the graph draws, shared once per explanation rather than copied per render.
+    let trace = use_memo(key, {
+        let explained = props.explained.clone();
+        move |_| match explained.as_deref() {
+            Some(Ok(e)) => Some(Rc::new(e.trace.clone())),
+            _ => None,
+        }
+    });
     {
         // A new explanation starts at its first phase.
         let (phase, taken) = (phase.clone(), taken.clone());
-        use_effect_with(
-            props.explained.as_ref().map(|e| Rc::as_ptr(e) as usize),
-            move |_| {
-                phase.set(0);
-                taken.set(false);
-            },
-        );
+        use_effect_with(key, move |_| {
+            phase.set(0);
+            taken.set(false);
+        });
     }
     {
         // The diagram follows the phase; closing the stepper clears it.
@@ -314,7 +317,9 @@ pub fn stepper(props: &StepperProps) -> Html {
                 }
                 <details class="stepper-graph">
                     <summary>{ "Where this phase sits in the step's graph" }</summary>
-                    <GraphView trace={Rc::new(e.trace.clone())} {highlight} />
+                    if let Some(trace) = (*trace).clone() {
+                        <GraphView {trace} {highlight} />
+                    }
                 </details>
                 </>
             }

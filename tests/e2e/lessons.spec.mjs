@@ -278,8 +278,10 @@ test('losses: squared error stalls on saturated sigmoid outputs, cross-entropy d
   await withPage('', async (page) => {
     await openByCard(page, 'losses');
     const mse = await playFirstTask(page);
-    assert.ok(mse.end.epoch >= 50);
-    assert.ok(mse.end['accuracy-train'] < 0.3, `mse from a saturated start: ${mse.end['accuracy-train']}`);
+    // Read when the goal (fifty epochs) is reached: the pause comes a moment later, and a busy
+    // machine trains on in that moment far enough for the saturated outputs to start moving.
+    assert.ok(mse.tick.epoch >= 50);
+    assert.ok(mse.tick['accuracy-train'] < 0.3, `mse from a saturated start, epoch ${mse.tick.epoch}: ${mse.tick['accuracy-train']}`);
     await page.getByTestId('task-next').click();
     await page.waitForFunction(() => document.querySelector('[data-testid=task].current')?.dataset.task === '2');
     await page.getByTestId('loss').selectOption('crossentropy');
