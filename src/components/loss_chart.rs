@@ -119,6 +119,15 @@ fn chart_words(kind: Kind, records: &[Record]) -> String {
     format!("{what}; at epoch {}: {}", last.epoch, parts.join("; "))
 }
 
+/// Epochs are whole numbers: "300", not "300.0"; only the first few epochs get half ticks.
+fn epoch_tick(epoch: &f64) -> String {
+    if epoch.fract() == 0.0 {
+        format!("{epoch:.0}")
+    } else {
+        format!("{epoch:.1}")
+    }
+}
+
 /// Draws a chart of `records` on any plotters backend (pure with respect to the DOM).
 fn draw<DB: DrawingBackend>(
     root: DrawingArea<DB, Shift>,
@@ -157,6 +166,7 @@ fn draw<DB: DrawingBackend>(
                 .label_style(FONT)
                 .axis_desc_style(FONT)
                 .set_all_tick_mark_size(TICK)
+                .x_label_formatter(&epoch_tick)
                 .draw()
                 .map_err(err)?;
             lines(&mut c, records, kind)?;
@@ -172,6 +182,7 @@ fn draw<DB: DrawingBackend>(
                 .label_style(FONT)
                 .axis_desc_style(FONT)
                 .set_all_tick_mark_size(TICK)
+                .x_label_formatter(&epoch_tick)
                 .draw()
                 .map_err(err)?;
             lines(&mut c, records, kind)?;
@@ -185,6 +196,7 @@ fn draw<DB: DrawingBackend>(
                 .label_style(FONT)
                 .axis_desc_style(FONT)
                 .set_all_tick_mark_size(TICK)
+                .x_label_formatter(&epoch_tick)
                 .draw()
                 .map_err(err)?;
             lines(&mut c, records, kind)?;
@@ -350,6 +362,8 @@ mod tests {
             chart_words(Kind::Accuracy, &climbing),
             "Accuracy per epoch; at epoch 20: train 0.9000, rising; test 0.5000, flat"
         );
+        assert_eq!(epoch_tick(&300.0), "300");
+        assert_eq!(epoch_tick(&0.5), "0.5");
         // One epoch: no trend to speak of.
         assert_eq!(
             chart_words(Kind::Loss { log: false }, &falling[..1]),

@@ -11,7 +11,7 @@ import { readdir, readFile, mkdir, writeFile } from 'node:fs/promises';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AxeBuilder } from '@axe-core/playwright';
-import { serve, launch, openApp, quiet, ARTIFACTS } from './harness.mjs';
+import { serve, launch, openApp, quiet, andSettle, screenshot, ARTIFACTS } from './harness.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const LESSONS_DIR = join(here, '..', '..', 'lessons');
@@ -100,4 +100,70 @@ test('axe finds no serious or critical WCAG 2.2 AA violation in any view', async
   await writeFile(join(ARTIFACTS, 'a11y-report.json'), JSON.stringify(report, null, 2));
   assert.ok(report.views.length >= 20, `audited ${report.views.length} views`);
   assert.deepEqual(blocking, [], `serious or critical violations (full report in ${join(ARTIFACTS, 'a11y-report.json')})`);
+});
+
+/** The live region's text once it differs from `before`. Announcements come at most every 5 s. */
+async function nextAnnouncement(page, before) {
+  await page.waitForFunction((b) => {
+    const t = document.querySelector('[data-testid=live-announcer]').textContent;
+    return t !== '' && t !== b;
+  }, before, { timeout: 60_000 });
+  return page.getByTestId('live-announcer').textContent();
+}
+
+test('the polite live region announces the run while training, and a task reached', async () => {
+  const { page, problems } = await openApp(browser.context, `${server.url}#dataset=xor`);
+  try {
+    const region = page.getByTestId('live-announcer');
+    assert.equal(await region.getAttribute('aria-live'), 'polite');
+    await page.getByTestId('play').click();
+    const first = await nextAnnouncement(page, '');
+    assert.match(first, /^Epoch \d+: training loss [\d.e-]+, test loss [\d.e-]+, test accuracy \d+ %$/, first);
+    const second = await nextAnnouncement(page, first);
+    assert.match(second, /^Epoch \d+: /, second);
+    const epochOf = (t) => Number(t.match(/^Epoch (\d+)/)[1]);
+    assert.ok(epochOf(second) > epochOf(first), `${first} then ${second}`);
+    await page.getByTestId('play').click();
+    assert.deepEqual(problems.pageErrors, []);
+  } finally {
+    await page.goto('about:blank');
+  }
+  // The graphs lesson's first task asks for one epoch: one step reaches it.
+  const lesson = await openApp(browser.context, `${server.url}#lesson=graphs`, { asIs: true });
+  try {
+    const before = await lesson.page.getByTestId('live-announcer').textContent();
+    await andSettle(lesson.page, () => lesson.page.getByTestId('step').click());
+    const said = await nextAnnouncement(lesson.page, before);
+    assert.match(said, /^Task reached: \S/, said);
+  } finally {
+    await lesson.page.goto('about:blank');
+  }
+});
+
+test('the header says in plain words what trains, with the technical detail one click away', async () => {
+  // An experiment no other test trains, so no kept run continues here.
+  const { page } = await openApp(browser.context, `${server.url}#dataset=circle&samples=300`);
+  try {
+    await page.waitForFunction(() => !document.querySelector('[data-testid=backend]').textContent.includes('probing'));
+    // This browser runs without WebGPU (no --enable-unsafe-webgpu).
+    assert.equal(await page.getByTestId('backend-summary').textContent(), 'Training on your CPU: this browser offers no WebGPU');
+    assert.equal(await page.getByTestId('backend').isVisible(), false, 'the detail starts closed');
+    await page.getByTestId('backend-summary').click();
+    assert.equal(await page.getByTestId('backend').isVisible(), true);
+    assert.match(await page.getByTestId('backend').textContent(), /^cpu: /);
+    assert.equal(await page.getByTestId('run-mode').textContent(), 'worker');
+    // The header with the detail open beneath it (an element shot would cut the detail off).
+    await mkdir(ARTIFACTS, { recursive: true });
+    await page.screenshot({ path: join(ARTIFACTS, 'a11y-header-backend-open.png'), clip: { x: 0, y: 0, width: 1280, height: 180 } });
+    await page.getByTestId('backend-summary').click();
+    // The loss chart after a few epochs, to look at its axis names beside the ticks.
+    for (let i = 0; i < 5; i++) await andSettle(page, () => page.getByTestId('step').click());
+    await screenshot(page.getByTestId('panel-loss'), 'a11y-loss-chart');
+    const epoch = await page.getByTestId('epoch').textContent();
+    assert.equal(epoch, '5');
+    assert.match(await page.getByTestId('chart-loss').getAttribute('aria-label'), /^Loss per epoch; at epoch 5: train [\d.]+, (falling|rising|flat); test /);
+    assert.match(await page.getByTestId('boundary').getAttribute('aria-label'), /; test accuracy [\d.]+ %$/);
+  } finally {
+    await page.goto('about:blank');
+  }
 });
