@@ -42,7 +42,12 @@ async function views() {
     { name: 'gallery', hash: '', asIs: true },
     { name: 'playground-classification', hash: 'dataset=circle' },
     { name: 'playground-regression', hash: 'problem=regression&regDataset=func1d' },
-    { name: 'playground-multiclass', hash: 'dataset=spiral3' },
+    {
+      name: 'playground-multiclass',
+      hash: 'dataset=spiral3',
+      // Three classes in three shapes (disc, square, diamond), to look at.
+      prepare: (page) => screenshot(page.getByTestId('panel-boundary'), 'a11y-boundary-shapes'),
+    },
     {
       name: 'playground-inspector',
       hash: 'dataset=xor&networkShape=4,3',
@@ -76,7 +81,6 @@ test('axe finds no serious or critical WCAG 2.2 AA violation in any view', async
   const report = { tags: TAGS, views: [] };
   const blocking = [];
   for (const view of await views()) {
-    if (process.env.NP_A11Y_TRACE) console.log(`auditing ${view.name}`);
     const { page, problems } = await openApp(browser.context, `${server.url}#${view.hash}`, { asIs: view.asIs });
     try {
       if (!view.asIs || view.hash) await quiet(page);
