@@ -11,6 +11,7 @@ use gloo::render::{request_animation_frame, AnimationFrame};
 use wasm_bindgen::{JsCast, JsValue};
 use yew::prelude::*;
 
+use crate::components::announcer::Announcer;
 use crate::components::backend_badge::BackendBadge;
 use crate::components::classroom::Classroom;
 use crate::components::controls::Controls;
@@ -146,6 +147,9 @@ pub struct App {
     on_engine: Callback<EngineAsk>,
     stepper_focus: Option<usize>,
     on_stepper_focus: Callback<Option<usize>>,
+    /// The last task reached, for the screen readers' live region, with a count that makes the
+    /// same task reached again a new announcement.
+    reached_words: Option<(u64, String)>,
     _listeners: Vec<EventListener>,
 }
 
@@ -563,10 +567,15 @@ impl App {
             Msg::Embed(command) => return self.embed_command(ctx, command),
             Msg::EmbedIgnored => self.embed_ignored += 1,
             Msg::TaskReached(lesson, task) => {
+                let words = crate::lessons::find(&lesson)
+                    .and_then(|l| l.tasks.get(task.wrapping_sub(1)))
+                    .map_or_else(|| format!("task {task}"), |t| t.try_.clone());
+                let count = self.reached_words.as_ref().map_or(0, |(n, _)| n + 1);
+                self.reached_words = Some((count, words));
                 if let Some(b) = &self.bridge {
                     b.post(&Outgoing::TaskReached { lesson, task });
                 }
-                return false;
+                return true;
             }
             Msg::Frame => {
                 self.frame = None;
@@ -680,6 +689,7 @@ impl Component for App {
             on_task_reached: ctx
                 .link()
                 .callback(|(lesson, task)| Msg::TaskReached(lesson, task)),
+            reached_words: None,
             _listeners: listeners,
         }
     }
@@ -757,6 +767,7 @@ impl Component for App {
                 {ondragover} {ondragleave} {ondrop}>
                 <crate::lessons::panel::LessonPanel config={c.clone()} snapshot={self.snapshot.clone()}
                     on_reached={self.on_task_reached.clone()} />
+                <Announcer snapshot={self.snapshot.clone()} playing={self.playing} reached={self.reached_words.clone()} />
                 // Embedded, the course page around the playground is its header.
                 if !c.embed {
                 <header class="app-header">

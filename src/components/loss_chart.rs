@@ -18,7 +18,13 @@ const WIDTH: u32 = 460;
 const HEIGHT: u32 = 200;
 /// Plot-area insets; the hover read-out maps mouse x through them.
 const MARGIN: u32 = 8;
-const Y_AXIS: u32 = 52;
+/// Room for the tick labels and the axis name beside them. plotters sizes its default fonts
+/// relative to the canvas (24 px here) and puts the name at the far edge of this room, which at
+/// 28 px sat the name on the ticks; fixed fonts and room for both keep them apart.
+const Y_AXIS: u32 = 60;
+const X_AXIS: u32 = 38;
+const FONT: (&str, u32) = ("sans-serif", 12);
+const TICK: i32 = 4;
 
 const TRAIN: RGBColor = RGBColor(0x1f, 0x6f, 0xeb);
 const TEST: RGBColor = RGBColor(0xd9, 0x5f, 0x02);
@@ -77,6 +83,51 @@ fn lines<'a, DB: DrawingBackend + 'a, Y: Ranged<ValueType = f64>>(
         .map_err(err)
 }
 
+/// The chart's text alternative: what it plots, and each series' latest value with its trend
+/// over the last tenth of the run (a screen reader cannot see the curve).
+fn chart_words(kind: Kind, records: &[Record]) -> String {
+    let what = match kind {
+        Kind::Loss { .. } => "Loss per epoch",
+        Kind::Accuracy => "Accuracy per epoch",
+    };
+    let Some(last) = records.last() else {
+        return format!("{what}: no epochs trained yet");
+    };
+    // A tenth of the records back (at least one): the history is evenly strided.
+    let back = (records.len() / 10).max(1).min(records.len() - 1);
+    let earlier = &records[records.len() - 1 - back];
+    let parts: Vec<String> = series(kind)
+        .into_iter()
+        .filter_map(|(name, _, f)| {
+            let now = f(last).filter(|v| v.is_finite())?;
+            let trend = match f(earlier).filter(|v| v.is_finite()) {
+                Some(before) if last.epoch > earlier.epoch => {
+                    let change = (now - before) / before.abs().max(1e-12);
+                    if change < -0.01 {
+                        ", falling"
+                    } else if change > 0.01 {
+                        ", rising"
+                    } else {
+                        ", flat"
+                    }
+                }
+                _ => "",
+            };
+            Some(format!("{name} {}{trend}", number(Some(now))))
+        })
+        .collect();
+    format!("{what}; at epoch {}: {}", last.epoch, parts.join("; "))
+}
+
+/// Epochs are whole numbers: "300", not "300.0"; only the first few epochs get half ticks.
+fn epoch_tick(epoch: &f64) -> String {
+    if epoch.fract() == 0.0 {
+        format!("{epoch:.0}")
+    } else {
+        format!("{epoch:.1}")
+    }
+}
+
 /// Draws a chart of `records` on any plotters backend (pure with respect to the DOM).
 fn draw<DB: DrawingBackend>(
     root: DrawingArea<DB, Shift>,
@@ -100,7 +151,7 @@ fn draw<DB: DrawingBackend>(
     let mut chart = ChartBuilder::on(&root);
     chart
         .margin(MARGIN)
-        .x_label_area_size(28)
+        .x_label_area_size(X_AXIS)
         .y_label_area_size(Y_AXIS);
     match kind {
         Kind::Loss { log: true } => {
@@ -112,6 +163,10 @@ fn draw<DB: DrawingBackend>(
                 .x_desc("epoch")
                 .y_desc("loss (log)")
                 .light_line_style(RGBColor(0xee, 0xee, 0xee))
+                .label_style(FONT)
+                .axis_desc_style(FONT)
+                .set_all_tick_mark_size(TICK)
+                .x_label_formatter(&epoch_tick)
                 .draw()
                 .map_err(err)?;
             lines(&mut c, records, kind)?;
@@ -124,6 +179,10 @@ fn draw<DB: DrawingBackend>(
                 .x_desc("epoch")
                 .y_desc("loss")
                 .light_line_style(RGBColor(0xee, 0xee, 0xee))
+                .label_style(FONT)
+                .axis_desc_style(FONT)
+                .set_all_tick_mark_size(TICK)
+                .x_label_formatter(&epoch_tick)
                 .draw()
                 .map_err(err)?;
             lines(&mut c, records, kind)?;
@@ -134,6 +193,10 @@ fn draw<DB: DrawingBackend>(
                 .x_desc("epoch")
                 .y_desc("accuracy")
                 .light_line_style(RGBColor(0xee, 0xee, 0xee))
+                .label_style(FONT)
+                .axis_desc_style(FONT)
+                .set_all_tick_mark_size(TICK)
+                .x_label_formatter(&epoch_tick)
                 .draw()
                 .map_err(err)?;
             lines(&mut c, records, kind)?;
@@ -147,7 +210,6 @@ struct ChartProps {
     snapshot: Rc<Snapshot>,
     kind: Kind,
     testid: &'static str,
-    label: &'static str,
 }
 
 #[function_component(Chart)]
@@ -210,7 +272,7 @@ fn chart(props: &ChartProps) -> Html {
     html! {
         <div class="chart-box">
             <canvas ref={canvas} data-testid={props.testid} width={WIDTH.to_string()} height={HEIGHT.to_string()}
-                role="img" aria-label={props.label} {onmousemove} {onmouseleave}></canvas>
+                role="img" aria-label={chart_words(props.kind, &props.snapshot.history)} {onmousemove} {onmouseleave}></canvas>
             <div class="hover-readout" data-testid={format!("{}-hover", props.testid)}>
                 { match readout {
                     Some(r) => html! { <>
@@ -248,14 +310,64 @@ pub fn loss_chart(props: &LossChartProps) -> Html {
     html! {
         <div class="loss-panel" data-testid="panel-loss">
             <PngButton panel="panel-loss" />
-            <Chart snapshot={props.snapshot.clone()} kind={Kind::Loss { log }} testid="chart-loss" label="Loss per epoch" />
+            <Chart snapshot={props.snapshot.clone()} kind={Kind::Loss { log }} testid="chart-loss" />
             if props.show_log {
                 if props.lock_log { { super::guard::locked("logScale", checkbox("log-scale", "Log scale", log, on_log)) } }
                 else { { checkbox("log-scale", "Log scale", log, on_log) } }
             }
             { if classification { html! {
-                <Chart snapshot={props.snapshot.clone()} kind={Kind::Accuracy} testid="chart-accuracy" label="Accuracy per epoch" />
+                <Chart snapshot={props.snapshot.clone()} kind={Kind::Accuracy} testid="chart-accuracy" />
             } } else { html! {} } }
         </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn record(epoch: u64, train: f64, test: f64) -> Record {
+        Record {
+            epoch,
+            loss_train: train,
+            loss_test: Some(test),
+            loss_val: None,
+            acc_train: Some(1.0 - train),
+            acc_test: Some(1.0 - test),
+        }
+    }
+
+    #[test]
+    fn says_the_latest_values_and_their_trend() {
+        assert_eq!(
+            chart_words(Kind::Loss { log: false }, &[]),
+            "Loss per epoch: no epochs trained yet"
+        );
+        let falling: Vec<Record> = (0..=20)
+            .map(|e| record(e, 1.0 / (1.0 + e as f64), 0.5))
+            .collect();
+        assert_eq!(
+            chart_words(Kind::Loss { log: true }, &falling),
+            "Loss per epoch; at epoch 20: train 0.0476, falling; test 0.5000, flat"
+        );
+        assert_eq!(
+            chart_words(Kind::Accuracy, &falling),
+            "Accuracy per epoch; at epoch 20: train 0.9524, flat; test 0.5000, flat"
+        );
+        // Accuracy moved half a percent over the window: under the 1 % that counts as a trend.
+        let climbing: Vec<Record> = (0..=20)
+            .map(|e| record(e, 0.5 - 0.02 * e as f64, 0.5))
+            .collect();
+        assert_eq!(
+            chart_words(Kind::Accuracy, &climbing),
+            "Accuracy per epoch; at epoch 20: train 0.9000, rising; test 0.5000, flat"
+        );
+        assert_eq!(epoch_tick(&300.0), "300");
+        assert_eq!(epoch_tick(&0.5), "0.5");
+        // One epoch: no trend to speak of.
+        assert_eq!(
+            chart_words(Kind::Loss { log: false }, &falling[..1]),
+            "Loss per epoch; at epoch 0: train 1.0000; test 0.5000"
+        );
     }
 }

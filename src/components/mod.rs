@@ -1,5 +1,6 @@
 //! One component per file.
 
+pub mod announcer;
 pub mod backend_badge;
 pub mod canvas_restore;
 pub mod classroom;

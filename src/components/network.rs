@@ -68,7 +68,8 @@ pub fn network(props: &NetworkProps) -> Html {
     columns.extend(s.layers.iter().map(|l| l.b.len()));
     let tallest = columns.iter().copied().max().unwrap_or(1);
     let size = node_size(tallest);
-    let step = size + 8.0;
+    // At least 24 px apart, so the nodes' 24 px bias targets never overlap (WCAG 2.5.8).
+    let step = (size + 8.0).max(24.0);
     let height = TOP * 2.0 + tallest as f64 * step + 24.0;
     let width = PAD * 2.0 + (columns.len() - 1) as f64 * GAP + size + 40.0;
     let pos = |col: usize, n: usize| {
@@ -239,9 +240,9 @@ pub fn network(props: &NetworkProps) -> Html {
                     onmouseenter={set_hover(Some(node))} onmouseleave={set_hover(None)}>
                     <PixelCanvas pixels={thumbnail(&values, s.grid)} label={format!("{what}: output over the input plane")} />
                     if c.shows("weightEditing") {
-                        <button class="bias" data-testid={format!("bias-{l}-{n}")} disabled={!editable}
+                        <button class="bias" data-testid={format!("bias-{l}-{n}")} disabled={!editable} aria-label={format!("Bias of {what}")}
                             title={title(c, "weightEditing", format!("Bias of {what} (click to edit)"))}
-                            onmouseenter={set_hover(Some(bias))} onclick={start_edit(bias)}>{ "b" }</button>
+                            onmouseenter={set_hover(Some(bias))} onclick={start_edit(bias)}><span class="bias-mark">{ "b" }</span></button>
                     }
                 </div>
             });

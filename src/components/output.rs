@@ -34,6 +34,30 @@ fn exact(v: Option<f64>) -> String {
     v.map(|v| v.to_string()).unwrap_or_default()
 }
 
+/// The output picture's text alternative: what it shows, and how well the network does in
+/// numbers (test accuracy for classes, test loss for regression), since the colours say it only
+/// to those who see them.
+pub fn boundary_words(classification: bool, one_d: bool, r: &crate::session::Record) -> String {
+    let what = match (classification, one_d) {
+        (true, _) => "The network's decision boundary over the input plane, with the data points",
+        (false, true) => "The network's fitted curve over the inputs, with the data points",
+        (false, false) => "The network's output over the input plane, with the data points",
+    };
+    let score = if classification {
+        r.acc_test
+            .filter(|v| v.is_finite())
+            .map(|a| format!("test accuracy {:.1} %", a * 100.0))
+    } else {
+        r.loss_test
+            .filter(|v| v.is_finite())
+            .map(|l| format!("test loss {}", number(Some(l))))
+    };
+    match score {
+        Some(score) => format!("{what}; {score}"),
+        None => format!("{what}; not trained yet"),
+    }
+}
+
 #[function_component(OutputArea)]
 pub fn output_area(props: &OutputAreaProps) -> Html {
     let c = &props.config;
@@ -84,7 +108,7 @@ pub fn output_area(props: &OutputAreaProps) -> Html {
             <PngButton panel="panel-boundary" />
             <div class="plane">
                 <PixelCanvas pixels={(*pixels).clone()} class="plane-canvas" testid="boundary"
-                    label="The network's output over the input plane, with the data points" />
+                    label={boundary_words(classification, c.active_dataset().is_one_dimensional(), r)} />
                 <span class="axis axis-x">{ if c.active_dataset().is_one_dimensional() { "X1 →, target ↑" } else { "X1 →" } }</span>
             </div>
             <dl class="metrics">
@@ -103,5 +127,39 @@ pub fn output_area(props: &OutputAreaProps) -> Html {
                 { show("discretize", checkbox("discretize", "Discretize output", c.discretize, emit(Action::SetDiscretize))) }
             </div>
         </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::session::Record;
+
+    #[test]
+    fn the_picture_says_its_score_in_words() {
+        let r = Record {
+            epoch: 3,
+            loss_train: 0.3,
+            loss_test: Some(0.25),
+            loss_val: None,
+            acc_train: Some(0.9),
+            acc_test: Some(0.875),
+        };
+        assert_eq!(
+            boundary_words(true, false, &r),
+            "The network's decision boundary over the input plane, with the data points; test accuracy 87.5 %"
+        );
+        assert_eq!(
+            boundary_words(false, true, &r),
+            "The network's fitted curve over the inputs, with the data points; test loss 0.2500"
+        );
+        let fresh = Record {
+            acc_test: None,
+            ..r
+        };
+        assert_eq!(
+            boundary_words(true, false, &fresh),
+            "The network's decision boundary over the input plane, with the data points; not trained yet"
+        );
     }
 }

@@ -109,7 +109,41 @@ pub fn to_pixel(extent: &Extent, x: f64, y: f64, size: u32) -> (f64, f64) {
     (u * f64::from(size), v * f64::from(size))
 }
 
-/// Draws filled discs for `points`, with a white ring (training) or a dark one (test).
+/// The mark of a data point. Classes differ in shape as well as colour, so a student who cannot
+/// tell orange from green (or prints in grey) still tells the classes apart (WCAG 1.4.1).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Shape {
+    Disc,
+    Square,
+    Diamond,
+}
+
+impl Shape {
+    /// Class 0 a disc, class 1 a square, class 2 a diamond; regression values all discs.
+    pub fn of(palette: Palette, label: f64) -> Shape {
+        if palette.classes == 1 {
+            return Shape::Disc;
+        }
+        match label as usize % 3 {
+            0 => Shape::Disc,
+            1 => Shape::Square,
+            _ => Shape::Diamond,
+        }
+    }
+
+    /// Whether the offset (dx, dy) from the centre is inside a mark of radius `r`. The square
+    /// and the diamond have about the disc's area, so no class looks bigger.
+    fn covers(self, dx: f64, dy: f64, r: f64) -> bool {
+        match self {
+            Shape::Disc => dx * dx + dy * dy <= r * r,
+            Shape::Square => dx.abs().max(dy.abs()) <= 0.886 * r,
+            Shape::Diamond => dx.abs() + dy.abs() <= 1.25 * r,
+        }
+    }
+}
+
+/// Draws a filled mark per point (its class's colour and shape), with a white ring (training)
+/// or a dark one (test).
 pub fn draw_points(
     rgba: &mut [u8],
     size: u32,
@@ -131,19 +165,24 @@ pub fn draw_points(
             colors::class(p.label as usize)
         };
         let (cx, cy) = to_pixel(extent, p.x, p.y, size);
-        disc(rgba, size, cx, cy, radius + 1.0, ring);
-        disc(rgba, size, cx, cy, radius, fill);
+        let shape = Shape::of(palette, p.label);
+        mark(rgba, size, cx, cy, radius + 1.0, ring, shape);
+        mark(rgba, size, cx, cy, radius, fill, shape);
     }
 }
 
 fn disc(rgba: &mut [u8], size: u32, cx: f64, cy: f64, r: f64, color: Rgb) {
+    mark(rgba, size, cx, cy, r, color, Shape::Disc);
+}
+
+fn mark(rgba: &mut [u8], size: u32, cx: f64, cy: f64, r: f64, color: Rgb, shape: Shape) {
     let n = size as i64;
     let (x0, x1) = ((cx - r).floor() as i64, (cx + r).ceil() as i64);
     let (y0, y1) = ((cy - r).floor() as i64, (cy + r).ceil() as i64);
     for py in y0.max(0)..=y1.min(n - 1) {
         for px in x0.max(0)..=x1.min(n - 1) {
             let (dx, dy) = (px as f64 + 0.5 - cx, py as f64 + 0.5 - cy);
-            if dx * dx + dy * dy <= r * r {
+            if shape.covers(dx, dy, r) {
                 let o = ((py * n + px) * 4) as usize;
                 rgba[o..o + 3].copy_from_slice(&color);
             }
@@ -358,6 +397,52 @@ mod tests {
             at(&img, 100, 75, 25),
             colors::ORANGE,
             "upper right for x > 0, y > 0"
+        );
+    }
+
+    #[test]
+    fn classes_differ_in_shape_as_well_as_colour() {
+        let p = Palette {
+            classes: 3,
+            discretize: false,
+        };
+        let drawn = |label: f64| {
+            let mut img = vec![255u8; 440 * 440 * 4];
+            let point = Point {
+                x: 0.0,
+                y: 0.0,
+                label,
+            };
+            draw_points(&mut img, 440, &Extent::default(), &[point], p, false);
+            img
+        };
+        // The mark's radius is 4 px here and its centre the image's: (220, 220).
+        let (disc, square, diamond) = (drawn(0.0), drawn(1.0), drawn(2.0));
+        for img in [&disc, &square, &diamond] {
+            assert_ne!(
+                at(img, 440, 220, 220),
+                colors::WHITE,
+                "every mark fills its centre"
+            );
+        }
+        // The square fills its corners, which the disc and the diamond leave to the ring.
+        assert_eq!(at(&square, 440, 223, 223), colors::BLUE);
+        assert_ne!(at(&disc, 440, 223, 223), colors::ORANGE);
+        assert_ne!(at(&diamond, 440, 223, 223), colors::GREEN);
+        // The diamond reaches furthest along the axes.
+        assert_eq!(at(&diamond, 440, 224, 220), colors::GREEN);
+        assert_ne!(at(&square, 440, 224, 220), colors::BLUE);
+        assert_ne!(at(&disc, 440, 224, 220), colors::ORANGE);
+        // Regression points are all discs.
+        assert_eq!(
+            Shape::of(
+                Palette {
+                    classes: 1,
+                    discretize: false
+                },
+                1.0
+            ),
+            Shape::Disc
         );
     }
 

@@ -1,0 +1,173 @@
+// Issue 17's audit: axe-core checks every view the page has against WCAG 2.2 AA (the gallery,
+// the playground in each problem type, every lesson, the inspector's panels, the classroom panel
+// and embed mode). A serious or critical violation fails the test; the full report, the minor
+// and moderate findings included, goes to artifacts/a11y-report.json for reading.
+//
+// The live part for screen readers: the polite announcer's text changes while training runs.
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readdir, readFile, mkdir, writeFile } from 'node:fs/promises';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { AxeBuilder } from '@axe-core/playwright';
+import { serve, launch, openApp, quiet, andSettle, screenshot, ARTIFACTS } from './harness.mjs';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const LESSONS_DIR = join(here, '..', '..', 'lessons');
+/** WCAG 2.2 AA: level A and AA of 2.0, 2.1 and 2.2 (axe has no 2.2 level-A rules of its own). */
+const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
+const BLOCKING = new Set(['serious', 'critical']);
+
+let server;
+let browser;
+before(async () => {
+  server = await serve();
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+/** The lesson ids in lessons/, read from the files the build embeds, so a new lesson is audited too. */
+async function lessonIds() {
+  const files = (await readdir(LESSONS_DIR)).filter((f) => f.endsWith('.json')).sort();
+  return Promise.all(files.map(async (f) => JSON.parse(await readFile(join(LESSONS_DIR, f), 'utf8')).id));
+}
+
+/** Every view to audit: a name, the hash it opens and what to do there before the audit. */
+async function views() {
+  const list = [
+    { name: 'gallery', hash: '', asIs: true },
+    { name: 'playground-classification', hash: 'dataset=circle' },
+    { name: 'playground-regression', hash: 'problem=regression&regDataset=func1d' },
+    {
+      name: 'playground-multiclass',
+      hash: 'dataset=spiral3',
+      // Three classes in three shapes (disc, square, diamond), to look at.
+      prepare: (page) => screenshot(page.getByTestId('panel-boundary'), 'a11y-boundary-shapes'),
+    },
+    {
+      name: 'playground-inspector',
+      hash: 'dataset=xor&networkShape=4,3',
+      // Every panel of "Inside the network" scrolled through, so each draws before the audit.
+      prepare: async (page) => {
+        for (const id of ['panel-hidden', 'panel-activation', 'panel-health', 'panel-confusion', 'panel-summary']) {
+          await page.getByTestId(id).scrollIntoViewIfNeeded();
+        }
+      },
+    },
+    {
+      name: 'classroom',
+      hash: 'dataset=xor',
+      prepare: async (page) => {
+        await page.getByTestId('classroom-open').click();
+        await page.getByTestId('classroom').waitFor();
+      },
+    },
+    { name: 'embed', hash: 'dataset=xor&embed=true' },
+  ];
+  for (const id of await lessonIds()) list.push({ name: `lesson-${id}`, hash: `lesson=${id}`, asIs: true });
+  return list;
+}
+
+/** One line per failing node: what rule, how bad, where, and axe's own summary of the fix. */
+function describe(view, violation) {
+  return violation.nodes.map((n) => `${view}: ${violation.id} (${violation.impact}) at ${n.target.join(' ')}: ${n.failureSummary?.split('\n').join(' ')}`);
+}
+
+test('axe finds no serious or critical WCAG 2.2 AA violation in any view', async () => {
+  const report = { tags: TAGS, views: [] };
+  const blocking = [];
+  for (const view of await views()) {
+    const { page, problems } = await openApp(browser.context, `${server.url}#${view.hash}`, { asIs: view.asIs });
+    try {
+      if (!view.asIs || view.hash) await quiet(page);
+      await view.prepare?.(page);
+      const result = await new AxeBuilder({ page }).withTags(TAGS).analyze();
+      report.views.push({
+        name: view.name,
+        hash: view.hash,
+        violations: result.violations,
+        incomplete: result.incomplete.map(({ id, impact, help, nodes }) => ({ id, impact, help, targets: nodes.map((n) => n.target) })),
+        passes: result.passes.map((p) => p.id),
+      });
+      for (const v of result.violations) if (BLOCKING.has(v.impact)) blocking.push(...describe(view.name, v));
+      assert.deepEqual(problems.pageErrors, [], `${view.name}: page errors`);
+      assert.deepEqual(problems.offLoopback, [], `${view.name}: requests off loopback`);
+    } finally {
+      await page.goto('about:blank');
+    }
+  }
+  await mkdir(ARTIFACTS, { recursive: true });
+  await writeFile(join(ARTIFACTS, 'a11y-report.json'), JSON.stringify(report, null, 2));
+  assert.ok(report.views.length >= 20, `audited ${report.views.length} views`);
+  assert.deepEqual(blocking, [], `serious or critical violations (full report in ${join(ARTIFACTS, 'a11y-report.json')})`);
+});
+
+/** The live region's text once it differs from `before`. Announcements come at most every 5 s. */
+async function nextAnnouncement(page, before) {
+  await page.waitForFunction((b) => {
+    const t = document.querySelector('[data-testid=live-announcer]').textContent;
+    return t !== '' && t !== b;
+  }, before, { timeout: 60_000 });
+  return page.getByTestId('live-announcer').textContent();
+}
+
+test('the polite live region announces the run while training, and a task reached', async () => {
+  const { page, problems } = await openApp(browser.context, `${server.url}#dataset=xor`);
+  try {
+    const region = page.getByTestId('live-announcer');
+    assert.equal(await region.getAttribute('aria-live'), 'polite');
+    await page.getByTestId('play').click();
+    const first = await nextAnnouncement(page, '');
+    assert.match(first, /^Epoch \d+: training loss [\d.e-]+, test loss [\d.e-]+, test accuracy \d+ %$/, first);
+    const second = await nextAnnouncement(page, first);
+    assert.match(second, /^Epoch \d+: /, second);
+    const epochOf = (t) => Number(t.match(/^Epoch (\d+)/)[1]);
+    assert.ok(epochOf(second) > epochOf(first), `${first} then ${second}`);
+    await page.getByTestId('play').click();
+    assert.deepEqual(problems.pageErrors, []);
+  } finally {
+    await page.goto('about:blank');
+  }
+  // The graphs lesson's first task asks for one epoch: one step reaches it.
+  const lesson = await openApp(browser.context, `${server.url}#lesson=graphs`, { asIs: true });
+  try {
+    const before = await lesson.page.getByTestId('live-announcer').textContent();
+    await andSettle(lesson.page, () => lesson.page.getByTestId('step').click());
+    const said = await nextAnnouncement(lesson.page, before);
+    assert.match(said, /^Task reached: \S/, said);
+  } finally {
+    await lesson.page.goto('about:blank');
+  }
+});
+
+test('the header says in plain words what trains, with the technical detail one click away', async () => {
+  // An experiment no other test trains, so no kept run continues here.
+  const { page } = await openApp(browser.context, `${server.url}#dataset=circle&samples=300`);
+  try {
+    await page.waitForFunction(() => !document.querySelector('[data-testid=backend]').textContent.includes('probing'));
+    // This browser runs without WebGPU (no --enable-unsafe-webgpu).
+    assert.equal(await page.getByTestId('backend-summary').textContent(), 'Training on your CPU: this browser offers no WebGPU');
+    assert.equal(await page.getByTestId('backend').isVisible(), false, 'the detail starts closed');
+    await page.getByTestId('backend-summary').click();
+    assert.equal(await page.getByTestId('backend').isVisible(), true);
+    assert.match(await page.getByTestId('backend').textContent(), /^cpu: /);
+    assert.equal(await page.getByTestId('run-mode').textContent(), 'worker');
+    // The header with the detail open beneath it (an element shot would cut the detail off).
+    await mkdir(ARTIFACTS, { recursive: true });
+    await page.screenshot({ path: join(ARTIFACTS, 'a11y-header-backend-open.png'), clip: { x: 0, y: 0, width: 1280, height: 180 } });
+    await page.getByTestId('backend-summary').click();
+    // The loss chart after a few epochs, to look at its axis names beside the ticks.
+    for (let i = 0; i < 5; i++) await andSettle(page, () => page.getByTestId('step').click());
+    await screenshot(page.getByTestId('panel-loss'), 'a11y-loss-chart');
+    const epoch = await page.getByTestId('epoch').textContent();
+    assert.equal(epoch, '5');
+    assert.match(await page.getByTestId('chart-loss').getAttribute('aria-label'), /^Loss per epoch; at epoch 5: train [\d.]+, (falling|rising|flat); test /);
+    assert.match(await page.getByTestId('boundary').getAttribute('aria-label'), /; test accuracy [\d.]+ %$/);
+  } finally {
+    await page.goto('about:blank');
+  }
+});
