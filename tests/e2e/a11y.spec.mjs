@@ -66,6 +66,21 @@ async function views() {
         await page.getByTestId('classroom').waitFor();
       },
     },
+    {
+      name: 'inside-the-engine',
+      hash: 'dataset=xor&networkShape=3&activation=tanh',
+      // The three engine views open and filled: the step's graph, a step explained, a check.
+      prepare: async (page) => {
+        for (const id of ['open-graph', 'open-stepper', 'open-gradient-check']) {
+          await page.getByTestId(id).locator('summary').click();
+        }
+        await page.getByTestId('graph-summary').waitFor();
+        await page.getByTestId('stepper-explain').click();
+        await page.getByTestId('stepper-phase').waitFor();
+        await page.getByTestId('gradient-check-run').click();
+        await page.getByTestId('gradient-check-max').waitFor();
+      },
+    },
     { name: 'embed', hash: 'dataset=xor&embed=true' },
   ];
   for (const id of await lessonIds()) list.push({ name: `lesson-${id}`, hash: `lesson=${id}`, asIs: true });
