@@ -8,6 +8,7 @@ pub mod data;
 pub mod download;
 pub mod export;
 pub mod fields;
+pub mod graph_view;
 pub mod guard;
 pub mod help;
 pub mod loss_chart;
