@@ -75,6 +75,7 @@ pub fn graph_view(props: &GraphViewProps) -> Html {
         <div class="gv-scroll" data-testid="graph-view">
             <div class="gv-canvas" style={format!("width:{}px;height:{}px", m.width.ceil(), m.height.ceil())}>
                 <svg class="gv-svg" width={m.width.ceil().to_string()} height={m.height.ceil().to_string()}
+                    data-crossings={m.crossings.to_string()}
                     role="group" aria-label="Computational graph: inputs on the left, results on the right">
                     <defs>
                         <marker id="gv-arrow" viewBox="0 0 8 8" refX="8" refY="4" markerWidth="7" markerHeight="7" orient="auto">

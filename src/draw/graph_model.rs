@@ -85,6 +85,8 @@ pub struct GraphModel {
     pub height: f32,
     /// Every scope of the trace, outermost first (each has a toggle).
     pub scopes: Vec<String>,
+    /// Edge crossings the layout could not remove.
+    pub crossings: usize,
 }
 
 /// The scope's name without its trailing slash (`"dense_1/"` gives `"dense_1"`), as toggles'
@@ -296,6 +298,7 @@ pub fn model(trace: &GraphTrace, collapsed: &[String]) -> GraphModel {
         width: laid.width,
         height: laid.height,
         scopes,
+        crossings: laid.crossings,
     };
     if top < 0.0 {
         model.shift_down(-top + 4.0);
