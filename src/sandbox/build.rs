@@ -385,6 +385,17 @@ fn check_order(program: &Program, text: &str) -> Result<(), SandboxError> {
     Ok(())
 }
 
+/// Op nodes an expression records (numbers and names make none).
+fn op_count(e: &Expr) -> usize {
+    match e {
+        Expr::Number { .. } | Expr::Name { .. } => 0,
+        Expr::Neg { inner, .. } => 1 + op_count(inner),
+        Expr::Power { base, .. } => 1 + op_count(base),
+        Expr::Binary { left, right, .. } => 1 + op_count(left) + op_count(right),
+        Expr::Call { args, .. } => 1 + args.iter().map(op_count).sum::<usize>(),
+    }
+}
+
 fn names<'e>(e: &'e Expr, out: &mut Vec<(&'e str, Span)>) {
     match e {
         Expr::Number { .. } => {}
@@ -418,18 +429,35 @@ impl Built {
         let mut fetches = Vec::new();
         let mut initial: Vec<(String, Vec<f32>)> = Vec::new();
         let mut result = None;
+        // Every free name's node first, in order of use, so none lands inside a line's scope;
+        // and the variables' first values, before a run changes them.
+        let defined: Vec<&str> =
+            program.statements.iter().filter_map(|s| s.target.as_ref().map(|(n, _)| n.as_str())).collect();
         for s in &program.statements {
-            // Variables' first values, before the run changes them.
             let mut used = Vec::new();
             names(&s.expr, &mut used);
-            for (n, _) in used {
-                if let (Some(bd), false) = (setup.binding(n), initial.iter().any(|(m, _)| m == n)) {
-                    if bd.role == Role::Variable {
+            for (n, span) in used.into_iter().filter(|(n, _)| !defined.contains(n)) {
+                if let Some(bd) = setup.binding(n).filter(|bd| bd.role == Role::Variable) {
+                    if !initial.iter().any(|(m, _)| m == n) {
                         initial.push((n.to_string(), value_of(bd)?.data().to_vec()));
                     }
                 }
+                b.name(n, span)?;
             }
+        }
+        for s in &program.statements {
+            // A named line of several ops is a scope (a box the drawing can collapse).
+            let scoped = match &s.target {
+                Some((name, _)) if op_count(&s.expr) >= 2 => {
+                    b.g.push_scope(name);
+                    true
+                }
+                _ => false,
+            };
             let node = b.expr(&s.expr)?;
+            if scoped {
+                b.g.pop_scope();
+            }
             let span = s.expr.span();
             if b.g.node(node).map(|n| n.shape.numel()).unwrap_or(0) > MAX_NODE_ELEMENTS {
                 return Err(too_big(&setup.program, span, MAX_NODE_ELEMENTS + 1));

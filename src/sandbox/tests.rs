@@ -117,9 +117,15 @@ fn the_graph_is_the_engines_tape_with_kinds_and_names() {
     let b = example("fetch");
     let t = b.trace();
     let labels: Vec<String> = t.nodes.iter().map(|n| n.label()).collect();
-    assert_eq!(labels, vec!["b", "c", "intermed", "a", "mul"]);
+    assert_eq!(labels, vec!["b", "c", "a", "intermed", "mul"]);
     assert!(t.nodes.iter().filter(|n| n.kind == TraceKind::Constant).count() == 3);
-    assert_eq!(t.nodes[4].inputs, vec![3, 2]);
+    assert_eq!(t.nodes[4].inputs, vec![2, 3]);
+    assert!(t.nodes.iter().all(|n| n.scope.is_empty()), "one-op lines are not scoped");
+    // A named line of several ops is a scope; the names it reads stay outside.
+    let n = example("neuron").trace();
+    let scoped: Vec<String> = n.nodes.iter().filter(|n| n.scope == "z/").map(|n| n.label()).collect();
+    assert_eq!(scoped, vec!["mul", "z"]);
+    assert!(n.nodes.iter().filter(|n| n.label() == "w" || n.label() == "x").all(|n| n.scope.is_empty()));
     let feed = example("feed").trace();
     assert!(feed.nodes[..2].iter().all(|n| n.kind == TraceKind::Input));
 }

@@ -204,7 +204,7 @@ pub fn graph_sandbox(props: &GraphSandboxProps) -> Html {
                     </tbody>
                 </table>
                 <div class="sandbox-actions">
-                    <button type="button" class="btn btn-primary" data-testid="sandbox-run" onclick={on_run}>{ "Run" }</button>
+                    <button type="button" class="btn btn-run" data-testid="sandbox-run" onclick={on_run}>{ "Run" }</button>
                     <button type="button" class="btn" data-testid="sandbox-gradients" onclick={on_gradients}
                         title="Differentiate the result (summed, if it has many numbers) back through the graph">{ "Gradients" }</button>
                     if let Some(b) = b.as_ref() {
