@@ -59,10 +59,12 @@ pub fn graph_view(props: &GraphViewProps) -> Html {
     }
     let lit = |n: &ShownNode| match &n.shown {
         Shown::Node(i) => props.highlight.contains(i),
-        Shown::Scope(p) => props
-            .highlight
-            .iter()
-            .any(|&i| trace.nodes.get(i).is_some_and(|t| t.scope.starts_with(p.as_str()))),
+        Shown::Scope(p) => props.highlight.iter().any(|&i| {
+            trace
+                .nodes
+                .get(i)
+                .is_some_and(|t| t.scope.starts_with(p.as_str()))
+        }),
     };
     let card = focused
         .and_then(|i| trace.nodes.get(i).map(|t| (i, t)))
@@ -100,7 +102,9 @@ fn path(points: &[(f32, f32)]) -> String {
     for w in points.windows(2) {
         let ((x0, y0), (x1, y1)) = (w[0], w[1]);
         let mid = (x0 + x1) / 2.0;
-        d.push_str(&format!(" C{mid:.1},{y0:.1} {mid:.1},{y1:.1} {x1:.1},{y1:.1}"));
+        d.push_str(&format!(
+            " C{mid:.1},{y0:.1} {mid:.1},{y1:.1} {x1:.1},{y1:.1}"
+        ));
     }
     d
 }
@@ -125,7 +129,11 @@ fn toggle_button(scope: &str, open: bool, x: f32, y: f32, on_toggle: &Callback<S
             }
         })
     };
-    let words = if open { format!("Collapse {name}") } else { format!("Open {name}") };
+    let words = if open {
+        format!("Collapse {name}")
+    } else {
+        format!("Open {name}")
+    };
     html! {
         <g class="gv-toggle" role="button" tabindex="0" aria-label={words.clone()} aria-expanded={open.to_string()}
             data-testid={format!("graph-scope-toggle-{name}")} transform={format!("translate({x:.1},{y:.1})")}
@@ -151,7 +159,9 @@ fn kind_words(t: &TraceNode) -> &'static str {
     match &t.kind {
         TraceKind::Input => "fed input",
         TraceKind::Constant => "constant",
-        TraceKind::Variable { trainable: true, .. } => "trainable variable",
+        TraceKind::Variable {
+            trainable: true, ..
+        } => "trainable variable",
         TraceKind::Variable { .. } => "variable (not trained)",
         TraceKind::Op { .. } => "op",
     }
@@ -195,7 +205,12 @@ fn node(
                 Some(g) => format!("gradient {}", summary(g, t.elements())),
                 None => "no gradient".to_string(),
             };
-            let label = format!("{}, {}, shape {}, value {value}, {grad}", n.label, kind_words(t), shape_text(&t.dims));
+            let label = format!(
+                "{}, {}, shape {}, value {value}, {grad}",
+                n.label,
+                kind_words(t),
+                shape_text(&t.dims)
+            );
             let first = t.value.first().map(|v| v.to_string()).unwrap_or_default();
             let show = {
                 let focused = focused.clone();
@@ -225,7 +240,11 @@ fn node(
 
 /// The card beside a node: what it is, its value and its gradient.
 fn detail_card(t: &TraceNode, at: Placed) -> Html {
-    let style = format!("left:{:.0}px;top:{:.0}px", at.x + at.w / 2.0 + 8.0, (at.y - at.h / 2.0).max(0.0));
+    let style = format!(
+        "left:{:.0}px;top:{:.0}px",
+        at.x + at.w / 2.0 + 8.0,
+        (at.y - at.h / 2.0).max(0.0)
+    );
     html! {
         <div class="gv-card" data-testid="graph-card" role="status" style={style}>
             <p class="gv-card-title"><strong>{ t.label() }</strong>{ format!(" · {} · {}", kind_words(t), shape_text(&t.dims)) }</p>
@@ -247,7 +266,14 @@ fn tensor(values: &[f32], dims: &[usize], what: &str) -> Html {
                 { for rows.iter().map(|r| html! { <tr>{ for r.iter().map(|v| html! { <td>{ v.clone() }</td> }) }</tr> }) }
             </table>
         },
-        graph_model::Tensor::Heatmap { rows, cols, cells, min, max, of } => {
+        graph_model::Tensor::Heatmap {
+            rows,
+            cols,
+            cells,
+            min,
+            max,
+            of,
+        } => {
             // Cells at most 12 px, the map at most 180 px wide.
             let cell = (180.0 / cols as f32).clamp(2.0, 12.0);
             let (w, h) = (cell * cols as f32, cell * rows as f32);

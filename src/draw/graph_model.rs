@@ -105,7 +105,13 @@ pub fn shape_text(dims: &[usize]) -> String {
     if dims.is_empty() {
         "scalar".into()
     } else {
-        format!("[{}]", dims.iter().map(|d| d.to_string()).collect::<Vec<_>>().join(", "))
+        format!(
+            "[{}]",
+            dims.iter()
+                .map(|d| d.to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
     }
 }
 
@@ -144,7 +150,11 @@ impl Texts {
 /// range.
 pub fn short(values: &[f32], elements: usize) -> String {
     if values.len() == elements && elements <= 3 && !values.is_empty() {
-        return values.iter().map(|&v| number(v)).collect::<Vec<_>>().join(", ");
+        return values
+            .iter()
+            .map(|&v| number(v))
+            .collect::<Vec<_>>()
+            .join(", ");
     }
     let (lo, hi) = range(values);
     format!("{} … {}", number(lo), number(hi))
@@ -195,7 +205,9 @@ pub fn model(trace: &GraphTrace, collapsed: &[String]) -> GraphModel {
     let mut edge_ends: Vec<(usize, usize)> = Vec::new();
     for (j, n) in trace.nodes.iter().enumerate() {
         for &i in &n.inputs {
-            let Some(&from) = shown_of.get(i) else { continue };
+            let Some(&from) = shown_of.get(i) else {
+                continue;
+            };
             let e = (from, shown_of[j]);
             if e.0 != e.1 && !edge_ends.contains(&e) {
                 edge_ends.push(e);
@@ -249,11 +261,16 @@ pub fn model(trace: &GraphTrace, collapsed: &[String]) -> GraphModel {
         sizes: texts
             .iter()
             .map(|t| {
-                let widest = [Some(&t.label), Some(&t.detail), t.value_line.as_ref(), t.grad_line.as_ref()]
-                    .into_iter()
-                    .flatten()
-                    .map(|s| text_width(s))
-                    .fold(0.0, f32::max);
+                let widest = [
+                    Some(&t.label),
+                    Some(&t.detail),
+                    t.value_line.as_ref(),
+                    t.grad_line.as_ref(),
+                ]
+                .into_iter()
+                .flatten()
+                .map(|s| text_width(s))
+                .fold(0.0, f32::max);
                 let w = (widest + 22.0).clamp(56.0, 220.0);
                 let h = if t.look == Look::Scope {
                     SCOPE_NODE_HEIGHT
@@ -401,7 +418,12 @@ pub fn summary(values: &[f32], elements: usize) -> String {
         _ => {
             let (lo, hi) = range(values);
             let mean = values.iter().sum::<f32>() / values.len() as f32;
-            format!("mean {}, from {} to {}", number(mean), number(lo), number(hi))
+            format!(
+                "mean {}, from {} to {}",
+                number(mean),
+                number(lo),
+                number(hi)
+            )
         }
     }
 }
@@ -465,7 +487,11 @@ pub fn tensor_view(values: &[f32], dims: &[usize]) -> Tensor {
 /// and blue positive as everywhere on the page.
 pub fn cell_colour(v: f32, min: f32, max: f32) -> String {
     let scale = min.abs().max(max.abs());
-    let t = if scale > 0.0 { f64::from(v / scale) } else { 0.0 };
+    let t = if scale > 0.0 {
+        f64::from(v / scale)
+    } else {
+        0.0
+    };
     super::colors::hex(super::colors::diverging(t))
 }
 
@@ -477,9 +503,15 @@ mod tests {
     /// Two dense layers and a loss, as the trainer scopes them.
     fn network_trace() -> GraphTrace {
         let mut g = Graph::cpu();
-        let w1 = g.variable("w1", &T::new(vec![0.1; 6], &[2, 3]).unwrap(), true).unwrap();
-        let w2 = g.variable("w2", &T::new(vec![0.2; 3], &[3, 1]).unwrap(), true).unwrap();
-        let x = g.input("x", &T::new(vec![1.0, 2.0], &[1, 2]).unwrap()).unwrap();
+        let w1 = g
+            .variable("w1", &T::new(vec![0.1; 6], &[2, 3]).unwrap(), true)
+            .unwrap();
+        let w2 = g
+            .variable("w2", &T::new(vec![0.2; 3], &[3, 1]).unwrap(), true)
+            .unwrap();
+        let x = g
+            .input("x", &T::new(vec![1.0, 2.0], &[1, 2]).unwrap())
+            .unwrap();
         g.push_scope("dense_1");
         let w = g.var(w1).unwrap();
         let z = g.matmul(x, w).unwrap();
@@ -504,7 +536,10 @@ mod tests {
         assert_eq!(m.scopes, vec!["dense_1/", "dense_2/", "loss/"]);
         assert_eq!(m.boxes.len(), 3);
         let labels: Vec<&str> = m.nodes.iter().map(|n| n.label.as_str()).collect();
-        assert_eq!(labels, vec!["x", "w1", "matmul", "tanh", "w2", "matmul", "reduce_sum"]);
+        assert_eq!(
+            labels,
+            vec!["x", "w1", "matmul", "tanh", "w2", "matmul", "reduce_sum"]
+        );
         assert_eq!(m.nodes[2].detail, "[1, 3]");
         // Each box holds its nodes.
         for b in &m.boxes {
@@ -530,8 +565,14 @@ mod tests {
             .position(|n| n.shown == Shown::Scope("dense_1/".into()))
             .unwrap();
         assert_eq!(m.nodes[k].detail, "3 nodes");
-        assert!(m.edge_ends.iter().any(|&(a, b)| b == k && a != k), "an edge in (from x)");
-        assert!(m.edge_ends.iter().any(|&(a, b)| a == k && b != k), "an edge out");
+        assert!(
+            m.edge_ends.iter().any(|&(a, b)| b == k && a != k),
+            "an edge in (from x)"
+        );
+        assert!(
+            m.edge_ends.iter().any(|&(a, b)| a == k && b != k),
+            "an edge out"
+        );
         assert_eq!(m.boxes.len(), 2, "no box for the collapsed scope");
     }
 
@@ -541,10 +582,20 @@ mod tests {
             tensor_view(&[1.0, 2.5], &[1, 2]),
             Tensor::Numbers(vec![vec!["1".into(), "2.5".into()]])
         );
-        assert_eq!(tensor_view(&[12.0], &[]), Tensor::Numbers(vec![vec!["12".into()]]));
+        assert_eq!(
+            tensor_view(&[12.0], &[]),
+            Tensor::Numbers(vec![vec!["12".into()]])
+        );
         let big: Vec<f32> = (0..40).map(|i| i as f32 - 20.0).collect();
         match tensor_view(&big, &[8, 5]) {
-            Tensor::Heatmap { rows, cols, min, max, of, .. } => {
+            Tensor::Heatmap {
+                rows,
+                cols,
+                min,
+                max,
+                of,
+                ..
+            } => {
                 assert_eq!((rows, cols, min, max, of), (8, 5, -20.0, 19.0, 40));
             }
             other => panic!("{other:?}"),
@@ -572,19 +623,33 @@ mod tests {
     #[test]
     fn an_eight_by_thirty_two_network_collapsed_stays_small() {
         let mut g = Graph::cpu();
-        let mut h = g.input("x", &T::new(vec![0.5; 10 * 2], &[10, 2]).unwrap()).unwrap();
+        let mut h = g
+            .input("x", &T::new(vec![0.5; 10 * 2], &[10, 2]).unwrap())
+            .unwrap();
         let mut fan_in = 2;
         let mut scopes = Vec::new();
         for layer in 1..=8 {
             let w = g
-                .variable(&format!("w{layer}"), &T::new(vec![0.01; fan_in * 32], &[fan_in, 32]).unwrap(), true)
+                .variable(
+                    &format!("w{layer}"),
+                    &T::new(vec![0.01; fan_in * 32], &[fan_in, 32]).unwrap(),
+                    true,
+                )
                 .unwrap();
-            let b = g.variable(&format!("b{layer}"), &T::new(vec![0.0; 32], &[32]).unwrap(), true).unwrap();
+            let b = g
+                .variable(
+                    &format!("b{layer}"),
+                    &T::new(vec![0.0; 32], &[32]).unwrap(),
+                    true,
+                )
+                .unwrap();
             g.push_scope(&format!("dense_{layer}"));
             let wn = g.var(w).unwrap();
             let bn = g.var(b).unwrap();
             let z = g.matmul(h, wn).unwrap();
-            h = g.bias_act(z, bn, np_engine::backend::UnaryOp::Tanh).unwrap();
+            h = g
+                .bias_act(z, bn, np_engine::backend::UnaryOp::Tanh)
+                .unwrap();
             g.pop_scope();
             scopes.push(format!("dense_{layer}/"));
             fan_in = 32;

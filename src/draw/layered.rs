@@ -220,7 +220,11 @@ fn minimise_crossings(items: &[Item], mut order: Vec<Vec<usize>>) -> Vec<Vec<usi
             let neighbour_rank = if down { r - 1 } else { r + 1 };
             let current = pos.clone();
             for &i in &order[r] {
-                let neighbours = if down { &items[i].preds } else { &items[i].succs };
+                let neighbours = if down {
+                    &items[i].preds
+                } else {
+                    &items[i].succs
+                };
                 let near: Vec<f32> = neighbours
                     .iter()
                     .filter(|&&j| items[j].rank == neighbour_rank)
@@ -366,6 +370,7 @@ fn coordinates(items: &[Item], order: &[Vec<usize>]) -> (Vec<f32>, Vec<f32>) {
             place_rank(items, rank, &desired, &gap, &mut ys);
         }
     }
+    separate_clusters(items, order, &mut ys);
     // Everything moved up or down together so the top row sits at the margin.
     let top = (0..items.len())
         .map(|i| ys[i] - items[i].h / 2.0)
@@ -374,6 +379,62 @@ fn coordinates(items: &[Item], order: &[Vec<usize>]) -> (Vec<f32>, Vec<f32>) {
         *y += MARGIN - top;
     }
     (xs, ys)
+}
+
+/// Keeps every node that is not in a cluster out of the cluster's box: in each rank the
+/// cluster spans, nodes before its members move above the box, nodes after it below, and their
+/// neighbours make room. (A box is the rectangle around its members across ranks, so without
+/// this a node of another rank's row could sit inside it.)
+fn separate_clusters(items: &[Item], order: &[Vec<usize>], ys: &mut [f32]) {
+    let clusters: std::collections::BTreeSet<usize> =
+        items.iter().filter_map(|it| it.cluster).collect();
+    for c in clusters {
+        let members: Vec<usize> = (0..items.len())
+            .filter(|&i| items[i].cluster == Some(c))
+            .collect();
+        let top = members
+            .iter()
+            .map(|&i| ys[i] - items[i].h / 2.0)
+            .fold(f32::INFINITY, f32::min);
+        let bottom = members
+            .iter()
+            .map(|&i| ys[i] + items[i].h / 2.0)
+            .fold(f32::NEG_INFINITY, f32::max);
+        let first_rank = members.iter().map(|&i| items[i].rank).min().unwrap_or(0);
+        let last_rank = members.iter().map(|&i| items[i].rank).max().unwrap_or(0);
+        let middle = (top + bottom) / 2.0;
+        for rank in &order[first_rank..=last_rank.min(order.len() - 1)] {
+            // Where the cluster sits in this rank's order (or, with no member here, by height).
+            let first_member = rank.iter().position(|&i| items[i].cluster == Some(c));
+            let is_above: Vec<bool> = rank
+                .iter()
+                .enumerate()
+                .map(|(p, &i)| match first_member {
+                    Some(m) => p < m,
+                    None => ys[i] < middle,
+                })
+                .collect();
+            let above = |p: usize, _: usize| is_above[p];
+            // Above: from the nearest to the box upward, each bottom clear of the one below.
+            let mut limit = top - CLUSTER_GAP;
+            for (p, &i) in rank.iter().enumerate().rev() {
+                if items[i].cluster == Some(c) || !above(p, i) {
+                    continue;
+                }
+                ys[i] = ys[i].min(limit - items[i].h / 2.0);
+                limit = ys[i] - items[i].h / 2.0 - ROW_GAP;
+            }
+            // Below: from the nearest downward.
+            let mut limit = bottom + CLUSTER_GAP;
+            for (p, &i) in rank.iter().enumerate() {
+                if items[i].cluster == Some(c) || above(p, i) {
+                    continue;
+                }
+                ys[i] = ys[i].max(limit + items[i].h / 2.0);
+                limit = ys[i] + items[i].h / 2.0 + ROW_GAP;
+            }
+        }
+    }
 }
 
 /// Puts one rank's nodes as near their desired rows as the order and the gaps allow.
@@ -396,12 +457,8 @@ fn place_rank(
         placed.push(y);
     }
     // Shift the block up by the mean overshoot so one crowded node does not push all down.
-    let overshoot: f32 = placed
-        .iter()
-        .zip(desired)
-        .map(|(p, d)| p - d)
-        .sum::<f32>()
-        / rank.len().max(1) as f32;
+    let overshoot: f32 =
+        placed.iter().zip(desired).map(|(p, d)| p - d).sum::<f32>() / rank.len().max(1) as f32;
     for (p, &i) in rank.iter().enumerate() {
         ys[i] = placed[p] - overshoot / 2.0;
     }
@@ -481,7 +538,10 @@ mod tests {
         let l = layout(&input(4, &[(0, 1), (1, 2), (2, 3), (0, 3), (3, 1), (2, 2)]));
         assert_eq!(l.edges[3].len(), 4, "two dummies on the long edge");
         let back = &l.edges[4];
-        assert!(back.first().unwrap().0 > back.last().unwrap().0, "drawn from 3 back to 1");
+        assert!(
+            back.first().unwrap().0 > back.last().unwrap().0,
+            "drawn from 3 back to 1"
+        );
         assert!(l.edges[5].is_empty(), "a self-loop is not drawn");
         assert!(l.width > 0.0 && l.height > 0.0);
     }
@@ -496,6 +556,38 @@ mod tests {
         by_y.sort_by(|&a, &b| l.nodes[a].y.total_cmp(&l.nodes[b].y));
         let seq: Vec<_> = by_y.iter().map(|&i| inp.clusters[i]).collect();
         assert!(seq[0] == seq[1] && seq[2] == seq[3], "{seq:?}");
+    }
+
+    #[test]
+    fn no_other_node_lies_inside_a_clusters_box() {
+        // w, x -> mul (cluster) ; mul, b -> add (cluster) ; add -> out. b sits in mul's rank.
+        let mut inp = input(6, &[(0, 2), (1, 2), (2, 4), (3, 4), (4, 5)]);
+        inp.clusters = vec![None, None, Some(0), None, Some(0), None];
+        let l = layout(&inp);
+        let members = [2, 4];
+        let top = members
+            .iter()
+            .map(|&i| l.nodes[i].y - l.nodes[i].h / 2.0)
+            .fold(f32::MAX, f32::min);
+        let bottom = members
+            .iter()
+            .map(|&i| l.nodes[i].y + l.nodes[i].h / 2.0)
+            .fold(f32::MIN, f32::max);
+        let left = members
+            .iter()
+            .map(|&i| l.nodes[i].x - l.nodes[i].w / 2.0)
+            .fold(f32::MAX, f32::min);
+        let right = members
+            .iter()
+            .map(|&i| l.nodes[i].x + l.nodes[i].w / 2.0)
+            .fold(f32::MIN, f32::max);
+        for i in [0, 1, 3, 5] {
+            let n = l.nodes[i];
+            let in_x = n.x + n.w / 2.0 > left && n.x - n.w / 2.0 < right;
+            let in_y = n.y + n.h / 2.0 > top - CLUSTER_GAP + 1.0
+                && n.y - n.h / 2.0 < bottom + CLUSTER_GAP - 1.0;
+            assert!(!(in_x && in_y), "node {i} lies in the box");
+        }
     }
 
     #[test]

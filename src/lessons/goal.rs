@@ -211,9 +211,7 @@ impl Quantity {
             // Zero runs is no reading: a goal on the sandbox waits for its first run.
             Quantity::SandboxRuns => (r.sandbox.runs > 0).then_some(r.sandbox.runs as f64),
             Quantity::SandboxResult => r.sandbox.result.filter(|v| v.is_finite()),
-            Quantity::SandboxFetches => {
-                (r.sandbox.runs > 0).then_some(r.sandbox.fetches as f64)
-            }
+            Quantity::SandboxFetches => (r.sandbox.runs > 0).then_some(r.sandbox.fetches as f64),
             Quantity::SandboxGradients => {
                 (r.sandbox.runs > 0).then_some(f64::from(u8::from(r.sandbox.gradients)))
             }
@@ -482,7 +480,10 @@ mod tests {
             gradients: false,
         };
         assert!(g.reached(&r.with_sandbox(&s)));
-        assert_eq!(Quantity::SandboxGradients.read(&r.with_sandbox(&s)), Some(0.0));
+        assert_eq!(
+            Quantity::SandboxGradients.read(&r.with_sandbox(&s)),
+            Some(0.0)
+        );
         assert!(Quantity::SandboxResult.reads_sandbox() && !Quantity::Epoch.reads_sandbox());
         assert_eq!(Quantity::SandboxFetches.to_string(), "sandbox_fetches");
         assert_eq!(Quantity::SandboxFetches.missing_in(&c), None);

@@ -285,12 +285,22 @@ fn every_sandbox_task_is_reached_by_a_worked_example() {
                 continue;
             }
             let r = Readings::of(&config, &snapshot);
-            assert!(!t.goal.reached(&r), "{}, task {}: reached before any run", l.id, n + 1);
+            assert!(
+                !t.goal.reached(&r),
+                "{}, task {}: reached before any run",
+                l.id,
+                n + 1
+            );
             let by = readings
                 .iter()
                 .find(|(_, s)| t.goal.reached(&r.with_sandbox(s)))
                 .map(|(id, _)| *id);
-            assert!(by.is_some(), "{}, task {}: no worked example reaches it", l.id, n + 1);
+            assert!(
+                by.is_some(),
+                "{}, task {}: no worked example reaches it",
+                l.id,
+                n + 1
+            );
             checked += 1;
         }
     }

@@ -216,17 +216,29 @@ impl Builder<'_> {
         let program = self.setup.program.clone();
         let wrap = |span: Span| move |err: EngineError| engine(&program, span, err);
         match e {
-            Expr::Number { value, span } => self.g.constant(&Tensor::scalar(*value)).map_err(wrap(*span)),
+            Expr::Number { value, span } => self
+                .g
+                .constant(&Tensor::scalar(*value))
+                .map_err(wrap(*span)),
             Expr::Name { name, span } => self.name(name, *span),
             Expr::Neg { inner, span } => {
                 let x = self.expr(inner)?;
                 self.g.neg(x).map_err(wrap(*span))
             }
-            Expr::Power { base, exponent, span } => {
+            Expr::Power {
+                base,
+                exponent,
+                span,
+            } => {
                 let x = self.expr(base)?;
                 self.g.powf(x, *exponent).map_err(wrap(*span))
             }
-            Expr::Binary { op, left, right, span } => {
+            Expr::Binary {
+                op,
+                left,
+                right,
+                span,
+            } => {
                 let a = self.expr(left)?;
                 let b = self.expr(right)?;
                 self.binary(*op, a, b, *span)
@@ -235,7 +247,13 @@ impl Builder<'_> {
         }
     }
 
-    fn binary(&mut self, op: BinaryOp, a: NodeId, b: NodeId, span: Span) -> Result<NodeId, SandboxError> {
+    fn binary(
+        &mut self,
+        op: BinaryOp,
+        a: NodeId,
+        b: NodeId,
+        span: Span,
+    ) -> Result<NodeId, SandboxError> {
         let (sa, sb) = (self.dims(a), self.dims(b));
         let program = self.setup.program.clone();
         if op == BinaryOp::MatMul {
@@ -299,11 +317,19 @@ impl Builder<'_> {
         let program = self.setup.program.clone();
         if func == Func::Assign {
             let Some(Expr::Name { name, span: at }) = args.first() else {
-                return Err(SandboxError::at(&program, span, "assign needs a variable's name first".into()));
+                return Err(SandboxError::at(
+                    &program,
+                    span,
+                    "assign needs a variable's name first".into(),
+                ));
             };
             let value = args.get(1).map(|v| self.expr(v)).transpose()?;
             let Some(value) = value else {
-                return Err(SandboxError::at(&program, span, "assign needs a value second".into()));
+                return Err(SandboxError::at(
+                    &program,
+                    span,
+                    "assign needs a value second".into(),
+                ));
             };
             // Make sure the variable exists (its first use may be here).
             self.name(name, *at)?;
@@ -314,7 +340,10 @@ impl Builder<'_> {
                     format!("assign writes into a variable, and `{name}` is not one: mark it variable in its row"),
                 ));
             };
-            return self.g.assign(var, value).map_err(|e| engine(&program, span, e));
+            return self
+                .g
+                .assign(var, value)
+                .map_err(|e| engine(&program, span, e));
         }
         let mut nodes = Vec::with_capacity(args.len());
         for a in args {
@@ -349,7 +378,9 @@ impl Builder<'_> {
 /// `BinaryOp::MatMul` is routed to `matmul` before the elementwise match; this arm only
 /// satisfies the compiler, returning an error rather than panicking.
 fn unreachable_matmul() -> np_engine::Result<NodeId> {
-    Err(EngineError::InvalidConfig("matrix product routed elementwise".into()))
+    Err(EngineError::InvalidConfig(
+        "matrix product routed elementwise".into(),
+    ))
 }
 
 /// Checks a program's names against its lines: a defined name used before its line.
@@ -431,8 +462,11 @@ impl Built {
         let mut result = None;
         // Every free name's node first, in order of use, so none lands inside a line's scope;
         // and the variables' first values, before a run changes them.
-        let defined: Vec<&str> =
-            program.statements.iter().filter_map(|s| s.target.as_ref().map(|(n, _)| n.as_str())).collect();
+        let defined: Vec<&str> = program
+            .statements
+            .iter()
+            .filter_map(|s| s.target.as_ref().map(|(n, _)| n.as_str()))
+            .collect();
         for s in &program.statements {
             let mut used = Vec::new();
             names(&s.expr, &mut used);
@@ -466,7 +500,8 @@ impl Built {
                 Some((name, _)) => {
                     // `y = x` fetches x's node under a second name; the node keeps its caption.
                     if b.g.node(node).is_ok_and(|n| n.name.is_none()) {
-                        b.g.name(node, name).map_err(|e| engine(&setup.program, span, e))?;
+                        b.g.name(node, name)
+                            .map_err(|e| engine(&setup.program, span, e))?;
                     }
                     b.nodes.insert(name.clone(), node);
                     fetches.push((name.clone(), node));
@@ -476,7 +511,11 @@ impl Built {
             result = Some(node);
         }
         let Some(result) = result else {
-            return Err(SandboxError { message: "the program is empty".into(), at: Some(0), name: None });
+            return Err(SandboxError {
+                message: "the program is empty".into(),
+                at: Some(0),
+                name: None,
+            });
         };
         let mut variables: Vec<(String, VarId)> = b.vars.into_iter().collect();
         variables.sort_by_key(|(_, v)| v.0);
@@ -495,7 +534,11 @@ impl Built {
             .variables
             .iter()
             .map(|(n, _)| {
-                let first = initial.iter().find(|(m, _)| m == n).map(|(_, v)| v.clone()).unwrap_or_default();
+                let first = initial
+                    .iter()
+                    .find(|(m, _)| m == n)
+                    .map(|(_, v)| v.clone())
+                    .unwrap_or_default();
                 (n.clone(), vec![first])
             })
             .collect();
@@ -518,9 +561,15 @@ impl Built {
     /// Runs again: feeds the inputs' current values and re-runs the tape (assigns write again).
     pub fn run_again(&mut self, setup: &Setup) -> Result<(), SandboxError> {
         for (name, node) in &self.inputs {
-            let Some(b) = setup.binding(name) else { continue };
+            let Some(b) = setup.binding(name) else {
+                continue;
+            };
             let t = value_of(b)?;
-            let old = self.graph.node(*node).map(|n| n.shape.dims().to_vec()).unwrap_or_default();
+            let old = self
+                .graph
+                .node(*node)
+                .map(|n| n.shape.dims().to_vec())
+                .unwrap_or_default();
             if t.dims() != old.as_slice() {
                 // Another shape may not fit the ops after it: build afresh instead.
                 return Err(SandboxError::of_name(name, format!(
@@ -528,11 +577,15 @@ impl Built {
                     t.dims()
                 )));
             }
-            self.graph.feed(*node, &t).map_err(|e| SandboxError::of_name(name, e.to_string()))?;
+            self.graph
+                .feed(*node, &t)
+                .map_err(|e| SandboxError::of_name(name, e.to_string()))?;
         }
-        self.graph
-            .rerun()
-            .map_err(|e| SandboxError { message: format!("the run failed: {e}"), at: None, name: None })?;
+        self.graph.rerun().map_err(|e| SandboxError {
+            message: format!("the run failed: {e}"),
+            at: None,
+            name: None,
+        })?;
         self.setup = setup.clone();
         self.runs += 1;
         self.gradients = false;
@@ -559,7 +612,11 @@ impl Built {
             });
         }
         let mut target = self.result;
-        let scalar = self.graph.node(target).map(|n| n.shape.numel() == 1).unwrap_or(false);
+        let scalar = self
+            .graph
+            .node(target)
+            .map(|n| n.shape.numel() == 1)
+            .unwrap_or(false);
         if !scalar {
             let existing = self
                 .graph
@@ -569,12 +626,24 @@ impl Built {
             target = match existing {
                 Some(i) => NodeId(i),
                 None => {
-                    let s = self.graph.sum(target).map_err(|e| SandboxError { message: e.to_string(), at: None, name: None })?;
-                    self.graph.name(s, SUMMED).map_err(|e| SandboxError { message: e.to_string(), at: None, name: None })?
+                    let s = self.graph.sum(target).map_err(|e| SandboxError {
+                        message: e.to_string(),
+                        at: None,
+                        name: None,
+                    })?;
+                    self.graph.name(s, SUMMED).map_err(|e| SandboxError {
+                        message: e.to_string(),
+                        at: None,
+                        name: None,
+                    })?
                 }
             };
         }
-        self.graph.zero_grad().map_err(|e| SandboxError { message: e.to_string(), at: None, name: None })?;
+        self.graph.zero_grad().map_err(|e| SandboxError {
+            message: e.to_string(),
+            at: None,
+            name: None,
+        })?;
         self.graph.backward(target).map_err(|e| SandboxError {
             message: match e {
                 EngineError::Backward(_) => "the result does not depend on any trainable variable, so no gradient reaches anything: mark a name it uses as variable".into(),
@@ -598,7 +667,11 @@ impl Built {
             .iter()
             .filter_map(|(name, node)| {
                 let t = self.graph.value(*node).ok()?;
-                Some(Fetched { name: name.clone(), data: t.data().to_vec(), dims: t.dims().to_vec() })
+                Some(Fetched {
+                    name: name.clone(),
+                    data: t.data().to_vec(),
+                    dims: t.dims().to_vec(),
+                })
             })
             .collect()
     }
@@ -621,7 +694,10 @@ impl Built {
         let fetched = self.fetched();
         SandboxReadings {
             runs: self.runs,
-            result: fetched.last().and_then(|f| f.data.first()).map(|&v| f64::from(v)),
+            result: fetched
+                .last()
+                .and_then(|f| f.data.first())
+                .map(|&v| f64::from(v)),
             fetches: fetched.len(),
             gradients: self.gradients,
         }

@@ -21,7 +21,10 @@ pub const EXAMPLES: &[Example] = &[
         id: "matmul",
         title: "Row times column",
         program: "matmul(x, w)",
-        names: &[("x", Role::Constant, "[[3, 3]]"), ("w", Role::Constant, "[[2], [2]]")],
+        names: &[
+            ("x", Role::Constant, "[[3, 3]]"),
+            ("w", Role::Constant, "[[2], [2]]"),
+        ],
         runs: 1,
         gradients: false,
     },
@@ -74,7 +77,11 @@ impl Example {
             bindings: self
                 .names
                 .iter()
-                .map(|&(name, role, text)| Binding { name: name.to_string(), role, text: text.to_string() })
+                .map(|&(name, role, text)| Binding {
+                    name: name.to_string(),
+                    role,
+                    text: text.to_string(),
+                })
                 .collect(),
         }
     }

@@ -248,7 +248,9 @@ fn lex(text: &str) -> Result<Vec<(Tok, Span)>, (usize, String)> {
             while i < chars.len() && chars[i] != '\n' {
                 i += 1;
             }
-        } else if c.is_ascii_digit() || (c == '.' && chars.get(i + 1).is_some_and(char::is_ascii_digit)) {
+        } else if c.is_ascii_digit()
+            || (c == '.' && chars.get(i + 1).is_some_and(char::is_ascii_digit))
+        {
             while i < chars.len() && (chars[i].is_ascii_digit() || chars[i] == '.') {
                 i += 1;
             }
@@ -276,7 +278,10 @@ fn lex(text: &str) -> Result<Vec<(Tok, Span)>, (usize, String)> {
             while i < chars.len() && (chars[i].is_alphanumeric() || chars[i] == '_') {
                 i += 1;
             }
-            out.push((Tok::Ident(chars[start..i].iter().collect()), Span { start, end: i }));
+            out.push((
+                Tok::Ident(chars[start..i].iter().collect()),
+                Span { start, end: i },
+            ));
         } else if "+-*/@^(),=".contains(c) {
             out.push((Tok::Sym(c), Span { start, end: i + 1 }));
             i += 1;
@@ -287,7 +292,13 @@ fn lex(text: &str) -> Result<Vec<(Tok, Span)>, (usize, String)> {
             ));
         }
     }
-    out.push((Tok::Eof, Span { start: chars.len(), end: chars.len() }));
+    out.push((
+        Tok::Eof,
+        Span {
+            start: chars.len(),
+            end: chars.len(),
+        },
+    ));
     Ok(out)
 }
 
@@ -349,11 +360,7 @@ impl Parser<'_> {
             statements.push(self.statement()?);
             match self.peek() {
                 Tok::End | Tok::Eof => {}
-                _ => {
-                    return Err(self.expected(
-                        "an operator (+ - * / @ ^), a new line or `;`",
-                    ))
-                }
+                _ => return Err(self.expected("an operator (+ - * / @ ^), a new line or `;`")),
             }
         }
         if statements.is_empty() {
@@ -366,16 +373,27 @@ impl Parser<'_> {
     }
 
     fn statement(&mut self) -> Parsed<Statement> {
-        if let (Tok::Ident(name), Some((Tok::Sym('='), _))) = (self.peek().clone(), self.toks.get(self.pos + 1)) {
+        if let (Tok::Ident(name), Some((Tok::Sym('='), _))) =
+            (self.peek().clone(), self.toks.get(self.pos + 1))
+        {
             let (_, span) = self.bump();
             self.bump();
             if FUNCS.iter().any(|(f, _, _)| *f == name) {
-                return Err(self.error(span.start, format!("`{name}` is a function; give the value another name")));
+                return Err(self.error(
+                    span.start,
+                    format!("`{name}` is a function; give the value another name"),
+                ));
             }
             let expr = self.expr()?;
-            return Ok(Statement { target: Some((name, span)), expr });
+            return Ok(Statement {
+                target: Some((name, span)),
+                expr,
+            });
         }
-        Ok(Statement { target: None, expr: self.expr()? })
+        Ok(Statement {
+            target: None,
+            expr: self.expr()?,
+        })
     }
 
     fn expr(&mut self) -> Parsed<Expr> {
@@ -383,7 +401,11 @@ impl Parser<'_> {
         while let Tok::Sym(c @ ('+' | '-')) = *self.peek() {
             self.bump();
             let right = self.term()?;
-            let op = if c == '+' { BinaryOp::Add } else { BinaryOp::Sub };
+            let op = if c == '+' {
+                BinaryOp::Add
+            } else {
+                BinaryOp::Sub
+            };
             left = binary(op, left, right);
         }
         Ok(left)
@@ -412,10 +434,16 @@ impl Parser<'_> {
             self.depth -= 1;
             // A minus before a number is part of the number.
             if let Expr::Number { value, span: s } = inner {
-                return Ok(Expr::Number { value: -value, span: span.join(s) });
+                return Ok(Expr::Number {
+                    value: -value,
+                    span: span.join(s),
+                });
             }
             let span = span.join(inner.span());
-            return Ok(Expr::Neg { inner: Box::new(inner), span });
+            return Ok(Expr::Neg {
+                inner: Box::new(inner),
+                span,
+            });
         }
         self.power()
     }
@@ -456,7 +484,10 @@ impl Parser<'_> {
                     return self.call(name, span);
                 }
                 if FUNCS.iter().any(|(f, _, _)| *f == name) {
-                    return Err(self.error(span.start, format!("`{name}` is a function: write {name}(…)")));
+                    return Err(self.error(
+                        span.start,
+                        format!("`{name}` is a function: write {name}(…)"),
+                    ));
                 }
                 Ok(Expr::Name { name, span })
             }
@@ -523,13 +554,22 @@ impl Parser<'_> {
                 "assign writes into a variable: its first argument must be a name".into(),
             ));
         }
-        Ok(Expr::Call { func, args, span: span.join(close) })
+        Ok(Expr::Call {
+            func,
+            args,
+            span: span.join(close),
+        })
     }
 }
 
 fn binary(op: BinaryOp, left: Expr, right: Expr) -> Expr {
     let span = left.span().join(right.span());
-    Expr::Binary { op, left: Box::new(left), right: Box::new(right), span }
+    Expr::Binary {
+        op,
+        left: Box::new(left),
+        right: Box::new(right),
+        span,
+    }
 }
 
 /// Reads a program.
@@ -547,7 +587,13 @@ pub fn parse_program(text: &str) -> Result<Program, ParseError> {
         at,
         message: format!("{}: {what}", place(text, at)),
     })?;
-    Parser { text, toks, pos: 0, depth: 0 }.program()
+    Parser {
+        text,
+        toks,
+        pos: 0,
+        depth: 0,
+    }
+    .program()
 }
 
 /// A typed value: its numbers row-major and its dimensions (`[]` for one number).
@@ -574,7 +620,10 @@ pub fn parse_value(text: &str) -> Result<Value, ParseError> {
         return Err(err(0, format!("{n} characters is too long for a value")));
     }
     if text.trim().is_empty() {
-        return Err(err(0, "no value: type a number such as 3 or a matrix such as [[1, 2]]".into()));
+        return Err(err(
+            0,
+            "no value: type a number such as 3 or a matrix such as [[1, 2]]".into(),
+        ));
     }
     let chars: Vec<char> = text.chars().collect();
     let mut pos = 0;
@@ -582,7 +631,10 @@ pub fn parse_value(text: &str) -> Result<Value, ParseError> {
     let nested = value_at(&chars, &mut pos, 0, &mut count).map_err(|(at, w)| err(at, w))?;
     skip_space(&chars, &mut pos);
     if pos < chars.len() {
-        return Err(err(pos, format!("expected the end of the value, found `{}`", chars[pos])));
+        return Err(err(
+            pos,
+            format!("expected the end of the value, found `{}`", chars[pos]),
+        ));
     }
     let mut dims = Vec::new();
     let mut node = &nested;
@@ -596,7 +648,10 @@ pub fn parse_value(text: &str) -> Result<Value, ParseError> {
     let mut data = Vec::with_capacity(count);
     flatten(&nested, &dims, &mut data).map_err(|(at, w)| err(at, w))?;
     if dims.contains(&0) {
-        return Err(err(0, "an empty list has no numbers to compute with".into()));
+        return Err(err(
+            0,
+            "an empty list has no numbers to compute with".into(),
+        ));
     }
     Ok(Value { data, dims })
 }
@@ -636,11 +691,17 @@ fn value_at(
                     return Ok(Nested::List(items, start));
                 }
                 Some(c) => return Err((*pos, format!("expected `,` or `]`, found `{c}`"))),
-                None => return Err((*pos, format!("expected `]` to close the `[` at character {}", start + 1))),
+                None => {
+                    return Err((
+                        *pos,
+                        format!("expected `]` to close the `[` at character {}", start + 1),
+                    ))
+                }
             }
         }
     }
-    while *pos < chars.len() && (chars[*pos].is_ascii_alphanumeric() || "+-.".contains(chars[*pos])) {
+    while *pos < chars.len() && (chars[*pos].is_ascii_alphanumeric() || "+-.".contains(chars[*pos]))
+    {
         *pos += 1;
     }
     let word: String = chars[start..*pos].iter().collect();
@@ -657,7 +718,10 @@ fn value_at(
         .ok_or_else(|| (start, format!("`{word}` is not a number")))?;
     *count += 1;
     if *count > MAX_VALUE_ELEMENTS {
-        return Err((start, format!("more than {MAX_VALUE_ELEMENTS} numbers; the sandbox keeps values small")));
+        return Err((
+            start,
+            format!("more than {MAX_VALUE_ELEMENTS} numbers; the sandbox keeps values small"),
+        ));
     }
     Ok(Nested::Num(v, start))
 }
@@ -679,7 +743,13 @@ fn flatten(node: &Nested, dims: &[usize], out: &mut Vec<f32>) -> Result<(), (usi
             }
             items.iter().try_for_each(|i| flatten(i, rest, out))
         }
-        (Nested::Num(_, at), _) => Err((*at, "a number stands where a list was expected (mixed depths)".into())),
-        (Nested::List(_, at), []) => Err((*at, "a list stands where a number was expected (mixed depths)".into())),
+        (Nested::Num(_, at), _) => Err((
+            *at,
+            "a number stands where a list was expected (mixed depths)".into(),
+        )),
+        (Nested::List(_, at), []) => Err((
+            *at,
+            "a list stands where a number was expected (mixed depths)".into(),
+        )),
     }
 }

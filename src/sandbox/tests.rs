@@ -11,7 +11,11 @@ fn setup(program: &str, names: &[(&str, Role, &str)]) -> Setup {
         program: program.into(),
         bindings: names
             .iter()
-            .map(|&(n, role, t)| Binding { name: n.into(), role, text: t.into() })
+            .map(|&(n, role, t)| Binding {
+                name: n.into(),
+                role,
+                text: t.into(),
+            })
             .collect(),
     }
 }
@@ -37,26 +41,48 @@ fn fetched(b: &Built) -> Vec<(String, Vec<f32>)> {
 fn precedence_names_and_calls() {
     let p = parse_program("a * (b + c) - -2 ^ 2").unwrap();
     assert_eq!(p.free_names(), vec!["a", "b", "c"]);
-    let Expr::Binary { op, .. } = &p.statements[0].expr else { panic!() };
+    let Expr::Binary { op, .. } = &p.statements[0].expr else {
+        panic!()
+    };
     assert_eq!(op.symbol(), "-");
     let p = parse_program("z = matmul(x, w) + b; sigmoid(z)\n# a comment\n").unwrap();
     assert_eq!(p.statements.len(), 2);
-    assert_eq!(p.free_names(), vec!["x", "w", "b"], "z is defined, not free");
+    assert_eq!(
+        p.free_names(),
+        vec!["x", "w", "b"],
+        "z is defined, not free"
+    );
     assert_eq!(parse_program("x @ w").unwrap().free_names(), vec!["x", "w"]);
 }
 
 #[test]
 fn parse_errors_point_at_the_character_and_say_what_was_expected() {
     let cases = [
-        ("a * (b + c", 10, "character 11: expected `)` to close the `(` at character 5, found the end"),
-        ("a * * b", 4, "character 5: expected a number, a name or `(`, found `*`"),
-        ("a b", 2, "character 3: expected an operator (+ - * / @ ^), a new line or `;`, found `b`"),
+        (
+            "a * (b + c",
+            10,
+            "character 11: expected `)` to close the `(` at character 5, found the end",
+        ),
+        (
+            "a * * b",
+            4,
+            "character 5: expected a number, a name or `(`, found `*`",
+        ),
+        (
+            "a b",
+            2,
+            "character 3: expected an operator (+ - * / @ ^), a new line or `;`, found `b`",
+        ),
         ("sigmod(x)", 0, "unknown function `sigmod`"),
         ("matmul(x)", 0, "matmul takes 2 arguments, got 1"),
         ("a $ b", 2, "`$` is not part of an expression"),
         ("x ^ y", 4, "expected a number after `^`"),
         ("assign(2, x)", 7, "its first argument must be a name"),
-        ("a = 1\nb = a +", 13, "line 2, character 8: expected a number, a name or `(`"),
+        (
+            "a = 1\nb = a +",
+            13,
+            "line 2, character 8: expected a number, a name or `(`",
+        ),
         ("", 0, "the program is empty"),
         ("1e99 * a", 0, "too large"),
     ];
@@ -65,8 +91,15 @@ fn parse_errors_point_at_the_character_and_say_what_was_expected() {
         assert_eq!(e.at, at, "{text}: {e:?}");
         assert!(e.message.contains(words), "{text}: {}", e.message);
     }
-    let deep = format!("{}a{}", "(".repeat(MAX_DEPTH + 5), ")".repeat(MAX_DEPTH + 5));
-    assert!(parse_program(&deep).unwrap_err().message.contains("nested more than"));
+    let deep = format!(
+        "{}a{}",
+        "(".repeat(MAX_DEPTH + 5),
+        ")".repeat(MAX_DEPTH + 5)
+    );
+    assert!(parse_program(&deep)
+        .unwrap_err()
+        .message
+        .contains("nested more than"));
 }
 
 #[test]
@@ -91,19 +124,28 @@ fn values_read_scalars_vectors_and_matrices() {
         assert!(e.message.contains(words), "{bad}: {}", e.message);
     }
     let huge = format!("[{}]", vec!["1"; 5000].join(","));
-    assert!(parse_value(&huge).unwrap_err().message.contains("more than 4096"));
+    assert!(parse_value(&huge)
+        .unwrap_err()
+        .message
+        .contains("more than 4096"));
 }
 
 #[test]
 fn the_worked_examples_give_the_course_numbers() {
-    assert_eq!(fetched(&example("matmul")), vec![("result".into(), vec![12.0])]);
+    assert_eq!(
+        fetched(&example("matmul")),
+        vec![("result".into(), vec![12.0])]
+    );
     assert_eq!(
         fetched(&example("fetch")),
         vec![("intermed".into(), vec![7.0]), ("mul".into(), vec![21.0])],
         "both fetched in one run"
     );
     assert_eq!(example("fetch").runs(), 1);
-    assert_eq!(fetched(&example("feed")), vec![("product".into(), vec![14.0])]);
+    assert_eq!(
+        fetched(&example("feed")),
+        vec![("product".into(), vec![14.0])]
+    );
     let counter = example("counter");
     let history = counter.history();
     assert_eq!(history.len(), 1);
@@ -118,14 +160,32 @@ fn the_graph_is_the_engines_tape_with_kinds_and_names() {
     let t = b.trace();
     let labels: Vec<String> = t.nodes.iter().map(|n| n.label()).collect();
     assert_eq!(labels, vec!["b", "c", "a", "intermed", "mul"]);
-    assert!(t.nodes.iter().filter(|n| n.kind == TraceKind::Constant).count() == 3);
+    assert!(
+        t.nodes
+            .iter()
+            .filter(|n| n.kind == TraceKind::Constant)
+            .count()
+            == 3
+    );
     assert_eq!(t.nodes[4].inputs, vec![2, 3]);
-    assert!(t.nodes.iter().all(|n| n.scope.is_empty()), "one-op lines are not scoped");
+    assert!(
+        t.nodes.iter().all(|n| n.scope.is_empty()),
+        "one-op lines are not scoped"
+    );
     // A named line of several ops is a scope; the names it reads stay outside.
     let n = example("neuron").trace();
-    let scoped: Vec<String> = n.nodes.iter().filter(|n| n.scope == "z/").map(|n| n.label()).collect();
+    let scoped: Vec<String> = n
+        .nodes
+        .iter()
+        .filter(|n| n.scope == "z/")
+        .map(|n| n.label())
+        .collect();
     assert_eq!(scoped, vec!["mul", "z"]);
-    assert!(n.nodes.iter().filter(|n| n.label() == "w" || n.label() == "x").all(|n| n.scope.is_empty()));
+    assert!(n
+        .nodes
+        .iter()
+        .filter(|n| n.label() == "w" || n.label() == "x")
+        .all(|n| n.scope.is_empty()));
     let feed = example("feed").trace();
     assert!(feed.nodes[..2].iter().all(|n| n.kind == TraceKind::Input));
 }
@@ -158,13 +218,19 @@ fn gradients_reach_every_node_upstream_of_a_variable() {
     assert!((by_label("sigmoid").value[0] - s).abs() < 1e-6);
     assert!((by_label("w").grad.as_ref().unwrap()[0] - ds * 2.0).abs() < 1e-6);
     assert!((by_label("b").grad.as_ref().unwrap()[0] - ds).abs() < 1e-6);
-    assert!(by_label("x").grad.is_none(), "a fed input takes no gradient");
+    assert!(
+        by_label("x").grad.is_none(),
+        "a fed input takes no gradient"
+    );
     assert!(b.readings().gradients);
 
     // A result of many numbers is summed first, in a node that says so.
     let mut m = Built::start(&setup(
         "matmul(x, w)",
-        &[("x", Role::Input, "[[1, 2], [3, 4]]"), ("w", Role::Variable, "[[1], [1]]")],
+        &[
+            ("x", Role::Input, "[[1, 2], [3, 4]]"),
+            ("w", Role::Variable, "[[1], [1]]"),
+        ],
     ))
     .unwrap();
     m.gradients().unwrap();
@@ -172,7 +238,11 @@ fn gradients_reach_every_node_upstream_of_a_variable() {
     let t = m.trace();
     assert_eq!(t.nodes.iter().filter(|n| n.label() == SUMMED).count(), 1);
     let w = t.nodes.iter().find(|n| n.label() == "w").unwrap();
-    assert_eq!(w.grad.as_ref().unwrap(), &vec![4.0, 6.0], "not accumulated over two clicks");
+    assert_eq!(
+        w.grad.as_ref().unwrap(),
+        &vec![4.0, 6.0],
+        "not accumulated over two clicks"
+    );
 
     let mut c = example("matmul");
     let e = c.gradients().unwrap_err();
@@ -183,26 +253,49 @@ fn gradients_reach_every_node_upstream_of_a_variable() {
 fn bad_setups_say_what_and_where() {
     let cases: Vec<(Setup, &str, Option<usize>, Option<&str>)> = vec![
         (
-            setup("x * w", &[("x", Role::Input, ""), ("w", Role::Constant, "2")]),
+            setup(
+                "x * w",
+                &[("x", Role::Input, ""), ("w", Role::Constant, "2")],
+            ),
             "`x` is a fed input with no value",
             None,
             Some("x"),
         ),
-        (setup("x * w", &[("x", Role::Constant, "1")]), "`w` has no role or value yet", Some(4), None),
         (
-            setup("x + w", &[("x", Role::Constant, "[1, 2]"), ("w", Role::Constant, "[1, 2, 3]")]),
+            setup("x * w", &[("x", Role::Constant, "1")]),
+            "`w` has no role or value yet",
+            Some(4),
+            None,
+        ),
+        (
+            setup(
+                "x + w",
+                &[
+                    ("x", Role::Constant, "[1, 2]"),
+                    ("w", Role::Constant, "[1, 2, 3]"),
+                ],
+            ),
             "do not broadcast",
             Some(0),
             None,
         ),
         (
-            setup("1 + matmul(x, w)", &[("x", Role::Constant, "[[1, 2]]"), ("w", Role::Constant, "[[1, 2]]")]),
+            setup(
+                "1 + matmul(x, w)",
+                &[
+                    ("x", Role::Constant, "[[1, 2]]"),
+                    ("w", Role::Constant, "[[1, 2]]"),
+                ],
+            ),
             "[1, 2] × [1, 2] (2 ≠ 1)",
             Some(4),
             None,
         ),
         (
-            setup("x @ w", &[("x", Role::Constant, "3"), ("w", Role::Constant, "[[1]]")]),
+            setup(
+                "x @ w",
+                &[("x", Role::Constant, "3"), ("w", Role::Constant, "[[1]]")],
+            ),
             "needs two matrices",
             Some(0),
             None,
@@ -213,13 +306,13 @@ fn bad_setups_say_what_and_where() {
             Some(7),
             None,
         ),
+        (setup("x = 1\nx = 2", &[]), "defined twice", Some(6), None),
         (
-            setup("x = 1\nx = 2", &[]),
-            "defined twice",
-            Some(6),
+            setup("y = x + 1\nx = 2", &[]),
+            "used before the line that defines it",
+            Some(4),
             None,
         ),
-        (setup("y = x + 1\nx = 2", &[]), "used before the line that defines it", Some(4), None),
         (
             setup("x", &[("x", Role::Constant, "[[1, 2], [3]]")]),
             "the value of `x`, character 10: this list has 1 entry",
@@ -230,14 +323,33 @@ fn bad_setups_say_what_and_where() {
     for (s, words, at, name) in cases {
         let e = Built::start(&s).unwrap_err();
         assert!(e.message.contains(words), "{}: {}", s.program, e.message);
-        assert_eq!((e.at, e.name.as_deref()), (at, name), "{}: {}", s.program, e.message);
+        assert_eq!(
+            (e.at, e.name.as_deref()),
+            (at, name),
+            "{}: {}",
+            s.program,
+            e.message
+        );
     }
     // A huge tensor is refused before it is made.
     let col = format!("[{}]", vec!["[1]"; 4000].join(","));
     let row = format!("[[{}]]", vec!["1"; 4000].join(","));
-    let e = Built::start(&setup("x @ y", &[("x", Role::Constant, &col), ("y", Role::Constant, &row)])).unwrap_err();
-    assert!(e.message.contains(&format!("{}", 4000 * 4000)) && e.message.contains(&MAX_NODE_ELEMENTS.to_string()), "{}", e.message);
-    let e = Built::start(&setup("x + y", &[("x", Role::Constant, &col), ("y", Role::Constant, &row)])).unwrap_err();
+    let e = Built::start(&setup(
+        "x @ y",
+        &[("x", Role::Constant, &col), ("y", Role::Constant, &row)],
+    ))
+    .unwrap_err();
+    assert!(
+        e.message.contains(&format!("{}", 4000 * 4000))
+            && e.message.contains(&MAX_NODE_ELEMENTS.to_string()),
+        "{}",
+        e.message
+    );
+    let e = Built::start(&setup(
+        "x + y",
+        &[("x", Role::Constant, &col), ("y", Role::Constant, &row)],
+    ))
+    .unwrap_err();
     assert!(e.message.contains("16000000"), "{}", e.message);
 }
 
@@ -258,8 +370,8 @@ fn random_text(rng: &mut Rng, pieces: &[&str], len: usize) -> String {
 fn the_parsers_survive_random_text() {
     let mut rng = Rng::new(13);
     let pieces = [
-        "a", "b", "x", "w", "counter", " ", "+", "-", "*", "/", "@", "^", "(", ")", ",", "=", ";", "\n", "1", "2.5",
-        "1e3", "matmul", "sigmoid", "assign", "sum", "tanh", "#", ".", "e",
+        "a", "b", "x", "w", "counter", " ", "+", "-", "*", "/", "@", "^", "(", ")", ",", "=", ";",
+        "\n", "1", "2.5", "1e3", "matmul", "sigmoid", "assign", "sum", "tanh", "#", ".", "e",
     ];
     let mut parsed = 0;
     for _ in 0..20_000 {
@@ -268,8 +380,13 @@ fn the_parsers_survive_random_text() {
             parsed += 1;
         }
     }
-    assert!(parsed > 500, "the fuzz reaches the parser's depths: {parsed} parsed");
-    let value_pieces = ["[", "]", ",", " ", "1", "-2.5", "e", "3", "[[", "]]", "nan", "inf"];
+    assert!(
+        parsed > 500,
+        "the fuzz reaches the parser's depths: {parsed} parsed"
+    );
+    let value_pieces = [
+        "[", "]", ",", " ", "1", "-2.5", "e", "3", "[[", "]]", "nan", "inf",
+    ];
     for _ in 0..20_000 {
         let _ = parse_value(&random_text(&mut rng, &value_pieces, 20));
     }
@@ -279,10 +396,38 @@ fn the_parsers_survive_random_text() {
 fn random_programs_build_or_fail_with_a_message() {
     let mut rng = Rng::new(7);
     let pieces = [
-        "a", "b", "x", " + ", " - ", " * ", " / ", " @ ", "^2", "(", ")", ", ", "\n", "1", "0", "matmul(", "sigmoid(",
-        "log(", "sqrt(", "assign(a, ", "sum(", "y = ",
+        "a",
+        "b",
+        "x",
+        " + ",
+        " - ",
+        " * ",
+        " / ",
+        " @ ",
+        "^2",
+        "(",
+        ")",
+        ", ",
+        "\n",
+        "1",
+        "0",
+        "matmul(",
+        "sigmoid(",
+        "log(",
+        "sqrt(",
+        "assign(a, ",
+        "sum(",
+        "y = ",
     ];
-    let values = ["2", "[1, 2]", "[[1, 2], [3, 4]]", "[[1], [2]]", "0", "-1", ""];
+    let values = [
+        "2",
+        "[1, 2]",
+        "[[1, 2], [3, 4]]",
+        "[[1], [2]]",
+        "0",
+        "-1",
+        "",
+    ];
     let mut built = 0;
     for _ in 0..4_000 {
         let program = random_text(&mut rng, &pieces, 10);

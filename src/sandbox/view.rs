@@ -27,7 +27,12 @@ const FIRST_PROGRAM: &str = "a * (b + c)";
 
 /// Runs `setup` on the graph in `slot` (again, if it is the same graph) or on a new one,
 /// `runs` times, then gradients if asked.
-fn execute(slot: &RefCell<Option<Built>>, setup: &Setup, runs: usize, gradients: bool) -> Result<(), SandboxError> {
+fn execute(
+    slot: &RefCell<Option<Built>>,
+    setup: &Setup,
+    runs: usize,
+    gradients: bool,
+) -> Result<(), SandboxError> {
     let mut slot = slot.borrow_mut();
     for _ in 0..runs {
         let again = match slot.as_mut() {
@@ -51,17 +56,20 @@ fn execute(slot: &RefCell<Option<Built>>, setup: &Setup, runs: usize, gradients:
 /// Bindings for the program's free names: the ones kept (by name), new names as fed inputs
 /// without a value.
 fn rows(program: &str, kept: &[Binding]) -> Vec<Binding> {
-    let names = parse_program(program).map(|p| p.free_names()).unwrap_or_else(|_| {
-        kept.iter().map(|b| b.name.clone()).collect()
-    });
+    let names = parse_program(program)
+        .map(|p| p.free_names())
+        .unwrap_or_else(|_| kept.iter().map(|b| b.name.clone()).collect());
     names
         .into_iter()
         .map(|n| {
-            kept.iter().find(|b| b.name == n).cloned().unwrap_or(Binding {
-                name: n,
-                role: Role::Input,
-                text: String::new(),
-            })
+            kept.iter()
+                .find(|b| b.name == n)
+                .cloned()
+                .unwrap_or(Binding {
+                    name: n,
+                    role: Role::Input,
+                    text: String::new(),
+                })
         })
         .collect()
 }
@@ -71,9 +79,21 @@ pub fn graph_sandbox(props: &GraphSandboxProps) -> Html {
     let program = use_state(|| FIRST_PROGRAM.to_string());
     let kept = use_state(|| {
         vec![
-            Binding { name: "a".into(), role: Role::Constant, text: "3".into() },
-            Binding { name: "b".into(), role: Role::Constant, text: "2".into() },
-            Binding { name: "c".into(), role: Role::Constant, text: "5".into() },
+            Binding {
+                name: "a".into(),
+                role: Role::Constant,
+                text: "3".into(),
+            },
+            Binding {
+                name: "b".into(),
+                role: Role::Constant,
+                text: "2".into(),
+            },
+            Binding {
+                name: "c".into(),
+                role: Role::Constant,
+                text: "5".into(),
+            },
         ]
     });
     let built = use_mut_ref(|| None::<Built>);
@@ -83,8 +103,13 @@ pub fn graph_sandbox(props: &GraphSandboxProps) -> Html {
     let version = use_state(|| 0u64);
 
     let finish = {
-        let (built, trace, error, version, on_readings) =
-            (built.clone(), trace.clone(), error.clone(), version.clone(), props.on_readings.clone());
+        let (built, trace, error, version, on_readings) = (
+            built.clone(),
+            trace.clone(),
+            error.clone(),
+            version.clone(),
+            props.on_readings.clone(),
+        );
         Rc::new(move |outcome: Result<(), SandboxError>| {
             if let Some(b) = built.borrow().as_ref() {
                 trace.set(Rc::new(b.trace()));
@@ -95,9 +120,13 @@ pub fn graph_sandbox(props: &GraphSandboxProps) -> Html {
         })
     };
     let run = {
-        let (program, kept, built, finish) = (program.clone(), kept.clone(), built.clone(), finish.clone());
+        let (program, kept, built, finish) =
+            (program.clone(), kept.clone(), built.clone(), finish.clone());
         move |gradients: bool| {
-            let setup = Setup { program: (*program).clone(), bindings: rows(&program, &kept) };
+            let setup = Setup {
+                program: (*program).clone(),
+                bindings: rows(&program, &kept),
+            };
             // Gradients belong to the graph as it stands: run only when nothing ran yet or
             // the setup changed.
             let runs = match built.borrow().as_ref() {
@@ -132,14 +161,19 @@ pub fn graph_sandbox(props: &GraphSandboxProps) -> Html {
         })
     };
     let on_example = {
-        let (program, kept, built, finish) = (program.clone(), kept.clone(), built.clone(), finish.clone());
+        let (program, kept, built, finish) =
+            (program.clone(), kept.clone(), built.clone(), finish.clone());
         move |ex: &'static Example| {
-            let (program, kept, built, finish) = (program.clone(), kept.clone(), built.clone(), finish.clone());
+            let (program, kept, built, finish) =
+                (program.clone(), kept.clone(), built.clone(), finish.clone());
             Callback::from(move |_: MouseEvent| {
                 let setup = ex.setup();
                 program.set(setup.program.clone());
-                let mut merged: Vec<Binding> =
-                    kept.iter().filter(|b| setup.binding(&b.name).is_none()).cloned().collect();
+                let mut merged: Vec<Binding> = kept
+                    .iter()
+                    .filter(|b| setup.binding(&b.name).is_none())
+                    .cloned()
+                    .collect();
                 merged.extend(setup.bindings.iter().cloned());
                 kept.set(merged);
                 // A fresh graph: an example always starts from its own first values.
@@ -263,13 +297,21 @@ where
 }
 
 fn error_view(error: Option<&SandboxError>, program: &str) -> Html {
-    let Some(e) = error else { return Html::default() };
+    let Some(e) = error else {
+        return Html::default();
+    };
     // The line of the program with a caret under the character.
     let caret = e.at.map(|at| {
         let chars: Vec<char> = program.chars().collect();
         let at = at.min(chars.len());
-        let start = chars[..at].iter().rposition(|&c| c == '\n').map_or(0, |i| i + 1);
-        let end = chars[at..].iter().position(|&c| c == '\n').map_or(chars.len(), |i| at + i);
+        let start = chars[..at]
+            .iter()
+            .rposition(|&c| c == '\n')
+            .map_or(0, |i| i + 1);
+        let end = chars[at..]
+            .iter()
+            .position(|&c| c == '\n')
+            .map_or(chars.len(), |i| at + i);
         let line: String = chars[start..end].iter().collect();
         format!("{line}\n{}^", " ".repeat(at - start))
     });
@@ -286,8 +328,11 @@ fn error_view(error: Option<&SandboxError>, program: &str) -> Html {
 
 fn fetched_view(b: &Built) -> Html {
     let fetched = b.fetched();
-    let changed: Vec<&(String, Vec<Vec<f32>>)> =
-        b.history().iter().filter(|(_, seen)| seen.windows(2).any(|w| w[0] != w[1])).collect();
+    let changed: Vec<&(String, Vec<Vec<f32>>)> = b
+        .history()
+        .iter()
+        .filter(|(_, seen)| seen.windows(2).any(|w| w[0] != w[1]))
+        .collect();
     html! {
         <div class="sandbox-out">
             <ul class="sandbox-fetched" data-testid="sandbox-fetched" aria-label="Values fetched by the last run">
@@ -315,7 +360,10 @@ fn fetched_view(b: &Built) -> Html {
 /// A fetched value in text: the number, the nested lists, or its shape when large.
 fn value_text(data: &[f32], dims: &[usize]) -> String {
     if data.len() > 16 {
-        return format!("a {} tensor (hover its node for the values)", shape_text(dims));
+        return format!(
+            "a {} tensor (hover its node for the values)",
+            shape_text(dims)
+        );
     }
     fn nest(data: &[f32], dims: &[usize]) -> String {
         match dims {

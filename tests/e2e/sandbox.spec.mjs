@@ -176,16 +176,27 @@ test('the graphs lesson opens with the sandbox and its tasks tick from the worke
   });
 });
 
-test('the graph view collapses and opens a scope', async () => {
+test('the graph view collapses a scope into one node and opens it again', async () => {
   await withPage('#playground', async (page) => {
     await openSandbox(page);
-    // No scopes in sandbox programs; a toggle appears only for scoped graphs, so check none is
-    // offered and every node is keyboard-focusable.
-    await page.getByTestId('sandbox-example-fetch').click();
-    await fetched(page, 'mul').waitFor();
-    const nodes = page.getByTestId('graph-sandbox').locator('[data-testid^=graph-node-]');
-    assert.equal(await nodes.count(), 5);
+    // The neuron's line `z = w * x + b` holds two ops, so it is a scope.
+    await page.getByTestId('sandbox-example-neuron').click();
+    const sandbox = page.getByTestId('graph-sandbox');
+    const nodes = sandbox.locator('[data-testid^=graph-node-]');
+    await nodeLabelled(page, 'sigmoid').waitFor();
+    const all = await nodes.count();
+    assert.equal(all, 6, 'w, x, b, mul, add and sigmoid');
     for (const el of await nodes.all()) assert.equal(await el.getAttribute('tabindex'), '0');
-    assert.equal(await page.locator('[data-testid^=graph-scope-toggle-]').count(), 0);
+    assert.equal(await sandbox.locator('svg.gv-svg').getAttribute('data-crossings'), '0');
+    const toggle = page.getByTestId('graph-scope-toggle-z');
+    assert.equal(await toggle.getAttribute('aria-expanded'), 'true');
+    await toggle.click();
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid=graph-sandbox] [data-testid^=graph-node-]').length === 4);
+    assert.equal(await page.locator('.gv-scope-node[data-scope="z/"]').count(), 1, 'one box for the scope');
+    await screenshot(sandbox, 'sandbox-collapsed');
+    // Opened again by the keyboard.
+    await page.getByTestId('graph-scope-toggle-z').focus();
+    await page.keyboard.press('Enter');
+    await page.waitForFunction((n) => document.querySelectorAll('[data-testid=graph-sandbox] [data-testid^=graph-node-]').length === n, all);
   });
 });

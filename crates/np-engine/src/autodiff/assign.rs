@@ -65,7 +65,10 @@ mod tests {
         }
         assert_eq!(seen, vec![0.0, 1.0, 2.0, 3.0]);
         assert_eq!(g.value(update).unwrap().data(), &[3.0]);
-        assert_eq!(g.node(update).unwrap().kind, NodeKind::Assign { var: state });
+        assert_eq!(
+            g.node(update).unwrap().kind,
+            NodeKind::Assign { var: state }
+        );
         assert_eq!(g.node(update).unwrap().inputs, vec![next]);
     }
 
