@@ -271,7 +271,9 @@ pub fn model(trace: &GraphTrace, collapsed: &[String]) -> GraphModel {
                 .flatten()
                 .map(|s| text_width(s))
                 .fold(0.0, f32::max);
-                let w = (widest + 22.0).clamp(56.0, 220.0);
+                // A collapsed scope also holds its open button beside the caption.
+                let button = if t.look == Look::Scope { 26.0 } else { 0.0 };
+                let w = (widest + 22.0 + button).clamp(56.0, 220.0);
                 let h = if t.look == Look::Scope {
                     SCOPE_NODE_HEIGHT
                 } else {
