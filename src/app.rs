@@ -34,6 +34,7 @@ use crate::engine::{Answer, EngineAsk};
 use crate::lessons::progress;
 use crate::protocol::{Checkpoint, Command, Edit, EngineView, Event, WireSnapshot};
 use crate::runner::{now, Heard, Mode, Runner};
+use crate::sandbox::view::SandboxArea;
 use crate::save::{self, storage};
 use crate::session::{Data, Snapshot};
 use crate::state::{Action, AppState, Impact};
@@ -85,6 +86,8 @@ pub enum Msg {
     Engine(EngineAsk),
     /// The backprop stepper's phase is about this weight layer (the diagram highlights it).
     StepperFocus(Option<usize>),
+    /// The graph sandbox ran (what the lesson goals read of it).
+    Sandbox(crate::sandbox::SandboxReadings),
 }
 
 pub struct App {
@@ -150,6 +153,9 @@ pub struct App {
     /// The last task reached, for the screen readers' live region, with a count that makes the
     /// same task reached again a new announcement.
     reached_words: Option<(u64, String)>,
+    /// The graph sandbox's last readings, for the lesson panel; and its callback, made once.
+    sandbox: Rc<crate::sandbox::SandboxReadings>,
+    on_sandbox: Callback<crate::sandbox::SandboxReadings>,
     _listeners: Vec<EventListener>,
 }
 
@@ -566,6 +572,7 @@ impl App {
             }
             Msg::Embed(command) => return self.embed_command(ctx, command),
             Msg::EmbedIgnored => self.embed_ignored += 1,
+            Msg::Sandbox(readings) => self.sandbox = Rc::new(readings),
             Msg::TaskReached(lesson, task) => {
                 let words = crate::lessons::find(&lesson)
                     .and_then(|l| l.tasks.get(task.wrapping_sub(1)))
@@ -690,6 +697,8 @@ impl Component for App {
                 .link()
                 .callback(|(lesson, task)| Msg::TaskReached(lesson, task)),
             reached_words: None,
+            sandbox: Rc::default(),
+            on_sandbox: ctx.link().callback(Msg::Sandbox),
             _listeners: listeners,
         }
     }
@@ -759,6 +768,7 @@ impl Component for App {
                 }
             })
         };
+        let graphs_lesson = c.lesson.as_deref() == Some("graphs");
         html! {
             <div class={classes!("app", c.hide_text.then_some("hide-text"), (!c.shows("help")).then_some("hide-help"),
                     c.embed.then_some("embedded"), self.dropping.then_some("dropping"))} data-testid="app"
@@ -766,7 +776,7 @@ impl Component for App {
                 data-embed-ignored={self.bridge.as_ref().map(|_| self.embed_ignored.to_string())}
                 {ondragover} {ondragleave} {ondrop}>
                 <crate::lessons::panel::LessonPanel config={c.clone()} snapshot={self.snapshot.clone()}
-                    on_reached={self.on_task_reached.clone()} />
+                    on_reached={self.on_task_reached.clone()} sandbox={self.sandbox.clone()} />
                 <Announcer snapshot={self.snapshot.clone()} playing={self.playing} reached={self.reached_words.clone()} />
                 // Embedded, the course page around the playground is its header.
                 if !c.embed {
@@ -795,6 +805,10 @@ impl Component for App {
                     on_toggle_play={link.callback(|_| Msg::TogglePlay)} on_step={link.callback(|_| Msg::StepEpoch)}
                     on_step_batch={link.callback(|_| Msg::StepBatch)} on_reset={link.callback(|_| Msg::Reset)}
                     on_speed={link.callback(|s| Msg::Act(Action::SetSpeed(s)))} />
+                // In the graphs lesson the sandbox is the lesson's instrument: first, and open.
+                if graphs_lesson {
+                    <SandboxArea open=true on_readings={self.on_sandbox.clone()} />
+                }
                 <main class="workspace">
                     <section class="area area-data" data-testid="area-data" aria-label="Data">
                         <h2>{ "Data" }<Help name="data" /></h2>
@@ -838,6 +852,9 @@ impl Component for App {
                         <crate::inspector::container::Inspector snapshot={self.snapshot.clone()} config={c.clone()} playing={self.playing}
                             on_action={link.callback(Msg::Act)} />
                     </section>
+                    if !graphs_lesson {
+                        <SandboxArea open=false on_readings={self.on_sandbox.clone()} />
+                    }
                 </main>
             </div>
         }

@@ -17,6 +17,7 @@ mod inspector;
 mod lessons;
 mod protocol;
 mod runner;
+mod sandbox;
 mod save;
 mod session;
 mod state;

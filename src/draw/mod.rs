@@ -4,8 +4,10 @@
 pub mod activation;
 pub mod colors;
 pub mod confusion;
+pub mod graph_model;
 pub mod health;
 pub mod hidden;
+pub mod layered;
 pub mod plane;
 pub mod scene;
 pub mod scene_canvas;

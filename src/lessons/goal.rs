@@ -6,6 +6,7 @@
 use std::fmt;
 
 use crate::config::{Config, Problem};
+use crate::sandbox::SandboxReadings;
 use crate::session::{LayerView, Snapshot};
 
 /// A value the page can read while the student trains.
@@ -39,6 +40,14 @@ pub enum Quantity {
         layer: usize,
         to: usize,
     },
+    /// Runs of the graph sandbox's current graph.
+    SandboxRuns,
+    /// The first number of the sandbox's result (its last line).
+    SandboxResult,
+    /// Values the sandbox's last run fetched.
+    SandboxFetches,
+    /// 1 while the sandbox shows gradients, else 0.
+    SandboxGradients,
 }
 
 /// The plain names of the quantities without arguments, as goals write them.
@@ -56,6 +65,10 @@ const NAMES: &[(&str, Quantity)] = &[
     ("regularization_rate", Quantity::RegularizationRate),
     ("dropout", Quantity::Dropout),
     ("noise", Quantity::Noise),
+    ("sandbox_runs", Quantity::SandboxRuns),
+    ("sandbox_result", Quantity::SandboxResult),
+    ("sandbox_fetches", Quantity::SandboxFetches),
+    ("sandbox_gradients", Quantity::SandboxGradients),
 ];
 
 /// How a quantity is compared.
@@ -98,7 +111,17 @@ pub struct Readings<'a> {
     pub train_accuracy: Option<f64>,
     pub test_accuracy: Option<f64>,
     pub layers: &'a [LayerView],
+    /// The graph sandbox's state (its goals read nothing of the network).
+    pub sandbox: &'a SandboxReadings,
 }
+
+/// The readings of a page whose sandbox has not run.
+static NO_SANDBOX: SandboxReadings = SandboxReadings {
+    runs: 0,
+    result: None,
+    fetches: 0,
+    gradients: false,
+};
 
 impl<'a> Readings<'a> {
     /// The readings of a frame. Before the first epoch there are no metrics yet: losses and
@@ -116,7 +139,13 @@ impl<'a> Readings<'a> {
             train_accuracy: keep(r.acc_train),
             test_accuracy: keep(r.acc_test),
             layers: &snapshot.layers,
+            sandbox: &NO_SANDBOX,
         }
+    }
+
+    /// The same readings with the sandbox's state.
+    pub fn with_sandbox(self, sandbox: &'a SandboxReadings) -> Self {
+        Self { sandbox, ..self }
     }
 }
 
@@ -179,7 +208,25 @@ impl Quantity {
                 .and_then(|l| l.b.get(to))
                 .copied()
                 .filter(|v| v.is_finite()),
+            // Zero runs is no reading: a goal on the sandbox waits for its first run.
+            Quantity::SandboxRuns => (r.sandbox.runs > 0).then_some(r.sandbox.runs as f64),
+            Quantity::SandboxResult => r.sandbox.result.filter(|v| v.is_finite()),
+            Quantity::SandboxFetches => (r.sandbox.runs > 0).then_some(r.sandbox.fetches as f64),
+            Quantity::SandboxGradients => {
+                (r.sandbox.runs > 0).then_some(f64::from(u8::from(r.sandbox.gradients)))
+            }
         }
+    }
+
+    /// Whether the quantity is read from the graph sandbox (not from training).
+    pub fn reads_sandbox(self) -> bool {
+        matches!(
+            self,
+            Quantity::SandboxRuns
+                | Quantity::SandboxResult
+                | Quantity::SandboxFetches
+                | Quantity::SandboxGradients
+        )
     }
 
     /// Why the quantity cannot exist in the experiment `c`, if it cannot.
@@ -242,6 +289,10 @@ impl Quantity {
                 format!("weight {} → {}", source(layer, from), unit(layer, to))
             }
             Quantity::Bias { layer, to } => format!("bias of {}", unit(layer, to)),
+            Quantity::SandboxRuns => "runs of the sandbox's graph".into(),
+            Quantity::SandboxResult => "the sandbox's result".into(),
+            Quantity::SandboxFetches => "values fetched in one run".into(),
+            Quantity::SandboxGradients => "gradients shown (1 = yes)".into(),
         }
     }
 
@@ -411,7 +462,31 @@ mod tests {
             train_accuracy: Some(0.97),
             test_accuracy: Some(0.91),
             layers,
+            sandbox: &NO_SANDBOX,
         }
+    }
+
+    #[test]
+    fn sandbox_goals_wait_for_a_run_and_read_its_result() {
+        let c = Config::default();
+        let g = Goal::parse("sandbox_result = 21 and sandbox_fetches >= 2").unwrap();
+        let r = readings(&c, &[]);
+        assert!(!g.reached(&r), "no run yet");
+        assert_eq!(Quantity::SandboxRuns.read(&r), None);
+        let s = SandboxReadings {
+            runs: 1,
+            result: Some(21.0),
+            fetches: 2,
+            gradients: false,
+        };
+        assert!(g.reached(&r.with_sandbox(&s)));
+        assert_eq!(
+            Quantity::SandboxGradients.read(&r.with_sandbox(&s)),
+            Some(0.0)
+        );
+        assert!(Quantity::SandboxResult.reads_sandbox() && !Quantity::Epoch.reads_sandbox());
+        assert_eq!(Quantity::SandboxFetches.to_string(), "sandbox_fetches");
+        assert_eq!(Quantity::SandboxFetches.missing_in(&c), None);
     }
 
     #[test]

@@ -14,6 +14,7 @@ use super::progress::{self, Progress};
 use super::{find, next, Lesson, Task};
 use crate::components::guard::{padlock, LOCKED_NOTE};
 use crate::config::{hash, Config};
+use crate::sandbox::SandboxReadings;
 use crate::session::Snapshot;
 
 /// The areas and panels of the page a lesson may point at: their `data-testid`s and names.
@@ -35,6 +36,7 @@ pub const PANELS: &[(&str, &str)] = &[
     ("panel-confusion", "Confusion matrix"),
     ("panel-summary", "Model summary"),
     ("controls", "Controls"),
+    ("area-sandbox", "Graph sandbox"),
 ];
 
 /// The name of the panel `id`.
@@ -62,6 +64,9 @@ pub struct LessonPanelProps {
     /// embedding API's `task-reached` event).
     #[prop_or_default]
     pub on_reached: Callback<(String, usize)>,
+    /// The graph sandbox's state after its last run, for goals on it.
+    #[prop_or_default]
+    pub sandbox: Rc<SandboxReadings>,
 }
 
 /// One condition of the current task's goal as the student reads it: what, the live value,
@@ -84,6 +89,7 @@ pub fn conditions(task: &Task, r: &Readings<'_>) -> Vec<ConditionView> {
             value: match (c.quantity.read(r), c.quantity.missing_in(r.config)) {
                 (Some(v), _) => format_value(v),
                 (None, Some(_)) => "not in this network".to_string(),
+                (None, None) if c.quantity.reads_sandbox() => "no sandbox run yet".to_string(),
                 (None, None) => "not yet".to_string(),
             },
             target: c.comparison.label(),
@@ -137,7 +143,7 @@ pub fn lesson_panel(props: &LessonPanelProps) -> Html {
     let task_no = props.config.task;
     let id = lesson.map(|l| l.id.clone()).unwrap_or_default();
     let current = lesson.and_then(|l| l.tasks.get(task_no.wrapping_sub(1)));
-    let readings = Readings::of(&props.config, &props.snapshot);
+    let readings = Readings::of(&props.config, &props.snapshot).with_sandbox(&props.sandbox);
     let reached_now = current.is_some_and(|t| t.goal.reached(&readings));
     let progress = use_state(progress::load);
     {

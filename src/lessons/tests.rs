@@ -167,7 +167,15 @@ fn first_task(id: &str, epochs: u64) -> (u64, Vec<(String, f64)>) {
 
 #[test]
 fn every_first_task_is_reached_by_training_the_preset() {
-    for id in IDS {
+    // A lesson whose first goal reads the graph sandbox is played by the sandbox below.
+    let on_sandbox = |id: &str| {
+        find(id).unwrap().tasks[0]
+            .goal
+            .all
+            .iter()
+            .any(|c| c.quantity.reads_sandbox())
+    };
+    for id in IDS.into_iter().filter(|id| !on_sandbox(id)) {
         let (epoch, _) = first_task(id, 3000);
         assert!(epoch >= 1, "{id}");
     }
@@ -246,4 +254,55 @@ fn the_hash_keeps_the_lesson_and_refuses_a_lone_task() {
     ] {
         assert_eq!(hash::parse(bad).1.len(), 1, "{bad}");
     }
+}
+
+/// Every task of a lesson on the graph sandbox is reached by one of the sandbox's worked
+/// examples, run as its button runs it.
+#[test]
+fn every_sandbox_task_is_reached_by_a_worked_example() {
+    use crate::sandbox::build::Built;
+    use crate::sandbox::examples::EXAMPLES;
+    let readings: Vec<(&str, crate::sandbox::SandboxReadings)> = EXAMPLES
+        .iter()
+        .map(|ex| {
+            let s = ex.setup();
+            let mut b = Built::start(&s).unwrap();
+            for _ in 1..ex.runs {
+                b.run_again(&s).unwrap();
+            }
+            if ex.gradients {
+                b.gradients().unwrap();
+            }
+            (ex.id, b.readings())
+        })
+        .collect();
+    let mut checked = 0;
+    for l in lessons() {
+        let (config, _) = l.config(1);
+        let snapshot = crate::session::Snapshot::placeholder(&config);
+        for (n, t) in l.tasks.iter().enumerate() {
+            if !t.goal.all.iter().any(|c| c.quantity.reads_sandbox()) {
+                continue;
+            }
+            let r = Readings::of(&config, &snapshot);
+            assert!(
+                !t.goal.reached(&r),
+                "{}, task {}: reached before any run",
+                l.id,
+                n + 1
+            );
+            let by = readings
+                .iter()
+                .find(|(_, s)| t.goal.reached(&r.with_sandbox(s)))
+                .map(|(id, _)| *id);
+            assert!(
+                by.is_some(),
+                "{}, task {}: no worked example reaches it",
+                l.id,
+                n + 1
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked >= 4, "the graphs lesson's tasks are on the sandbox");
 }

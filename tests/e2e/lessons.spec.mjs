@@ -87,10 +87,12 @@ test('a URL without an experiment opens the gallery: thirteen lessons in course 
       assert.ok(await canvasInk(card.locator('canvas')) > 0.02, `${id} has a picture`);
     }
     // The lessons whose data or view comes later say so.
-    for (const id of ['graphs', 'universal-approximation', 'digits', 'finance']) {
+    for (const id of ['universal-approximation', 'digits', 'finance']) {
       const card = page.locator(`[data-testid=lesson-card][data-lesson="${id}"]`);
       assert.equal(await card.getByTestId('lesson-coming').count(), 1, `${id} says its data comes later`);
     }
+    const graphsCard = page.locator('[data-testid=lesson-card][data-lesson="graphs"]');
+    assert.equal(await graphsCard.getByTestId('lesson-coming').count(), 0, 'graphs has its sandbox now');
     await screenshot(page, 'lessons-gallery');
     // The free playground is one click away, and back returns to the gallery.
     await page.getByTestId('free-playground').click();
@@ -168,21 +170,21 @@ test('lessons open by card and by link; back and forward walk lessons and tasks'
 test('a reached goal shows its tick; progress survives a reload and the reset link clears it', async () => {
   await withPage('', async (page) => {
     await openByCard(page, 'graphs');
-    // Task 1: one epoch by the step button.
-    await page.getByTestId('step').click();
-    await reached(page, 1);
-    await page.getByTestId('task-next').click();
-    await page.waitForFunction(() => document.querySelector('[data-testid=task].current')?.dataset.task === '2');
-    // Task 2: train the small network until the test loss is below 0.1.
-    await page.getByTestId('play').click();
-    await reached(page, 2);
-    await page.getByTestId('play').click();
-    assert.ok(await num(page, 'loss-test') < 0.1);
+    // Each task of the graphs lesson is one of the sandbox's worked examples.
+    const examples = ['matmul', 'fetch', 'feed', 'counter', 'neuron'];
+    for (const [k, example] of examples.entries()) {
+      await page.waitForFunction((t) => document.querySelector('[data-testid=task].current')?.dataset.task === String(t), k + 1);
+      await page.getByTestId(`sandbox-example-${example}`).click();
+      await reached(page, k + 1);
+      if (k + 1 < examples.length) await page.getByTestId('task-next').click();
+    }
     await screenshot(page, 'lessons-graphs-done');
     await page.reload();
     await page.locator('[data-testid=lesson][data-lesson="graphs"]').waitFor();
     assert.equal(await task(page, 1).getAttribute('data-reached'), 'true', 'task 1 still ticked after a reload');
-    assert.equal(await task(page, 2).getAttribute('data-reached'), 'true', 'task 2 still ticked after a reload');
+    for (const n of [2, 3, 4, 5]) {
+      assert.equal(await task(page, n).getAttribute('data-reached'), 'true', `task ${n} still ticked after a reload`);
+    }
     await page.getByTestId('lesson-gallery-link').click();
     await page.getByTestId('lesson-gallery').waitFor();
     const card = page.locator('[data-testid=lesson-card][data-lesson="graphs"]');
@@ -302,8 +304,14 @@ test('the other lessons: each first task is reached, with what COURSE.md lets us
     for (const id of ['graphs', 'universal-approximation', 'backprop', 'optimizers', 'digits', 'finance', 'summary']) {
       await page.getByTestId('lesson-gallery').waitFor();
       await openByCard(page, id);
-      if (id === 'graphs' || id === 'backprop') {
-        // Their first task is one epoch by the step button.
+      if (id === 'graphs') {
+        // Its first task is the sandbox's first worked example: [[3, 3]] x [[2], [2]] = [[12]].
+        await page.getByTestId('sandbox-example-matmul').click();
+        await reached(page, 1);
+        results[id] = { result: Number(await page.getByTestId('sandbox-fetch-result').getAttribute('data-value')) };
+        assert.equal(results[id].result, 12);
+      } else if (id === 'backprop') {
+        // Its first task is one epoch by the step button.
         await page.getByTestId('step').click();
         await reached(page, 1);
         results[id] = { epoch: await num(page, 'epoch') };

@@ -12,8 +12,11 @@
 //! - Gradients of variables *accumulate* across `backward` calls until [`Graph::zero_grad`].
 //! - With recording off ([`Graph::set_recording`]), ops still compute values but record no
 //!   inputs, so nothing can be differentiated (evaluation mode).
+//! - [`Graph::assign`] writes a node's value into a variable, again on every `rerun` (state
+//!   kept between runs, such as a counter).
 //! - [`Graph::clear`] drops the tape (returning its buffers to the backend) and keeps variables.
 
+mod assign;
 mod backward;
 mod build;
 mod elementwise;
@@ -51,6 +54,8 @@ pub enum NodeKind {
     Variable { var: VarId },
     /// The result of an op on the node's inputs.
     Op { op: Op },
+    /// `var := input`: writes its one input into a variable ([`Graph::assign`]); no gradient.
+    Assign { var: VarId },
 }
 
 /// One recorded node.
@@ -354,8 +359,13 @@ impl Graph {
             if let Some(g) = self.nodes[i].grad.take() {
                 self.backend.release(g);
             }
-            let NodeKind::Op { op } = self.nodes[i].kind else {
-                continue;
+            let op = match self.nodes[i].kind {
+                NodeKind::Op { op } => op,
+                NodeKind::Assign { var } => {
+                    self.rerun_assign(i, var)?;
+                    continue;
+                }
+                _ => continue,
             };
             let ins: Vec<op::Val> = self.nodes[i]
                 .inputs

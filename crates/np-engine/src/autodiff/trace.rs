@@ -91,6 +91,10 @@ impl Graph {
                         }
                     }
                     NodeKind::Op { op } => TraceKind::Op { op: op.label() },
+                    // Drawn as an op node: what a drawing needs is its label and its edge.
+                    NodeKind::Assign { .. } => TraceKind::Op {
+                        op: "assign".into(),
+                    },
                 };
                 Ok(TraceNode {
                     kind,
