@@ -124,7 +124,7 @@ fn explain(phase: &Phase, e: &StepExplanation) -> (Html, String) {
 fn update_formula(rule: &UpdateRule) -> (Html, String) {
     let p = "<mi>p</mi><mo>←</mo><mi>p</mi><mo>−</mo><mi>η</mi>";
     match *rule {
-        UpdateRule::Sgd { lr, momentum, .. } if momentum == 0.0 => (
+        UpdateRule::Sgd { lr, momentum: 0.0, .. } => (
             math(&format!("{p}<mi>dp</mi>")),
             format!("Plain gradient descent with learning rate η = {lr}: every weight and bias takes a step against its gradient."),
         ),
