@@ -147,8 +147,8 @@ test('the polite live region announces the run while training, and a task reache
   } finally {
     await page.goto('about:blank');
   }
-  // The graphs lesson's first task asks for one epoch: one step reaches it.
-  const lesson = await openApp(browser.context, `${server.url}#lesson=graphs`, { asIs: true });
+  // The backprop lesson's first task asks for one epoch: one step reaches it.
+  const lesson = await openApp(browser.context, `${server.url}#lesson=backprop`, { asIs: true });
   try {
     const before = await lesson.page.getByTestId('live-announcer').textContent();
     await andSettle(lesson.page, () => lesson.page.getByTestId('step').click());
