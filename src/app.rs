@@ -296,6 +296,11 @@ impl App {
                 self.diverged = Some(why);
                 true
             }
+            Event::StoppedEarly { .. } => {
+                // The snapshots say why while it stands (`RunProgress::stopped_early`).
+                self.playing = false;
+                true
+            }
             Event::Backend { label, adapter } => {
                 self.backend_label = Some(label);
                 self.adapter = Some(adapter);
@@ -466,7 +471,9 @@ impl App {
                 }
             }
             Msg::TogglePlay => {
-                self.playing = !self.playing && self.diverged.is_none();
+                self.playing = !self.playing
+                    && self.diverged.is_none()
+                    && self.snapshot.progress.stopped_early.is_none();
                 self.runner.send(if self.playing {
                     Command::Play
                 } else {
@@ -800,8 +807,10 @@ impl Component for App {
                     <p class="alert alert-notice backend-notice" role="status" data-testid="backend-notice">{ n.clone() }</p>
                 }) }
                 <Notices notices={self.state.notices.clone()} diverged={self.diverged.clone()}
+                    stopped_early={self.snapshot.progress.stopped_early.clone()}
                     on_dismiss={link.callback(|_| Msg::Act(Action::DismissNotices))} />
-                <Controls config={c.clone()} playing={self.playing} epoch={self.snapshot.epoch} on_action={on_action.clone()}
+                <Controls config={c.clone()} playing={self.playing} epoch={self.snapshot.epoch}
+                    progress={self.snapshot.progress.clone()} on_action={on_action.clone()}
                     on_toggle_play={link.callback(|_| Msg::TogglePlay)} on_step={link.callback(|_| Msg::StepEpoch)}
                     on_step_batch={link.callback(|_| Msg::StepBatch)} on_reset={link.callback(|_| Msg::Reset)}
                     on_speed={link.callback(|s| Msg::Act(Action::SetSpeed(s)))} />

@@ -16,7 +16,7 @@ use np_engine::train::{GradCheck, StepExplanation, StepPick, TrainerState};
 use serde::{de::DeserializeOwned, Deserialize, Serialize};
 
 use crate::config::{Config, Feature};
-use crate::session::{Data, History, LayerView, Record, Snapshot};
+use crate::session::{Data, History, LayerView, Record, RunProgress, Snapshot};
 use crate::state::Impact;
 
 /// Page to host.
@@ -97,6 +97,8 @@ pub enum Event {
     Snapshot(Box<WireSnapshot>),
     /// The run stopped by itself (diverged, or could not be built); the page shows `why`.
     Stopped { why: String },
+    /// Early stopping ended the run (play stops); snapshots carry `why` while it stands.
+    StoppedEarly { why: String },
     /// The backend in use and what the adapter check found.
     Backend { label: String, adapter: String },
     /// Training left the GPU mid-run (device lost) and goes on on the CPU.
@@ -141,6 +143,7 @@ pub struct WireSnapshot {
     pub neurons: Vec<Vec<Vec<f64>>>,
     pub layers: Vec<LayerView>,
     pub features: Vec<Feature>,
+    pub progress: RunProgress,
     pub data: Option<Data>,
 }
 
@@ -157,6 +160,7 @@ impl WireSnapshot {
             neurons: s.neurons.clone(),
             layers: s.layers.clone(),
             features: s.features.clone(),
+            progress: s.progress.clone(),
             data: with_data.then(|| (*s.data).clone()),
         }
     }
@@ -173,6 +177,7 @@ impl WireSnapshot {
             neurons: self.neurons,
             layers: self.layers,
             features: self.features,
+            progress: self.progress,
             data: match self.data {
                 Some(d) => std::rc::Rc::new(d),
                 None => data.clone(),

@@ -5,12 +5,14 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
-use super::fields::{enum_options, select, select_with_unavailable};
+use super::fields::{checkbox, enum_options, select, select_with_unavailable};
 use super::guard::{guard, title};
 use super::help::Help;
 use crate::config::{
-    Activation, BackendChoice, Config, Init, Loss, Optimizer, Problem, Regularization, Speed,
+    Activation, BackendChoice, Config, EarlyStop, Init, Loss, LrSchedule, Optimizer, Problem,
+    Regularization, Speed,
 };
+use crate::session::RunProgress;
 use crate::state::Action;
 
 /// Learning rates offered (TensorFlow Playground's list).
@@ -25,6 +27,9 @@ pub struct ControlsProps {
     pub config: Rc<Config>,
     pub playing: bool,
     pub epoch: u64,
+    /// The schedule's current rate and early stopping's standing, from the last snapshot.
+    #[prop_or_default]
+    pub progress: RunProgress,
     pub on_action: Callback<Action>,
     pub on_toggle_play: Callback<()>,
     pub on_step: Callback<()>,
@@ -140,6 +145,8 @@ pub fn controls(props: &ControlsProps) -> Html {
                     c.optimizer.as_str(), act(|v| Optimizer::parse(&v).map(Action::SetOptimizer)))) }
                 { if momentum_used { show("momentum", select("momentum", "Momentum", numbers(&[0.0, 0.5, 0.9, 0.95, 0.99]),
                     &c.momentum.to_string(), act(|v| v.parse().ok().map(Action::SetMomentum)))) } else { html! {} } }
+                { show("lrSchedule", schedule_controls(c, &props.progress, &props.on_action)) }
+                { show("earlyStop", early_stop_controls(c, &props.progress, &props.on_action)) }
                 { show("loss", select_with_unavailable("loss", "Loss", enum_options(Loss::ALL, Loss::as_str),
                     c.effective_loss().as_str(), act(|v| Loss::parse(&v).map(Action::SetLoss)), &unavailable_losses)) }
                 { show("init", select("init", "Initialization", enum_options(Init::ALL, Init::as_str),
@@ -150,5 +157,115 @@ pub fn controls(props: &ControlsProps) -> Html {
                     c.backend.as_str(), act(|v| BackendChoice::parse(&v).map(Action::SetBackend)))) }
             </div>
         </div>
+    }
+}
+
+/// Schedule periods offered, in epochs.
+const PERIODS: [f64; 6] = [10.0, 25.0, 50.0, 100.0, 200.0, 500.0];
+/// Schedule factors offered.
+const FACTORS: [f64; 7] = [0.0, 0.1, 0.25, 0.5, 0.8, 0.9, 0.95];
+/// Patience offered, in epochs.
+const PATIENCES: [f64; 6] = [3.0, 5.0, 10.0, 20.0, 50.0, 100.0];
+
+/// The learning-rate schedule: its kind, then its period and factor with the words that kind
+/// gives them, and the rate the next step takes.
+fn schedule_controls(c: &Config, progress: &RunProgress, on_action: &Callback<Action>) -> Html {
+    let emit = |f: fn(String) -> Option<Action>| {
+        let on_action = on_action.clone();
+        Callback::from(move |v: String| {
+            if let Some(a) = f(v) {
+                on_action.emit(a);
+            }
+        })
+    };
+    let kind = select(
+        "lr-schedule",
+        "Learning-rate schedule",
+        enum_options(LrSchedule::ALL, LrSchedule::as_str),
+        c.lr_schedule.as_str(),
+        emit(|v| LrSchedule::parse(&v).map(Action::SetLrSchedule)),
+    );
+    let (every_label, factor_label) = match c.lr_schedule {
+        LrSchedule::Constant => return kind,
+        LrSchedule::Step => ("Every (epochs)", "Multiply by"),
+        LrSchedule::Exponential => ("Per (epochs)", "Multiply by"),
+        LrSchedule::Cosine => ("Over (epochs)", "Ends at (share)"),
+    };
+    html! {
+        <>
+            { kind }
+            { select("lr-every", every_label, numbers(&PERIODS), &c.lr_every.to_string(),
+                emit(|v| v.parse().ok().map(Action::SetLrEvery))) }
+            { select("lr-factor", factor_label, numbers(&FACTORS), &c.lr_factor.to_string(),
+                emit(|v| v.parse().ok().map(Action::SetLrFactor))) }
+            <div class="field readout">
+                <span class="field-label">{ "Rate now" }</span>
+                <output data-testid="lr-current" data-value={progress.lr.to_string()}>
+                    { format!("{:.3e}", progress.lr) }
+                </output>
+            </div>
+        </>
+    }
+}
+
+/// Early stopping: the metric watched (the ones this problem lacks shown, not offered), and
+/// while on its patience, whether the best weights come back, and where it stands.
+fn early_stop_controls(c: &Config, progress: &RunProgress, on_action: &Callback<Action>) -> Html {
+    let mut unavailable = Vec::new();
+    if c.problem == Problem::Regression {
+        unavailable.push((EarlyStop::Accuracy.as_str(), "classification only"));
+    }
+    if c.problem == Problem::Regression || c.active_dataset().classes() != 2 {
+        unavailable.push((EarlyStop::Auc.as_str(), "two classes only"));
+    }
+    let on_monitor = {
+        let on_action = on_action.clone();
+        Callback::from(move |v: String| {
+            if let Some(m) = EarlyStop::parse(&v) {
+                on_action.emit(Action::SetEarlyStop(m));
+            }
+        })
+    };
+    let monitor = select_with_unavailable(
+        "early-stop",
+        "Early stopping",
+        enum_options(EarlyStop::ALL, EarlyStop::as_str),
+        c.early_stop.as_str(),
+        on_monitor,
+        &unavailable,
+    );
+    if c.early_stop == EarlyStop::Off {
+        return monitor;
+    }
+    let on_patience = {
+        let on_action = on_action.clone();
+        Callback::from(move |v: String| {
+            if let Ok(p) = v.parse() {
+                on_action.emit(Action::SetPatience(p));
+            }
+        })
+    };
+    let on_restore = {
+        let on_action = on_action.clone();
+        Callback::from(move |b: bool| on_action.emit(Action::SetRestoreBest(b)))
+    };
+    let standing = match progress.best_epoch {
+        Some(best) => format!(
+            "best epoch {best}, {} of {} waited",
+            progress.waited, c.patience
+        ),
+        None => "no epoch judged yet".to_string(),
+    };
+    html! {
+        <>
+            { monitor }
+            { select("patience", "Patience (epochs)", numbers(&PATIENCES), &c.patience.to_string(), on_patience) }
+            { checkbox("restore-best", "Restore best weights", c.restore_best, on_restore) }
+            <div class="field readout">
+                <span class="field-label">{ "Early stopping" }</span>
+                <output data-testid="early-stop-status" data-best={progress.best_epoch.map(|b| b.to_string())}
+                    data-waited={progress.waited.to_string()}>{ standing }</output>
+            </div>
+        </>
     }
 }

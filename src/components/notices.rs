@@ -1,4 +1,5 @@
-//! Notices about the URL hash (what was wrong, what is used instead) and the divergence alert.
+//! Notices about the URL hash (what was wrong, what is used instead), the divergence alert and
+//! the early stop.
 
 use yew::prelude::*;
 
@@ -8,6 +9,9 @@ use crate::config::Notice;
 pub struct NoticesProps {
     pub notices: Vec<Notice>,
     pub diverged: Option<String>,
+    /// Why early stopping ended the run: news, not an error.
+    #[prop_or_default]
+    pub stopped_early: Option<String>,
     pub on_dismiss: Callback<()>,
 }
 
@@ -23,6 +27,9 @@ pub fn notices(props: &NoticesProps) -> Html {
                 <div class="alert alert-error" role="alert" data-testid="diverged">
                     <strong>{ "Training stopped. " }</strong>{ m }
                 </div>
+            }).unwrap_or_default() }
+            { props.stopped_early.as_ref().map(|m| html! {
+                <div class="alert alert-notice" role="status" data-testid="early-stopped">{ m }</div>
             }).unwrap_or_default() }
             { if props.notices.is_empty() { html! {} } else { html! {
                 <div class="alert alert-notice" role="status" data-testid="notices">

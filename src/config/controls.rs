@@ -56,6 +56,8 @@ pub const CONTROLS: &[Control] = &[
     control(HYPER, "problem", "Problem type"),
     control(HYPER, "optimizer", "Optimizer"),
     control(HYPER, "momentum", "Momentum"),
+    control(HYPER, "lrSchedule", "Learning-rate schedule"),
+    control(HYPER, "earlyStop", "Early stopping"),
     control(HYPER, "loss", "Loss"),
     control(HYPER, "init", "Initialization (shared and per layer)"),
     control(HYPER, "dropout", "Dropout"),

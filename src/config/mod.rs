@@ -15,8 +15,8 @@ use serde::{Deserialize, Serialize};
 
 pub use fields::{MAX_LAYERS, MAX_NEURONS};
 pub use names::{
-    Activation, BackendChoice, Dataset, Feature, Init, Loss, Optimizer, Problem, Regularization,
-    TwoClassOutput,
+    Activation, BackendChoice, Dataset, EarlyStop, Feature, Init, Loss, LrSchedule, Optimizer,
+    Problem, Regularization, TwoClassOutput,
 };
 pub use notice::Notice;
 pub use speed::Speed;
@@ -77,6 +77,22 @@ pub struct Config {
     pub optimizer: Optimizer,
     /// Momentum coefficient for `momentum` and `nesterov`. Hash key `momentum`.
     pub momentum: f64,
+    /// The learning-rate schedule; the rate above is its starting rate. Hash key `lrSchedule`.
+    pub lr_schedule: LrSchedule,
+    /// The schedule's period in epochs (a step's spacing, the exponential's unit, the
+    /// cosine's length). Hash key `lrEvery`.
+    pub lr_every: u32,
+    /// The schedule's factor (per step, per period, or the cosine's final share of the rate).
+    /// Hash key `lrFactor`.
+    pub lr_factor: f64,
+    /// Early stopping's monitor on the validation split (the training split without one), or
+    /// off. Hash key `earlyStop`.
+    pub early_stop: EarlyStop,
+    /// Epochs without improvement before early stopping ends the run. Hash key `patience`.
+    pub patience: u32,
+    /// Put back the best epoch's weights when early stopping ends the run. Hash key
+    /// `restoreBest`.
+    pub restore_best: bool,
     /// Training loss; `None` picks by problem (cross-entropy for classification, MSE for
     /// regression). Hash key `loss`.
     pub loss: Option<Loss>,
@@ -147,6 +163,12 @@ impl Default for Config {
             learning_rate: 0.03,
             optimizer: Optimizer::Sgd,
             momentum: 0.9,
+            lr_schedule: LrSchedule::Constant,
+            lr_every: 50,
+            lr_factor: 0.5,
+            early_stop: EarlyStop::Off,
+            patience: 10,
+            restore_best: true,
             loss: None,
             regularization: Regularization::None,
             regularization_rate: 0.0,

@@ -208,6 +208,29 @@ named_enum! {
 }
 
 named_enum! {
+    /// How the learning rate moves over the epochs (`np_engine::train::Schedule`).
+    LrSchedule default Constant {
+        Constant = "constant" | "none",
+        /// Multiplied by `lrFactor` every `lrEvery` epochs.
+        Step = "step",
+        /// The same decay, smoothly: `lrFactor^(epoch / lrEvery)`.
+        Exponential = "exponential" | "exp",
+        /// Half a cosine over `lrEvery` epochs down to `lrFactor` of the rate.
+        Cosine = "cosine",
+    }
+}
+
+named_enum! {
+    /// The validation metric early stopping watches, or none.
+    EarlyStop default Off {
+        Off = "off" | "none" | "false",
+        Loss = "loss" | "val_loss",
+        Accuracy = "accuracy" | "val_accuracy",
+        Auc = "auc" | "val_auc",
+    }
+}
+
+named_enum! {
     /// Training objective.
     Loss default Mse {
         Mse = "mse",

@@ -55,6 +55,12 @@ fn everything_changed_round_trips() {
         learning_rate: 0.00001,
         optimizer: Optimizer::Nesterov,
         momentum: 0.5,
+        lr_schedule: LrSchedule::Cosine,
+        lr_every: 200,
+        lr_factor: 0.05,
+        early_stop: EarlyStop::Loss,
+        patience: 37,
+        restore_best: false,
         // A regression problem: cross-entropy is refused there (see
         // `cross_entropy_on_regression_is_refused`), so the explicit choice is MSE.
         loss: Some(Loss::Mse),

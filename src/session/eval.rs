@@ -253,6 +253,14 @@ impl Session {
         };
         let values: Vec<Vec<f32>> = params.into_iter().map(|(_, v)| v).collect();
         self.judge(latest, step_loss, Some(values.as_slice()), due.record);
+        // Early stopping judges completed epochs only, on the metrics just read.
+        if due.epoch_done && self.diverged.is_none() {
+            if let (Some(t), Some(train)) = (self.trainer.as_mut(), train.as_ref()) {
+                if let Err(e) = t.watch_early_stopping(train, val.as_ref()) {
+                    self.diverged = Some(format!("Early stopping failed: {e}"));
+                }
+            }
+        }
         self.version += 1;
         true
     }

@@ -62,8 +62,9 @@ pub struct Host {
     /// Counts backend requests, so only the latest opening is adopted.
     backend_generation: u64,
     backend_request: Option<BackendRequest>,
-    /// The stop and the fallback already told to the page.
+    /// The stop, the early stop and the fallback already told to the page.
     told_stop: bool,
+    told_early_stop: bool,
     told_fallback: bool,
     events: Vec<Event>,
 }
@@ -86,6 +87,7 @@ impl Host {
             backend_generation: 0,
             backend_request: None,
             told_stop: false,
+            told_early_stop: false,
             told_fallback: false,
             events: Vec::new(),
         };
@@ -146,7 +148,7 @@ impl Host {
                 }
             }
             Command::Play => {
-                if self.session.diverged().is_none() {
+                if self.session.can_train() {
                     self.run.play();
                     self.pace.restart(self.config.speed, now);
                 }
@@ -314,6 +316,15 @@ impl Host {
     }
 
     fn notice_stop(&mut self) {
+        match self.session.stopped_early() {
+            Some(why) if !self.told_early_stop => {
+                self.told_early_stop = true;
+                self.run.stopped();
+                self.events.push(Event::StoppedEarly { why });
+            }
+            Some(_) => {}
+            None => self.told_early_stop = false,
+        }
         match self.session.diverged() {
             Some(why) if !self.told_stop => {
                 self.told_stop = true;

@@ -20,7 +20,7 @@ use np_wgpu::FallbackBackend;
 pub use data::{Data, Extent, Point};
 pub use eval::{EvalReads, PendingEval};
 pub use history::{History, Record};
-pub use snapshot::{layer_view, LayerView, Snapshot};
+pub use snapshot::{layer_view, LayerView, RunProgress, Snapshot};
 pub use spec::train_config;
 
 use crate::config::{BackendChoice, Config, Feature};
@@ -127,6 +127,8 @@ impl Session {
                         t.set_optimizer(spec::update_rule(config));
                     }
                     t.set_lr(config.learning_rate as f32);
+                    t.set_schedule(spec::schedule(config));
+                    t.set_early_stopping(spec::early_stopping(config));
                     t.set_regularization(spec::regularization(config));
                     t.set_batch_size(config.batch_size as usize);
                     // The reducer clamps dropout below 1, which is all the engine refuses.
@@ -436,6 +438,55 @@ impl Session {
     /// The latest metrics and the last view read, ready to draw.
     pub fn snapshot(&self) -> Snapshot {
         snapshot::take(self)
+    }
+
+    /// Where the schedule and early stopping stand.
+    pub fn progress(&self) -> RunProgress {
+        let Some(t) = self.trainer.as_ref() else {
+            return RunProgress {
+                lr: self.config.learning_rate,
+                ..RunProgress::default()
+            };
+        };
+        let best = t.config().early_stopping.and(t.best_epoch());
+        RunProgress {
+            lr: f64::from(t.current_lr()),
+            best_epoch: best.map(|(e, _)| e as u64),
+            waited: t.epochs_without_improvement() as u64,
+            stopped_early: self.stopped_early(),
+        }
+    }
+
+    /// Why early stopping ended the run, in words; `None` while it runs.
+    pub fn stopped_early(&self) -> Option<String> {
+        let t = self.trainer.as_ref()?;
+        let Status::Stopped { epoch, best_epoch } = *t.status() else {
+            return None;
+        };
+        let es = t.config().early_stopping?;
+        let split = if t.split(Split::Val).is_empty() {
+            "training"
+        } else {
+            "validation"
+        };
+        let metric = match es.monitor {
+            np_engine::train::Monitor::Loss => "loss",
+            np_engine::train::Monitor::Accuracy if self.data.classes > 0 => "accuracy",
+            np_engine::train::Monitor::Auc if self.data.classes == 2 => "AUC",
+            // The engine watches the loss where the problem lacks the metric.
+            _ => "loss (this problem has no such metric)",
+        };
+        let restored = if es.restore_best {
+            format!(" The weights of epoch {best_epoch}, the best, are back in place.")
+        } else {
+            " The weights are those of the last epoch (restore best is off).".to_string()
+        };
+        Some(format!(
+            "Early stopping ended the run at epoch {epoch}: the {split} {metric} had not improved \
+             for {} epochs since epoch {best_epoch}.{restored} To train on, turn early stopping \
+             off or raise its patience; reset starts over.",
+            es.patience
+        ))
     }
 
     /// Reads what is owed (and the view when `view`) at once: on the CPU the reads are ready

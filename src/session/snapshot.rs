@@ -34,6 +34,20 @@ pub struct Snapshot {
     pub layers: Vec<LayerView>,
     pub features: Vec<Feature>,
     pub data: Rc<Data>,
+    pub progress: RunProgress,
+}
+
+/// Where the learning-rate schedule and early stopping stand, for the readouts.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct RunProgress {
+    /// The learning rate the next step takes: the schedule's rate for this epoch.
+    pub lr: f64,
+    /// Early stopping's best epoch so far, while it is on and has judged an epoch.
+    pub best_epoch: Option<u64>,
+    /// Epochs since that best one.
+    pub waited: u64,
+    /// Why early stopping ended the run, once it has.
+    pub stopped_early: Option<String>,
 }
 
 impl Snapshot {
@@ -58,6 +72,10 @@ impl Snapshot {
             layers: zero_layers(&model),
             features,
             data: Rc::new(data),
+            progress: RunProgress {
+                lr: config.learning_rate,
+                ..RunProgress::default()
+            },
         }
     }
 }
@@ -156,5 +174,6 @@ pub(super) fn take(s: &Session) -> Snapshot {
         layers: s.layers.clone(),
         features: s.features.clone(),
         data: s.data.clone(),
+        progress: s.progress(),
     }
 }

@@ -6,9 +6,12 @@ use np_engine::nn::{
     Activation as EAct, Init as EInit, LayerInit, LayerSpec, Loss as ELoss, ModelSpec, OutputUnit,
     Regularization as EReg,
 };
-use np_engine::train::TrainConfig;
+use np_engine::train::{EarlyStopping, Monitor, Schedule, TrainConfig};
 
-use crate::config::{Activation, Config, Init, Loss, Optimizer, Regularization, TwoClassOutput};
+use crate::config::{
+    Activation, Config, EarlyStop, Init, Loss, LrSchedule, Optimizer, Regularization,
+    TwoClassOutput,
+};
 
 /// The engine's activation for one of the config's, at the config's alphas.
 fn activation(a: Activation, c: &Config) -> EAct {
@@ -50,6 +53,36 @@ pub fn regularization(c: &Config) -> EReg {
         Regularization::L1 => EReg { l1: rate, l2: 0.0 },
         Regularization::L2 => EReg { l1: 0.0, l2: rate },
     }
+}
+
+/// The engine's learning-rate schedule for the config's.
+pub fn schedule(c: &Config) -> Schedule {
+    let (every, factor) = (c.lr_every as usize, c.lr_factor as f32);
+    match c.lr_schedule {
+        LrSchedule::Constant => Schedule::Constant,
+        LrSchedule::Step => Schedule::Step { every, factor },
+        LrSchedule::Exponential => Schedule::Exponential { every, factor },
+        LrSchedule::Cosine => Schedule::Cosine {
+            epochs: every,
+            floor: factor,
+        },
+    }
+}
+
+/// The engine's early stopping for the config's, `None` when off.
+pub fn early_stopping(c: &Config) -> Option<EarlyStopping> {
+    let monitor = match c.early_stop {
+        EarlyStop::Off => return None,
+        EarlyStop::Loss => Monitor::Loss,
+        EarlyStop::Accuracy => Monitor::Accuracy,
+        EarlyStop::Auc => Monitor::Auc,
+    };
+    Some(EarlyStopping {
+        monitor,
+        patience: c.patience as usize,
+        min_delta: 0.0,
+        restore_best: c.restore_best,
+    })
 }
 
 /// The update rule for the config's optimizer at its learning rate and momentum.
@@ -143,7 +176,8 @@ pub fn train_config(c: &Config, inputs: usize, classes: usize) -> TrainConfig {
         init_seed: c.init_seed,
         // The shuffle (and dropout) stream follows the data seed, so reset repeats a run exactly.
         shuffle_seed: c.data_seed(),
-        early_stopping: None,
+        early_stopping: early_stopping(c),
+        schedule: schedule(c),
     }
 }
 

@@ -2,12 +2,13 @@
 
 use super::{AppState, Impact};
 use crate::config::fields::{
-    BATCH_SIZE, DROPOUT, ELU_ALPHA, INIT_SEED, LEAKY_RELU_ALPHA, LEARNING_RATE, MOMENTUM, NOISE,
-    PERC_TRAIN_DATA, PERC_VAL_DATA, REGULARIZATION_RATE, SAMPLES,
+    BATCH_SIZE, DROPOUT, ELU_ALPHA, INIT_SEED, LEAKY_RELU_ALPHA, LEARNING_RATE, LR_EVERY,
+    LR_FACTOR, MOMENTUM, NOISE, PATIENCE, PERC_TRAIN_DATA, PERC_VAL_DATA, REGULARIZATION_RATE,
+    SAMPLES,
 };
 use crate::config::{
-    Activation, BackendChoice, Config, Dataset, Feature, Init, Loss, Notice, Optimizer, Problem,
-    Regularization, Speed, TwoClassOutput, MAX_LAYERS, MAX_NEURONS,
+    Activation, BackendChoice, Config, Dataset, EarlyStop, Feature, Init, Loss, LrSchedule, Notice,
+    Optimizer, Problem, Regularization, Speed, TwoClassOutput, MAX_LAYERS, MAX_NEURONS,
 };
 
 /// One user intent. Values arriving from inputs are already parsed; the reducer clamps numbers
@@ -49,6 +50,15 @@ pub enum Action {
     SetLearningRate(f64),
     SetOptimizer(Optimizer),
     SetMomentum(f64),
+    SetLrSchedule(LrSchedule),
+    /// The schedule's period in epochs.
+    SetLrEvery(u32),
+    /// The schedule's factor.
+    SetLrFactor(f64),
+    /// Early stopping's monitor, or off.
+    SetEarlyStop(EarlyStop),
+    SetPatience(u32),
+    SetRestoreBest(bool),
     SetLoss(Loss),
     SetRegularization(Regularization),
     SetRegularizationRate(f64),
@@ -191,6 +201,12 @@ impl Action {
             Action::SetLearningRate(lr) => LEARNING_RATE.assign(c, lr),
             Action::SetOptimizer(o) => c.optimizer = o,
             Action::SetMomentum(m) => MOMENTUM.assign(c, m),
+            Action::SetLrSchedule(s) => c.lr_schedule = s,
+            Action::SetLrEvery(e) => LR_EVERY.assign(c, e),
+            Action::SetLrFactor(f) => LR_FACTOR.assign(c, f),
+            Action::SetEarlyStop(m) => c.early_stop = m,
+            Action::SetPatience(p) => PATIENCE.assign(c, p),
+            Action::SetRestoreBest(b) => c.restore_best = b,
             Action::SetLoss(l) => c.loss = Some(l),
             Action::SetRegularization(r) => c.regularization = r,
             Action::SetRegularizationRate(r) => REGULARIZATION_RATE.assign(c, r),

@@ -162,7 +162,7 @@ fn penalty_dropout_and_batch_size_apply_live() {
 
 /// Any action, with values from the sensible to the absurd.
 fn random_action(rng: &mut Rng, links: &[String]) -> Action {
-    use crate::config::{BackendChoice, Loss, Optimizer, Regularization};
+    use crate::config::{BackendChoice, EarlyStop, Loss, LrSchedule, Optimizer, Regularization};
     let int =
         |rng: &mut Rng| *rng.pick(&[0, 1, 2, 5, 10, 50, 51, 90, 99, 500, 5000, 9999, u32::MAX]);
     let float = |rng: &mut Rng| {
@@ -193,7 +193,7 @@ fn random_action(rng: &mut Rng, links: &[String]) -> Action {
             rng.pick(&names).to_string()
         }
     };
-    match rng.below(43) {
+    match rng.below(49) {
         0 => {
             let link: &String = rng.pick(links);
             let (c, n) = hash::parse(link);
@@ -237,6 +237,12 @@ fn random_action(rng: &mut Rng, links: &[String]) -> Action {
         39 => Action::SetHidden(control(rng), rng.below(2) == 0),
         40 => Action::SetLocked(control(rng), rng.below(2) == 0),
         41 => Action::ShowAndUnlockAll,
+        42 => Action::SetLrSchedule(*rng.pick(LrSchedule::ALL)),
+        43 => Action::SetLrEvery(int(rng)),
+        44 => Action::SetLrFactor(float(rng)),
+        45 => Action::SetEarlyStop(*rng.pick(EarlyStop::ALL)),
+        46 => Action::SetPatience(int(rng)),
+        47 => Action::SetRestoreBest(rng.below(2) == 0),
         _ => Action::SetLayerActivation(0, Activation::LeakyRelu),
     }
 }

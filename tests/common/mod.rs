@@ -73,6 +73,7 @@ pub fn run() -> Fingerprint {
         init_seed: 5,
         shuffle_seed: 6,
         early_stopping: None,
+        schedule: Default::default(),
     };
     let mut trainer = Trainer::new(cfg, splits).expect("valid run");
     let init = trainer.export_params().expect("parameters");
@@ -104,6 +105,7 @@ fn trained_params(name: &str, model: ModelSpec, loss: Loss, optimizer: UpdateRul
         init_seed: 4,
         shuffle_seed: 5,
         early_stopping: None,
+        schedule: Default::default(),
     };
     let mut trainer = Trainer::new(cfg, splits).expect("valid run");
     for _ in 0..300 {

@@ -11,8 +11,11 @@ let server;
 before(async () => { server = await serve(); });
 after(async () => { await server?.close(); });
 
-/** A page where every control is on screen: momentum shown, a leaky-ReLU layer for the alpha. */
-const BASE = 'optimizer=momentum&activation=leakyrelu&networkShape=2';
+/**
+ * A page where every control is on screen: momentum shown, a leaky-ReLU layer for the alpha, a
+ * schedule and early stopping with their settings.
+ */
+const BASE = 'optimizer=momentum&activation=leakyrelu&networkShape=2&lrSchedule=step&earlyStop=loss';
 
 /**
  * Each hide name (src/config/controls.rs; a native test checks that this list has them all) and
@@ -42,6 +45,8 @@ const HIDDEN = {
   init: { ids: ['init', 'layer-init-0', 'layer-init-1'] },
   optimizer: { ids: ['optimizer'] },
   momentum: { ids: ['momentum'] },
+  lrSchedule: { ids: ['lr-schedule', 'lr-every', 'lr-factor', 'lr-current'] },
+  earlyStop: { ids: ['early-stop', 'patience', 'restore-best', 'early-stop-status'] },
   loss: { ids: ['loss'] },
   twoClassOutput: { ids: ['two-class-output'] },
   dropout: { ids: ['dropout'] },

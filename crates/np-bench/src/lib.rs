@@ -69,6 +69,7 @@ fn trainer(
         init_seed: 1,
         shuffle_seed: 2,
         early_stopping: None,
+        schedule: Default::default(),
     };
     let splits = Splits {
         train,
@@ -124,6 +125,7 @@ pub fn sized(widths: &[usize], batch: usize, backend: Box<dyn Backend>) -> Resul
         init_seed: 1,
         shuffle_seed: 2,
         early_stopping: None,
+        schedule: Default::default(),
     };
     let splits = Splits {
         train,

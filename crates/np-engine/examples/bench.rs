@@ -51,6 +51,7 @@ fn trainer(
         init_seed: 1,
         shuffle_seed: 2,
         early_stopping: None,
+        schedule: Default::default(),
     };
     let be: Box<dyn Backend> = if reference {
         Box::new(CpuBackend::with_reference_matmul())

@@ -28,6 +28,7 @@ fn config(model: ModelSpec, optimizer: UpdateRule, loss: Loss, batch_size: usize
         init_seed: 1,
         shuffle_seed: 2,
         early_stopping: None,
+        schedule: Default::default(),
     }
 }
 

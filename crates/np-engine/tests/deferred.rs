@@ -45,6 +45,7 @@ fn trainer(backend: Box<dyn Backend>) -> Trainer {
         init_seed: 3,
         shuffle_seed: 4,
         early_stopping: None,
+        schedule: Default::default(),
     };
     Trainer::with_backend(cfg, data, backend).unwrap()
 }

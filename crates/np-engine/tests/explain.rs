@@ -80,6 +80,7 @@ fn trainer(net: &Net) -> Trainer {
         init_seed: 11,
         shuffle_seed: 12,
         early_stopping: None,
+        schedule: Default::default(),
     };
     Trainer::new(cfg, data).unwrap()
 }

@@ -23,6 +23,7 @@ fn configs() -> Vec<(&'static str, TrainConfig)> {
         init_seed: 5,
         shuffle_seed: 6,
         early_stopping: None,
+        schedule: Default::default(),
     };
     vec![
         (

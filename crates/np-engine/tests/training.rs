@@ -6,7 +6,7 @@ use np_engine::backend::cpu::CpuBackend;
 use np_engine::backend::UpdateRule;
 use np_engine::data::{feature_matrix, generate, Feature};
 use np_engine::nn::{Activation, Init, LayerSpec, Loss, ModelSpec, OutputUnit, Regularization};
-use np_engine::train::{EarlyStopping, Split, Status, TrainConfig, Trainer};
+use np_engine::train::{EarlyStopping, Monitor, Schedule, Split, Status, TrainConfig, Trainer};
 use np_engine::Tensor;
 
 fn xor_trainer(batch: usize, rule: UpdateRule) -> Trainer {
@@ -32,6 +32,7 @@ fn xor_trainer(batch: usize, rule: UpdateRule) -> Trainer {
         init_seed: 11,
         shuffle_seed: 12,
         early_stopping: None,
+        schedule: Default::default(),
     };
     Trainer::new(cfg, data).unwrap()
 }
@@ -240,6 +241,7 @@ fn divergence_is_a_value_not_a_panic() {
         init_seed: 1,
         shuffle_seed: 1,
         early_stopping: None,
+        schedule: Default::default(),
     };
     let mut t = Trainer::new(cfg, data).unwrap();
     for _ in 0..50 {
@@ -278,6 +280,7 @@ fn one_divergence_rule_judges_synchronous_and_caller_read_values() {
             init_seed: 1,
             shuffle_seed: 1,
             early_stopping: None,
+            schedule: Default::default(),
         };
         Trainer::new(cfg, data).unwrap()
     };
@@ -344,10 +347,12 @@ fn early_stopping_restores_the_best_epoch() {
         init_seed: 1,
         shuffle_seed: 1,
         early_stopping: Some(EarlyStopping {
+            monitor: Monitor::Loss,
             patience: 3,
             min_delta: 0.0,
             restore_best: true,
         }),
+        schedule: Default::default(),
     };
     let mut t = Trainer::new(cfg, data).unwrap();
     for _ in 0..200 {
@@ -469,6 +474,7 @@ fn regression_on_engineered_features_reaches_high_r2() {
         init_seed: 5,
         shuffle_seed: 6,
         early_stopping: None,
+        schedule: Default::default(),
     };
     let mut t = Trainer::new(cfg, splits).unwrap();
     for _ in 0..150 {
@@ -476,4 +482,68 @@ fn regression_on_engineered_features_reaches_high_r2() {
     }
     let test = t.evaluate(Split::Test).unwrap();
     assert!(test.r2.unwrap() > 0.9, "{test:?}");
+}
+
+#[test]
+fn a_step_schedule_trains_exactly_as_changing_the_rate_by_hand() {
+    let mut scheduled = xor_trainer(64, UpdateRule::sgd(0.2));
+    scheduled.set_schedule(Schedule::Step {
+        every: 1,
+        factor: 0.5,
+    });
+    let mut by_hand = xor_trainer(64, UpdateRule::sgd(0.2));
+    for (epoch, rate) in [(0, 0.2), (1, 0.1), (2, 0.05)] {
+        assert_eq!(scheduled.current_lr(), rate, "epoch {epoch}");
+        by_hand.set_lr(rate);
+        scheduled.step_epoch().unwrap();
+        by_hand.step_epoch().unwrap();
+    }
+    let (a, b) = (scheduled.export().unwrap(), by_hand.export().unwrap());
+    assert_eq!(a.params, b.params, "the same weights bit for bit");
+    // The run keeps the rate the student set; the schedule's rate is worked out per epoch.
+    assert_eq!(scheduled.config().optimizer.lr(), 0.2);
+    assert_eq!(a.optimizer.rule.lr(), 0.2);
+    assert_eq!(scheduled.current_lr(), 0.025);
+}
+
+#[test]
+fn early_stopping_on_accuracy_stops_and_can_be_lifted() {
+    let mut t = xor_trainer(16, UpdateRule::adam(0.05));
+    t.set_early_stopping(Some(EarlyStopping {
+        monitor: Monitor::Accuracy,
+        patience: 2,
+        min_delta: 0.0,
+        restore_best: false,
+    }));
+    let mut stopped = None;
+    for _ in 0..300 {
+        t.step_epoch().unwrap();
+        if let Status::Stopped { epoch, best_epoch } = t.status().clone() {
+            stopped = Some((epoch, best_epoch));
+            break;
+        }
+    }
+    let (epoch, best_epoch) = stopped.expect("accuracy stops improving within 300 epochs");
+    assert_eq!(epoch - best_epoch, 2);
+    let best = t.history()[best_epoch - 1]
+        .val
+        .clone()
+        .unwrap()
+        .accuracy
+        .unwrap();
+    let later = t.history()[best_epoch..epoch]
+        .iter()
+        .map(|r| r.val.clone().unwrap().accuracy.unwrap());
+    assert!(
+        later.clone().all(|a| a <= best),
+        "no later epoch beat {best}: {:?}",
+        later.collect::<Vec<_>>()
+    );
+    // A stopped run does not step ...
+    assert_eq!(t.step_batch().unwrap().rows, 0);
+    // ... until early stopping is changed: then it goes on, patience counting afresh.
+    t.set_early_stopping(None);
+    assert_eq!(*t.status(), Status::Running);
+    t.step_epoch().unwrap();
+    assert_eq!(t.epoch(), epoch + 1);
 }

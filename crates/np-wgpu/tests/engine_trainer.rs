@@ -59,6 +59,7 @@ fn config(kind: &str) -> (TrainConfig, &'static str) {
         init_seed: 11,
         shuffle_seed: 12,
         early_stopping: None,
+        schedule: Default::default(),
     };
     (cfg, set)
 }

@@ -38,6 +38,7 @@ fn trainer(hidden: &[usize], backend: Box<dyn Backend>) -> Trainer {
         init_seed: 11,
         shuffle_seed: 12,
         early_stopping: None,
+        schedule: Default::default(),
     };
     let data = generate("xor", 300, 0.1, 7)
         .unwrap()

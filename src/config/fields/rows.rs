@@ -4,8 +4,8 @@
 use super::{bespoke, compared_by, join, optional};
 use super::{boolean, float, int, row, text, to_bool, to_f64, to_name, to_u32, Field, Kind, Value};
 use crate::config::{
-    Activation, BackendChoice, Config, Dataset, Feature, Init, Loss, Optimizer, Problem,
-    Regularization, Speed, TwoClassOutput,
+    Activation, BackendChoice, Config, Dataset, EarlyStop, Feature, Init, Loss, LrSchedule,
+    Optimizer, Problem, Regularization, Speed, TwoClassOutput,
 };
 use crate::state::Impact;
 
@@ -129,6 +129,76 @@ pub const MOMENTUM: Field = row(
     Some("momentum"),
     |c| float(c.momentum),
     |c, v| to_f64(v).map(|v| c.momentum = v).is_some(),
+);
+pub const LR_SCHEDULE: Field = row(
+    "lrSchedule",
+    Kind::Named {
+        names: LrSchedule::names,
+    },
+    Impact::Live,
+    Some("lrSchedule"),
+    |c| text(c.lr_schedule.as_str()),
+    |c, v| {
+        to_name(v, LrSchedule::parse)
+            .map(|s| c.lr_schedule = s)
+            .is_some()
+    },
+);
+/// The longest schedule period offered, in epochs.
+pub const MAX_LR_EVERY: u32 = 10_000;
+pub const LR_EVERY: Field = row(
+    "lrEvery",
+    Kind::Int {
+        min: 1,
+        max: MAX_LR_EVERY as u64,
+    },
+    Impact::Live,
+    Some("lrSchedule"),
+    |c| int(c.lr_every),
+    |c, v| to_u32(v).map(|v| c.lr_every = v).is_some(),
+);
+pub const LR_FACTOR: Field = row(
+    "lrFactor",
+    Kind::Float { min: 0.0, max: 1.0 },
+    Impact::Live,
+    Some("lrSchedule"),
+    |c| float(c.lr_factor),
+    |c, v| to_f64(v).map(|v| c.lr_factor = v).is_some(),
+);
+pub const EARLY_STOP: Field = row(
+    "earlyStop",
+    Kind::Named {
+        names: EarlyStop::names,
+    },
+    Impact::Live,
+    Some("earlyStop"),
+    |c| text(c.early_stop.as_str()),
+    |c, v| {
+        to_name(v, EarlyStop::parse)
+            .map(|s| c.early_stop = s)
+            .is_some()
+    },
+);
+/// The most epochs early stopping may wait for an improvement.
+pub const MAX_PATIENCE: u32 = 1000;
+pub const PATIENCE: Field = row(
+    "patience",
+    Kind::Int {
+        min: 1,
+        max: MAX_PATIENCE as u64,
+    },
+    Impact::Live,
+    Some("earlyStop"),
+    |c| int(c.patience),
+    |c, v| to_u32(v).map(|v| c.patience = v).is_some(),
+);
+pub const RESTORE_BEST: Field = row(
+    "restoreBest",
+    Kind::Bool,
+    Impact::Live,
+    Some("earlyStop"),
+    |c| boolean(c.restore_best),
+    |c, v| to_bool(v).map(|v| c.restore_best = v).is_some(),
 );
 pub const REGULARIZATION_RATE: Field = row(
     "regularizationRate",
@@ -465,4 +535,10 @@ pub const FIELDS: &[Field] = &[
     LOG_SCALE,
     LEAKY_RELU_ALPHA,
     ELU_ALPHA,
+    LR_SCHEDULE,
+    LR_EVERY,
+    LR_FACTOR,
+    EARLY_STOP,
+    PATIENCE,
+    RESTORE_BEST,
 ];

@@ -280,3 +280,78 @@ fn speed_max_trains_flat_out() {
         }
     );
 }
+
+#[test]
+fn early_stopping_stops_play_once_says_why_and_lifting_it_trains_on() {
+    // Overfitting setting: a big network on few noisy points, so the validation loss turns.
+    let c = config(
+        "dataset=xor&noise=50&samples=40&percValData=40&networkShape=8,8&activation=relu\
+         &learningRate=0.3&optimizer=adam&batchSize=4&earlyStop=loss&patience=3&restoreBest=true",
+    );
+    let mut now = 0.0;
+    let mut h = Host::new(&c, now);
+    h.handle(Command::Play, now);
+    let (mut told, mut last) = (Vec::new(), None);
+    for _ in 0..400 {
+        let events = drive(&mut h, &mut now, 5);
+        told.extend(events.iter().filter_map(|e| match e {
+            Event::StoppedEarly { why } => Some(why.clone()),
+            _ => None,
+        }));
+        if let Some(s) = snapshots(&events).last() {
+            last = Some((*s).clone());
+        }
+        h.handle(Command::Ready, now);
+    }
+    assert_eq!(told.len(), 1, "told once: {told:?}");
+    assert!(!h.playing());
+    let why = &told[0];
+    assert!(
+        why.contains("validation loss had not improved for 3 epochs") && why.contains("are back"),
+        "{why}"
+    );
+    let snap = last.expect("snapshots came");
+    assert_eq!(snap.progress.stopped_early.as_ref(), Some(why));
+    let best = snap.progress.best_epoch.expect("a best epoch");
+    assert_eq!(snap.progress.waited, 3);
+    assert!(why.contains(&format!("since epoch {best}")), "{why}");
+    h.handle(Command::Play, now);
+    assert!(!h.playing(), "a run early stopping ended does not play");
+
+    // Early stopping off, live: the same run goes on from where it stood.
+    let epoch = h.session().snapshot().epoch;
+    let off = Config {
+        early_stop: crate::config::EarlyStop::Off,
+        ..c
+    };
+    h.handle(
+        Command::Configure {
+            config: Box::new(off),
+            impact: Impact::Live,
+            revision: 1,
+        },
+        now,
+    );
+    h.handle(Command::Play, now);
+    assert!(h.playing());
+    drive(&mut h, &mut now, 20);
+    assert!(h.session().snapshot().epoch > epoch);
+    assert_eq!(h.session().progress().stopped_early, None);
+}
+
+#[test]
+fn the_schedule_s_rate_reaches_the_snapshot() {
+    let c = config("dataset=xor&learningRate=0.1&lrSchedule=step&lrEvery=10&lrFactor=0.5");
+    let mut now = 0.0;
+    let mut h = Host::new(&c, now);
+    assert_eq!(h.session().progress().lr, 0.1f32 as f64);
+    for _ in 0..25 {
+        h.handle(Command::StepEpoch, now);
+        drive(&mut h, &mut now, 10);
+        h.handle(Command::Ready, now);
+    }
+    let epoch = h.session().snapshot().epoch;
+    assert_eq!(epoch, 25);
+    // 25 epochs done: two halvings.
+    assert_eq!(h.session().progress().lr, f64::from(0.1f32 * 0.25));
+}

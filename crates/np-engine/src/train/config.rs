@@ -1,12 +1,47 @@
 //! The serializable description of a training run.
 
+use super::metrics::EvalMetrics;
+use super::schedule::Schedule;
 use crate::backend::UpdateRule;
 use crate::nn::{Loss, ModelSpec, Regularization};
 use serde::{Deserialize, Serialize};
 
-/// Early stopping on the validation loss (the training loss when there is no validation set).
+/// The metric early stopping watches, on the validation split (the training split when there
+/// is none).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Monitor {
+    /// Lower is better.
+    #[default]
+    Loss,
+    /// Higher is better; classification only (the loss stands in where there is no accuracy).
+    Accuracy,
+    /// ROC AUC, higher is better; two classes only (the loss stands in elsewhere).
+    Auc,
+}
+
+impl Monitor {
+    /// The monitored value of `m`, signed so that lower is always better, and whether it is
+    /// the metric asked for (`false`: the loss stood in for a metric the problem lacks).
+    pub fn score(self, m: &EvalMetrics) -> (f32, bool) {
+        let higher_better = match self {
+            Monitor::Loss => None,
+            Monitor::Accuracy => m.accuracy,
+            Monitor::Auc => m.auc,
+        };
+        match higher_better {
+            Some(v) => (-v, true),
+            None => (m.loss, self == Monitor::Loss),
+        }
+    }
+}
+
+/// Early stopping on a validation metric (the training split's when there is no validation
+/// set).
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub struct EarlyStopping {
+    #[serde(default)]
+    pub monitor: Monitor,
     /// Epochs without improvement before stopping.
     pub patience: usize,
     /// The smallest decrease that counts as an improvement.
@@ -33,4 +68,7 @@ pub struct TrainConfig {
     pub shuffle_seed: u64,
     #[serde(default)]
     pub early_stopping: Option<EarlyStopping>,
+    /// How the learning rate (the optimizer's, the base rate) moves over the epochs.
+    #[serde(default)]
+    pub schedule: Schedule,
 }

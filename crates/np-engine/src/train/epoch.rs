@@ -28,7 +28,7 @@ impl Trainer {
     }
     /// Record an epoch's metrics (computed by the caller, possibly asynchronously): history,
     /// divergence (a non-finite loss; parameters too where they can be read synchronously) and
-    /// early stopping on the validation loss (training loss without a validation set).
+    /// early stopping ([`Trainer::watch_early_stopping`]).
     pub fn finish_epoch(
         &mut self,
         train: EvalMetrics,
@@ -48,29 +48,56 @@ impl Trainer {
             ],
             None,
         )?;
-        if let (Some(es), Status::Running) = (self.cfg.early_stopping, &self.status) {
-            let improved = self
-                .best
-                .as_ref()
-                .is_none_or(|(b, _, _)| monitored < b - es.min_delta);
-            if improved {
-                self.snapshot_best(monitored)?;
-                self.bad_epochs = 0;
-            } else {
-                self.bad_epochs += 1;
-                if self.bad_epochs >= es.patience {
-                    let best_epoch = self.best.as_ref().map_or(self.epoch, |b| b.1);
-                    if es.restore_best {
-                        self.restore_best()?;
-                    }
-                    self.status = Status::Stopped {
-                        epoch: self.epoch,
-                        best_epoch,
-                    };
+        self.watch_early_stopping(&rec.train, rec.val.as_ref())?;
+        Ok(rec)
+    }
+    /// Early stopping's judgement of an epoch's metrics (call once per completed epoch): keep
+    /// the parameters of the best epoch so far, count the epochs since, and stop the run
+    /// (`Status::Stopped`) when they reach the patience, putting the best parameters back if
+    /// asked. Watches the monitor on `val`, on `train` when there is no validation split.
+    pub fn watch_early_stopping(
+        &mut self,
+        train: &EvalMetrics,
+        val: Option<&EvalMetrics>,
+    ) -> Result<()> {
+        let (Some(es), Status::Running) = (self.cfg.early_stopping, &self.status) else {
+            return Ok(());
+        };
+        let (monitored, _) = es.monitor.score(val.unwrap_or(train));
+        if !monitored.is_finite() {
+            return Ok(());
+        }
+        let improved = self
+            .best
+            .as_ref()
+            .is_none_or(|(b, _, _)| monitored < b - es.min_delta);
+        if improved {
+            self.snapshot_best(monitored)?;
+            self.bad_epochs = 0;
+        } else {
+            self.bad_epochs += 1;
+            if self.bad_epochs >= es.patience {
+                let best_epoch = self.best.as_ref().map_or(self.epoch, |b| b.1);
+                if es.restore_best {
+                    self.restore_best()?;
                 }
+                self.status = Status::Stopped {
+                    epoch: self.epoch,
+                    best_epoch,
+                };
             }
         }
-        Ok(rec)
+        Ok(())
+    }
+    /// Epochs since the monitored metric last improved.
+    pub fn epochs_without_improvement(&self) -> usize {
+        self.bad_epochs
+    }
+    /// The best epoch so far and its monitored score (lower is better, see [`Monitor::score`]).
+    ///
+    /// [`Monitor::score`]: super::Monitor::score
+    pub fn best_epoch(&self) -> Option<(usize, f32)> {
+        self.best.as_ref().map(|b| (b.1, b.0))
     }
     fn snapshot_best(&mut self, monitored: f32) -> Result<()> {
         let old = self.best.take().map(|b| b.2).unwrap_or_default();

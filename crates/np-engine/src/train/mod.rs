@@ -8,14 +8,16 @@ mod inspect;
 pub mod metrics;
 mod objective;
 mod probe;
+mod schedule;
 mod state;
 mod trainer;
 
-pub use config::{EarlyStopping, TrainConfig};
+pub use config::{EarlyStopping, Monitor, TrainConfig};
 pub use explain::{LayerNodes, StepExplanation, StepPick, EXPLAIN_MAX_ELEMENTS};
 pub use gradcheck::{GradCheck, GradCheckEntry};
 pub use inspect::{GradNorms, LayerActivations, PendingActivations};
 pub use metrics::EvalMetrics;
 pub use probe::{Probe, ProbeGradient};
+pub use schedule::Schedule;
 pub use state::TrainerState;
 pub use trainer::{EpochRecord, Split, Status, StepReport, Trainer};

@@ -171,10 +171,30 @@ impl Trainer {
             b => b.min(self.data.train.len()),
         }
     }
-    /// Change the learning rate now; weights and optimizer state are kept.
+    /// Change the (base) learning rate now; weights and optimizer state are kept.
     pub fn set_lr(&mut self, lr: f32) {
         self.opt.set_lr(lr);
         self.cfg.optimizer = self.cfg.optimizer.with_lr(lr);
+    }
+    /// The learning rate the next step takes: the schedule's rate for this epoch.
+    pub fn current_lr(&self) -> f32 {
+        self.cfg.schedule.rate(self.cfg.optimizer.lr(), self.epoch)
+    }
+    /// Change the learning-rate schedule from the next step on; it counts from epoch 0 of the
+    /// run, so the rate jumps to where the new schedule stands at this epoch.
+    pub fn set_schedule(&mut self, schedule: super::Schedule) {
+        self.cfg.schedule = schedule;
+    }
+    /// Change early stopping from the next epoch on. A run that early stopping had stopped
+    /// may go on (the best epoch so far is kept; patience counts again from zero).
+    pub fn set_early_stopping(&mut self, es: Option<super::EarlyStopping>) {
+        if es != self.cfg.early_stopping {
+            self.bad_epochs = 0;
+            if matches!(self.status, Status::Stopped { .. }) {
+                self.status = Status::Running;
+            }
+        }
+        self.cfg.early_stopping = es;
     }
     /// Change the weight penalty from the next step on; weights and optimizer state are kept
     /// (the loss is recorded afresh every step).
@@ -298,7 +318,13 @@ impl Trainer {
         let g = &mut self.graph;
         g.backward(loss)?;
         before_update(g)?;
-        self.opt.step(g)?;
+        // The optimizer holds the base rate between steps (so exported state and `config()`
+        // name the rate the student set) and takes the schedule's rate for the step itself.
+        let base = self.cfg.optimizer.lr();
+        self.opt.set_lr(self.cfg.schedule.rate(base, self.epoch));
+        let stepped = self.opt.step(g);
+        self.opt.set_lr(base);
+        stepped?;
         self.last_loss = Some(loss);
         self.step += 1;
         let value = poll_once(g.read_value(loss)?)
