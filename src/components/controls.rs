@@ -81,6 +81,7 @@ pub fn controls(props: &ControlsProps) -> Html {
         })
     };
     let momentum_used = matches!(c.optimizer, Optimizer::Momentum | Optimizer::Nesterov);
+    let constant_start = (0..=c.network_shape.len()).any(|l| c.layer_init(l) == Init::Constant);
     // Cross-entropy compares predicted class probabilities: a regression target has none.
     let unavailable_losses: Vec<(&str, &str)> = if c.problem == Problem::Regression {
         vec![(Loss::CrossEntropy.as_str(), "classification only")]
@@ -151,6 +152,14 @@ pub fn controls(props: &ControlsProps) -> Html {
                     c.effective_loss().as_str(), act(|v| Loss::parse(&v).map(Action::SetLoss)), &unavailable_losses)) }
                 { show("init", select("init", "Initialization", enum_options(Init::ALL, Init::as_str),
                     c.init.as_str(), act(|v| Init::parse(&v).map(Action::SetInit)))) }
+                { if constant_start { show("init", html! {
+                    <>
+                    { select("init-weight", "Start weight", numbers(&STARTS), &c.init_weight.to_string(),
+                        act(|v| v.parse().ok().map(Action::SetInitWeight))) }
+                    { select("init-bias", "Start bias", numbers(&STARTS), &c.init_bias.to_string(),
+                        act(|v| v.parse().ok().map(Action::SetInitBias))) }
+                    </>
+                }) } else { html! {} } }
                 { show("dropout", select("dropout", "Dropout", numbers(&[0.0, 0.1, 0.25, 0.5, 0.75]),
                     &c.dropout.to_string(), act(|v| v.parse().ok().map(Action::SetDropout)))) }
                 { show("backend", select("backend-choice", "Backend", enum_options(BackendChoice::ALL, BackendChoice::as_str),
@@ -160,6 +169,9 @@ pub fn controls(props: &ControlsProps) -> Html {
     }
 }
 
+/// Starting values offered for a constant initialization (the course starts a line at
+/// w = -3, b = 3, and at -0.3, 0.3).
+const STARTS: [f64; 9] = [-3.0, -1.0, -0.3, -0.1, 0.0, 0.1, 0.3, 1.0, 3.0];
 /// Schedule periods offered, in epochs.
 const PERIODS: [f64; 6] = [10.0, 25.0, 50.0, 100.0, 200.0, 500.0];
 /// Schedule factors offered.
@@ -186,13 +198,14 @@ fn schedule_controls(c: &Config, progress: &RunProgress, on_action: &Callback<Ac
         emit(|v| LrSchedule::parse(&v).map(Action::SetLrSchedule)),
     );
     let (every_label, factor_label) = match c.lr_schedule {
-        LrSchedule::Constant => return kind,
+        LrSchedule::Constant => return html! { <><Help name="schedule" />{ kind }</> },
         LrSchedule::Step => ("Every (epochs)", "Multiply by"),
         LrSchedule::Exponential => ("Per (epochs)", "Multiply by"),
         LrSchedule::Cosine => ("Over (epochs)", "Ends at (share)"),
     };
     html! {
         <>
+            <Help name="schedule" />
             { kind }
             { select("lr-every", every_label, numbers(&PERIODS), &c.lr_every.to_string(),
                 emit(|v| v.parse().ok().map(Action::SetLrEvery))) }
@@ -235,7 +248,7 @@ fn early_stop_controls(c: &Config, progress: &RunProgress, on_action: &Callback<
         &unavailable,
     );
     if c.early_stop == EarlyStop::Off {
-        return monitor;
+        return html! { <><Help name="early-stop" />{ monitor }</> };
     }
     let on_patience = {
         let on_action = on_action.clone();
@@ -258,6 +271,7 @@ fn early_stop_controls(c: &Config, progress: &RunProgress, on_action: &Callback<
     };
     html! {
         <>
+            <Help name="early-stop" />
             { monitor }
             { select("patience", "Patience (epochs)", numbers(&PATIENCES), &c.patience.to_string(), on_patience) }
             { checkbox("restore-best", "Restore best weights", c.restore_best, on_restore) }

@@ -30,7 +30,23 @@ pub const HELP: &[Note] = &[
         text: &[
             "These choices shape how the network learns, not what it sees. The learning rate is the size of each step down the loss: too small crawls, too large jumps past the minimum or blows up.",
             "Regularization adds a penalty on large weights (L1 pushes weights to exactly zero, L2 shrinks them all); its rate says how much the penalty counts against the data's loss. Dropout switches off a random share of hidden units in each training step.",
-            "Changing the learning rate, batch size or regularization keeps the current weights; changing the activation, loss or initialization starts a new network.",
+            "Changing the learning rate, schedule, early stopping, batch size or regularization keeps the current weights; changing the activation, loss or initialization starts a new network.",
+        ],
+    },
+    Note {
+        name: "schedule",
+        title: "Learning-rate schedule",
+        text: &[
+            "A schedule lowers the learning rate as the epochs pass: big steps early to get near a minimum quickly, small ones later to settle into it.",
+            "Step multiplies the rate by the factor every so many epochs; exponential does the same smoothly; cosine glides it down along half a cosine to the given share of the start. 'Rate now' is the rate the next step uses.",
+        ],
+    },
+    Note {
+        name: "early-stop",
+        title: "Early stopping",
+        text: &[
+            "Early stopping watches a metric on the validation share (the training share if there is none) and ends the run once it has not improved for 'patience' epochs, optionally putting back the weights of the best epoch.",
+            "It guards against overfitting: training past the point where unseen data stops getting better only memorises the training points. Give it a validation share so it judges on data the network does not learn from.",
         ],
     },
     Note {

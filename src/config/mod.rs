@@ -68,6 +68,10 @@ pub struct Config {
     /// Per-weight-layer initializations overriding `init`: one per hidden layer, then the
     /// output layer; empty when not used. Hash key `inits` (comma list).
     pub inits: Vec<Init>,
+    /// The weight and the bias of every layer whose initialization is `constant`. Hash keys
+    /// `initWeight`, `initBias`.
+    pub init_weight: f64,
+    pub init_bias: f64,
     /// Output units of a two-class problem (one sigmoid or two softmax). Hash key
     /// `twoClassOutput`.
     pub two_class_output: TwoClassOutput,
@@ -159,6 +163,8 @@ impl Default for Config {
             activations: Vec::new(),
             init: Init::Tfp,
             inits: Vec::new(),
+            init_weight: 0.0,
+            init_bias: 0.0,
             two_class_output: TwoClassOutput::Sigmoid,
             learning_rate: 0.03,
             optimizer: Optimizer::Sgd,

@@ -255,6 +255,9 @@ named_enum! {
         Lecun = "lecun",
         /// All zeros (TensorFlow Playground's initZero).
         Zeros = "zeros" | "zero",
+        /// Every weight `initWeight`, every bias `initBias` (Keras's `Constant`): a chosen
+        /// start, such as the linear-regression lesson's w = -3, b = 3.
+        Constant = "constant",
     }
 }
 

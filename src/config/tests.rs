@@ -55,6 +55,8 @@ fn everything_changed_round_trips() {
         learning_rate: 0.00001,
         optimizer: Optimizer::Nesterov,
         momentum: 0.5,
+        init_weight: -3.0,
+        init_bias: 0.25,
         lr_schedule: LrSchedule::Cosine,
         lr_every: 200,
         lr_factor: 0.05,

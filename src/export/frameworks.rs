@@ -11,7 +11,8 @@ use super::tests::trained;
 use super::*;
 
 /// Experiments covering both problem kinds, one to three output units, every optimizer, every
-/// activation and several features, initializers and penalties.
+/// activation, several features, initializers and penalties, two schedules and early stopping
+/// on the loss and on the accuracy.
 const CASES: &[(&str, &str, usize)] = &[
     ("circle-tanh-sgd", "dataset=circle&learningRate=0.1", 20),
     (
@@ -23,13 +24,15 @@ const CASES: &[(&str, &str, usize)] = &[
     (
         "spiral3-sin-elu-adam-dropout-val",
         "dataset=spiral3&x=true&y=true&sinX=true&sinY=true&networkShape=6,4&activation=elu\
-         &eluAlpha=0.7&optimizer=adam&learningRate=0.01&dropout=0.1&percValData=20",
+         &eluAlpha=0.7&optimizer=adam&learningRate=0.01&dropout=0.1&percValData=20\
+         &lrSchedule=cosine&lrEvery=30&lrFactor=0.1&earlyStop=accuracy&patience=5",
         3,
     ),
     (
-        "regression-sigmoid-rmsprop-glorot",
+        "regression-sigmoid-rmsprop-glorot-step-schedule",
         "problem=regression&regDataset=reg-gauss&activation=sigmoid&optimizer=rmsprop\
-         &learningRate=0.01&init=glorot&batchSize=30",
+         &learningRate=0.01&init=glorot&batchSize=30&lrSchedule=step&lrEvery=1&lrFactor=0.5\
+         &percValData=10&earlyStop=loss&patience=1",
         3,
     ),
     (

@@ -221,6 +221,7 @@ def step(z):
     );
     out.push_str(&python::constants_and_data(e));
     out.push_str(&python::page_values(e));
+    out.push_str(&python::schedule_and_stopping(e));
     let _ = write!(
         out,
         r#"{step}
@@ -234,8 +235,10 @@ def build_model():
 
 def compile_model(model):
     """The page's loss ({loss_words}) and optimizer with its hyper-parameters."""
-{caveat}    model.compile(optimizer={optimizer},
-                  loss={loss})
+{caveat}    watched = EARLY_STOPPING["monitor"] if EARLY_STOPPING else None
+    metrics = {{"accuracy": ["accuracy"], "auc": [keras.metrics.AUC(name="auc")]}}.get(watched, [])
+    model.compile(optimizer={optimizer},
+                  loss={loss}, metrics=metrics)
 
 
 def train(epochs, split, x, labels):
@@ -249,18 +252,30 @@ def train(epochs, split, x, labels):
     report = keras.callbacks.LambdaCallback(on_epoch_end=lambda epoch, logs: print(
         f"epoch {{epoch + 1}}: training loss {{logs['loss']:.4g}} (mean over the epoch's batches)")
         if (epoch + 1) % every == 0 or epoch + 1 == epochs else None)
+    callbacks = [report]
+    if SCHEDULED:
+        callbacks.append(keras.callbacks.LearningRateScheduler(lambda epoch, rate: learning_rate(epoch)))
+    if EARLY_STOPPING:
+        # Keras 3 also puts the best weights back when training ends without a stop; the page
+        # does so only when it stops.
+        watched = EARLY_STOPPING["monitor"]
+        callbacks.append(keras.callbacks.EarlyStopping(
+            monitor=("val_" if validation else "") + watched, mode="min" if watched == "loss" else "max",
+            patience=EARLY_STOPPING["patience"], restore_best_weights=EARLY_STOPPING["restore_best"]))
     history = model.fit(x[rows["train"]], t[rows["train"]], batch_size=BATCH_SIZE, epochs=epochs,
-                        shuffle=True, validation_data=validation, verbose=0, callbacks=[report])
+                        shuffle=True, validation_data=validation, verbose=0, callbacks=callbacks)
+    if len(history.history["loss"]) < epochs:
+        print(f"early stopping ended training after {{len(history.history['loss'])}} epochs")
     for name, chosen in rows.items():
         if chosen.any():
             n = int(chosen.sum())
-            loss = model.evaluate(x[chosen], t[chosen], batch_size=n, verbose=0)
+            loss = model.evaluate(x[chosen], t[chosen], batch_size=n, verbose=0, return_dict=True)["loss"]
             line = f"{{name}}: loss {{loss:.4g}}"
             if CLASSES > 1:
                 outputs = model.predict(x[chosen], batch_size=n, verbose=0)
                 line += f", accuracy {{accuracy(outputs, labels[chosen]):.3f}}"
             print(line)
-    print(f"trained {{epochs}} epochs: final training loss {{history.history['loss'][-1]:.4g}}")
+    print(f"trained {{len(history.history['loss'])}} epochs: final training loss {{history.history['loss'][-1]:.4g}}")
     return model
 
 

@@ -5,6 +5,7 @@ use std::fmt::Write;
 
 use super::Experiment;
 use np_engine::nn::{Loss, OutputUnit};
+use np_engine::train::{Monitor, Schedule};
 
 /// A float as Python reads it back to the same f32 (`nan` and `inf` are defined by the script).
 pub fn num(v: f32) -> String {
@@ -54,6 +55,7 @@ Options: --epochs N trains N epochs (0 skips training); --data PATH reads anothe
 
 import argparse
 import csv
+import math
 import os
 import sys
 
@@ -204,3 +206,70 @@ pub const ARGUMENTS: &str = r#"def arguments():
     return parser.parse_args()
 
 "#;
+
+/// The page's learning-rate schedule as a Python function of the epochs completed, and early
+/// stopping's settings; both scripts use them. `None` parts print as constants the scripts
+/// test, so every script has the same shape whatever the page chose.
+pub fn schedule_and_stopping(e: &Experiment) -> String {
+    let base = num(e.train.optimizer.lr());
+    let rate = match e.train.schedule {
+        Schedule::Constant => format!("{base}"),
+        Schedule::Step { every, factor } => {
+            format!("{base} * {} ** (epoch // {})", num(factor), every.max(1))
+        }
+        Schedule::Exponential { every, factor } => {
+            format!("{base} * {} ** (epoch / {})", num(factor), every.max(1))
+        }
+        Schedule::Cosine { epochs, floor } => format!(
+            "{base} * ({floor} + (1 - {floor}) * 0.5 * (1 + math.cos(math.pi * min(epoch, {span}) / {span})))",
+            floor = num(floor),
+            span = epochs.max(1)
+        ),
+    };
+    let scheduled = if e.train.schedule == Schedule::Constant {
+        "False"
+    } else {
+        "True"
+    };
+    let stopping = match e.train.early_stopping {
+        None => "None".to_string(),
+        Some(es) => format!(
+            "{{\"monitor\": {}, \"patience\": {}, \"restore_best\": {}}}",
+            string(match es.monitor {
+                Monitor::Loss => "loss",
+                Monitor::Accuracy => "accuracy",
+                Monitor::Auc => "auc",
+            }),
+            es.patience,
+            if es.restore_best { "True" } else { "False" }
+        ),
+    };
+    format!(
+        r#"SCHEDULED = {scheduled}  # whether the learning rate follows a schedule
+
+
+def learning_rate(epoch):
+    """The page's learning rate for the epoch after `epoch` completed ones."""
+    return {rate}
+
+
+# Early stopping as the page had it: the metric watched on the validation rows (the training
+# rows when there are none), the epochs it waits for an improvement, and whether the best
+# epoch's weights come back when it stops. None: off.
+EARLY_STOPPING = {stopping}
+
+
+def roc_auc(scores, positive):
+    """The area under the ROC curve: the chance that a positive row scores above a negative
+    one, ties counting half."""
+    pos, neg = scores[positive], scores[~positive]
+    if len(pos) == 0 or len(neg) == 0:
+        return float("nan")
+    above = (pos[:, None] > neg[None, :]).mean()
+    ties = (pos[:, None] == neg[None, :]).mean()
+    return float(above + 0.5 * ties)
+
+
+"#
+    )
+}

@@ -193,9 +193,10 @@ class Step(nn.Module):
     )
     .join("\n    ");
     let mut out = python::heading(e, "PyTorch", "python neural-playground-pytorch.py");
-    out.push_str("import math\n\nimport torch\nfrom torch import nn\n\n");
+    out.push_str("import copy\n\nimport torch\nfrom torch import nn\n\n");
     out.push_str(&python::constants_and_data(e));
     out.push_str(&python::page_values(e));
+    out.push_str(&python::schedule_and_stopping(e));
     let _ = write!(
         out,
         r#"{step}
@@ -246,6 +247,38 @@ def evaluate(model, x, t):
         return float(objective(model, model(x), t))
 
 
+class EarlyStopper:
+    """The page's early stopping: keep the best epoch's weights, count the epochs since, stop
+    when they reach the patience."""
+
+    def __init__(self, monitor, patience, restore_best):
+        self.monitor, self.patience, self.restore_best = monitor, patience, restore_best
+        self.best, self.weights, self.waited = None, None, 0
+
+    def stop(self, model, score):
+        """Whether to stop after an epoch whose monitored score (lower is better) is `score`."""
+        if self.best is None or score < self.best:
+            self.best, self.waited = score, 0
+            self.weights = copy.deepcopy(model.state_dict())
+            return False
+        self.waited += 1
+        if self.waited < self.patience:
+            return False
+        if self.restore_best:
+            model.load_state_dict(self.weights)
+        return True
+
+
+def score(model, monitor, xs, t, x, labels, rows):
+    """The monitored metric on `rows`, signed so that lower is better."""
+    if monitor == "loss":
+        return evaluate(model, xs[rows], t[rows])
+    outputs, truth = predict(model, x[rows.numpy()]), labels[rows.numpy()]
+    if monitor == "accuracy":
+        return -accuracy(outputs, truth)
+    return -roc_auc(outputs[:, -1], truth.astype(int) == 1)
+
+
 def train(epochs, split, x, labels):
     torch.manual_seed(SEED)
     model = build_model()
@@ -253,7 +286,14 @@ def train(epochs, split, x, labels):
     xs, t = torch.from_numpy(x), torch.from_numpy(targets(labels))
     rows = {{name: torch.from_numpy(np.flatnonzero(split == name)) for name in ("train", "val", "test")}}
     every = max(1, epochs // 10)
+    watched = rows["val"] if len(rows["val"]) else rows["train"]
+    stopper = EarlyStopper(**EARLY_STOPPING) if EARLY_STOPPING else None
+    trained = 0
     for epoch in range(1, epochs + 1):
+        trained = epoch
+        if SCHEDULED:
+            for group in optimizer.param_groups:
+                group["lr"] = learning_rate(epoch - 1)
         model.train()
         order = rows["train"][torch.randperm(len(rows["train"]))]
         for start in range(0, len(order), BATCH_SIZE):
@@ -264,6 +304,9 @@ def train(epochs, split, x, labels):
             optimizer.step()
         if epoch % every == 0 or epoch == epochs:
             print(f"epoch {{epoch}}: training loss {{evaluate(model, xs[rows['train']], t[rows['train']]):.4g}}")
+        if stopper and stopper.stop(model, score(model, stopper.monitor, xs, t, x, labels, watched)):
+            print(f"early stopping ended training at epoch {{epoch}} (best epoch {{epoch - stopper.waited}})")
+            break
     for name, chosen in rows.items():
         if len(chosen):
             line = f"{{name}}: loss {{evaluate(model, xs[chosen], t[chosen]):.4g}}"
@@ -271,7 +314,7 @@ def train(epochs, split, x, labels):
                 line += f", accuracy {{accuracy(predict(model, x[chosen.numpy()]), labels[chosen.numpy()]):.3f}}"
             print(line)
     final = evaluate(model, xs[rows["train"]], t[rows["train"]])
-    print(f"trained {{epochs}} epochs: final training loss {{final:.4g}}")
+    print(f"trained {{trained}} epochs: final training loss {{final:.4g}}")
     return model
 
 

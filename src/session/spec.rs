@@ -31,7 +31,7 @@ fn activation(a: Activation, c: &Config) -> EAct {
 }
 
 /// The engine's weight initializer and bias start for one of the config's initializations.
-fn layer_init(i: Init) -> LayerInit {
+fn layer_init(i: Init, c: &Config) -> LayerInit {
     let (weights, bias) = match i {
         // TensorFlow Playground: weights uniform in [-0.5, 0.5], biases 0.1.
         Init::Tfp => (EInit::Uniform { a: 0.5 }, 0.1),
@@ -41,6 +41,12 @@ fn layer_init(i: Init) -> LayerInit {
         Init::Normal => (EInit::Normal { std: 1.0 }, 0.0),
         Init::Lecun => (EInit::LeCunNormal, 0.0),
         Init::Zeros => (EInit::Zeros, 0.0),
+        Init::Constant => (
+            EInit::Constant {
+                value: c.init_weight as f32,
+            },
+            c.init_bias as f32,
+        ),
     };
     LayerInit { weights, bias }
 }
@@ -140,13 +146,13 @@ pub fn train_config(c: &Config, inputs: usize, classes: usize) -> TrainConfig {
     let LayerInit {
         weights: init,
         bias: bias_init,
-    } = layer_init(c.init);
+    } = layer_init(c.init, c);
     let layers = c.network_shape.len() + 1;
     let layer_inits = if c.inits.is_empty() {
         Vec::new()
     } else {
         (0..layers)
-            .map(|l| Some(layer_init(c.layer_init(l))))
+            .map(|l| Some(layer_init(c.layer_init(l), c)))
             .collect()
     };
     let hidden = c

@@ -2,9 +2,9 @@
 
 use super::{AppState, Impact};
 use crate::config::fields::{
-    BATCH_SIZE, DROPOUT, ELU_ALPHA, INIT_SEED, LEAKY_RELU_ALPHA, LEARNING_RATE, LR_EVERY,
-    LR_FACTOR, MOMENTUM, NOISE, PATIENCE, PERC_TRAIN_DATA, PERC_VAL_DATA, REGULARIZATION_RATE,
-    SAMPLES,
+    BATCH_SIZE, DROPOUT, ELU_ALPHA, INIT_BIAS, INIT_SEED, INIT_WEIGHT, LEAKY_RELU_ALPHA,
+    LEARNING_RATE, LR_EVERY, LR_FACTOR, MOMENTUM, NOISE, PATIENCE, PERC_TRAIN_DATA, PERC_VAL_DATA,
+    REGULARIZATION_RATE, SAMPLES,
 };
 use crate::config::{
     Activation, BackendChoice, Config, Dataset, EarlyStop, Feature, Init, Loss, LrSchedule, Notice,
@@ -46,6 +46,10 @@ pub enum Action {
     /// Override the initialization of weight layer `usize` (the output layer is the last).
     SetLayerInit(usize, Init),
     SetInitSeed(u64),
+    /// The weight of a `constant` initialization.
+    SetInitWeight(f64),
+    /// The bias of a `constant` initialization.
+    SetInitBias(f64),
     SetTwoClassOutput(TwoClassOutput),
     SetLearningRate(f64),
     SetOptimizer(Optimizer),
@@ -198,6 +202,8 @@ impl Action {
             }
             Action::SetTwoClassOutput(o) => c.two_class_output = o,
             Action::SetInitSeed(s) => INIT_SEED.assign(c, s),
+            Action::SetInitWeight(w) => INIT_WEIGHT.assign(c, w),
+            Action::SetInitBias(b) => INIT_BIAS.assign(c, b),
             Action::SetLearningRate(lr) => LEARNING_RATE.assign(c, lr),
             Action::SetOptimizer(o) => c.optimizer = o,
             Action::SetMomentum(m) => MOMENTUM.assign(c, m),

@@ -193,7 +193,7 @@ fn random_action(rng: &mut Rng, links: &[String]) -> Action {
             rng.pick(&names).to_string()
         }
     };
-    match rng.below(49) {
+    match rng.below(51) {
         0 => {
             let link: &String = rng.pick(links);
             let (c, n) = hash::parse(link);
@@ -243,6 +243,8 @@ fn random_action(rng: &mut Rng, links: &[String]) -> Action {
         45 => Action::SetEarlyStop(*rng.pick(EarlyStop::ALL)),
         46 => Action::SetPatience(int(rng)),
         47 => Action::SetRestoreBest(rng.below(2) == 0),
+        48 => Action::SetInitWeight(float(rng)),
+        49 => Action::SetInitBias(float(rng)),
         _ => Action::SetLayerActivation(0, Activation::LeakyRelu),
     }
 }

@@ -197,3 +197,44 @@ test('the batch-size slider reaches a full batch', async () => {
     await page.waitForFunction(() => document.querySelector('[data-testid=epoch]').textContent === '1');
   });
 });
+
+test('a step schedule halves the rate shown every ten epochs; early stopping ends an overfitting run and says why', async () => {
+  await withPage(async (page) => {
+    await load(page, 'dataset=xor&learningRate=0.1&lrEvery=10');
+    assert.equal(await count(page, 'lr-current'), 0, 'a constant rate has no schedule readout');
+    await page.getByTestId('lr-schedule').selectOption('step');
+    await page.waitForFunction(() => location.hash.includes('lrSchedule=step'));
+    await page.getByTestId('lr-factor').selectOption('0.5');
+    await page.waitForFunction(() => location.hash.includes('lrFactor=0.5'));
+    for (let i = 0; i < 25; i += 1) await page.getByTestId('step').click();
+    await page.waitForFunction(() => document.querySelector('[data-testid=epoch]').textContent === '25');
+    // 25 epochs done: two halvings of 0.1 (the engine's rates are f32).
+    await page.waitForFunction(() => {
+      const v = Number(document.querySelector('[data-testid=lr-current]')?.dataset.value);
+      return Math.abs(v - 0.025) < 1e-8;
+    });
+    await screenshot(page.getByTestId('controls'), 'controls-schedule-early-stop');
+
+    // A large network on 40 noisy points: the validation loss soon turns up.
+    await load(page, 'dataset=xor&noise=50&samples=40&percValData=40&networkShape=8,8&activation=relu'
+      + '&learningRate=0.3&optimizer=adam&batchSize=4&earlyStop=loss&patience=3');
+    await page.getByTestId('play').click();
+    const notice = page.getByTestId('early-stopped');
+    await notice.waitFor({ timeout: 60_000 });
+    const why = await notice.textContent();
+    assert.match(why, /^Early stopping ended the run at epoch (\d+): the validation loss had not improved for 3 epochs since epoch (\d+)\. The weights of epoch \2, the best, are back in place\./, why);
+    const [, stoppedAt] = why.match(/epoch (\d+)/);
+    assert.match(await page.getByTestId('play').textContent(), /Play/, 'play stopped');
+    assert.equal(await page.getByTestId('epoch').textContent(), stoppedAt);
+    const status = page.getByTestId('early-stop-status');
+    assert.equal(await status.getAttribute('data-waited'), '3');
+    // Play again does nothing while the stop stands; turning early stopping off trains on.
+    await page.getByTestId('play').click();
+    assert.match(await page.getByTestId('play').textContent(), /Play/);
+    await page.getByTestId('early-stop').selectOption('off');
+    await notice.waitFor({ state: 'detached' });
+    await page.getByTestId('play').click();
+    await page.waitForFunction((e) => Number(document.querySelector('[data-testid=epoch]').textContent) > e, Number(stoppedAt));
+    await page.getByTestId('play').click();
+  });
+});

@@ -209,6 +209,9 @@ test('a reached goal shows its tick; progress survives a reload and the reset li
 test('linear-regression: w ends near 0.2 and b near 1 (course section 2)', async () => {
   await withPage('', async (page) => {
     await openByCard(page, 'linear-regression');
+    // The course's start, far from the points: w = -3, b = 3 (a constant initialization).
+    await page.waitForFunction(() => Number(document.querySelector('[data-testid=task-1-value-0]')?.textContent) === -3);
+    assert.equal(await num(page, 'task-1-value-1'), 3);
     const { tick, end } = await playFirstTask(page);
     const w = await num(page, 'task-1-value-0');
     const b = await num(page, 'task-1-value-1');

@@ -130,6 +130,41 @@ pub const MOMENTUM: Field = row(
     |c| float(c.momentum),
     |c, v| to_f64(v).map(|v| c.momentum = v).is_some(),
 );
+/// The largest start a constant initialization may give a weight or a bias.
+pub const MAX_INIT_CONSTANT: f64 = 10.0;
+/// Whether a layer starts from the constant weight and bias, so they matter.
+fn constant_init_used(c: &Config) -> bool {
+    (0..=c.network_shape.len()).any(|l| c.layer_init(l) == Init::Constant)
+}
+
+pub const INIT_WEIGHT: Field = compared_by(
+    row(
+        "initWeight",
+        Kind::Float {
+            min: -MAX_INIT_CONSTANT,
+            max: MAX_INIT_CONSTANT,
+        },
+        Impact::Reset,
+        Some("init"),
+        |c| float(c.init_weight),
+        |c, v| to_f64(v).map(|v| c.init_weight = v).is_some(),
+    ),
+    |old, new| constant_init_used(new) && old.init_weight != new.init_weight,
+);
+pub const INIT_BIAS: Field = compared_by(
+    row(
+        "initBias",
+        Kind::Float {
+            min: -MAX_INIT_CONSTANT,
+            max: MAX_INIT_CONSTANT,
+        },
+        Impact::Reset,
+        Some("init"),
+        |c| float(c.init_bias),
+        |c, v| to_f64(v).map(|v| c.init_bias = v).is_some(),
+    ),
+    |old, new| constant_init_used(new) && old.init_bias != new.init_bias,
+);
 pub const LR_SCHEDULE: Field = row(
     "lrSchedule",
     Kind::Named {
@@ -535,6 +570,8 @@ pub const FIELDS: &[Field] = &[
     LOG_SCALE,
     LEAKY_RELU_ALPHA,
     ELU_ALPHA,
+    INIT_WEIGHT,
+    INIT_BIAS,
     LR_SCHEDULE,
     LR_EVERY,
     LR_FACTOR,

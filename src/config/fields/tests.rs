@@ -3,7 +3,7 @@
 
 use super::*;
 use crate::config::hash::{parse, print};
-use crate::config::Activation;
+use crate::config::{Activation, Init};
 use crate::state::{Action, AppState};
 
 /// The reducer's setter of each numeric row.
@@ -17,6 +17,8 @@ fn setter(key: &str) -> Option<fn(f64) -> Action> {
         "initSeed" => |v| Action::SetInitSeed(v as u64),
         "learningRate" => Action::SetLearningRate,
         "momentum" => Action::SetMomentum,
+        "initWeight" => Action::SetInitWeight,
+        "initBias" => Action::SetInitBias,
         "lrEvery" => |v| Action::SetLrEvery(v as u32),
         "lrFactor" => Action::SetLrFactor,
         "patience" => |v| Action::SetPatience(v as u32),
@@ -206,6 +208,8 @@ fn each_row_costs_what_it_says() {
         let expected = match f.key {
             // The default network has no leaky-ReLU or ELU layer for the alpha to matter in.
             "leakyReluAlpha" | "eluAlpha" => Impact::None,
+            // Nor a constant initialization for its weight and bias to matter in.
+            "initWeight" | "initBias" => Impact::None,
             _ => f.impact,
         };
         assert_eq!(Impact::between(&d, &c), expected, "{}", f.key);
@@ -219,4 +223,13 @@ fn each_row_costs_what_it_says() {
         ..elu.clone()
     };
     assert_eq!(Impact::between(&elu, &changed), Impact::Reset);
+    let constant = Config {
+        inits: vec![Init::Tfp, Init::Tfp, Init::Constant],
+        ..d.clone()
+    };
+    let changed = Config {
+        init_bias: 3.0,
+        ..constant.clone()
+    };
+    assert_eq!(Impact::between(&constant, &changed), Impact::Reset);
 }
