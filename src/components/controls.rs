@@ -214,10 +214,20 @@ fn schedule_controls(c: &Config, progress: &RunProgress, on_action: &Callback<Ac
             <div class="field readout">
                 <span class="field-label">{ "Rate now" }</span>
                 <output data-testid="lr-current" data-value={progress.lr.to_string()}>
-                    { format!("{:.3e}", progress.lr) }
+                    { rate_text(progress.lr) }
                 </output>
             </div>
         </>
+    }
+}
+
+/// A learning rate as a student reads it: plain decimals down to 0.001, powers of ten below.
+fn rate_text(lr: f64) -> String {
+    if lr >= 1e-3 {
+        let text = format!("{lr:.5}");
+        text.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        format!("{lr:.2e}")
     }
 }
 
@@ -281,5 +291,18 @@ fn early_stop_controls(c: &Config, progress: &RunProgress, on_action: &Callback<
                     data-waited={progress.waited.to_string()}>{ standing }</output>
             </div>
         </>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::rate_text;
+
+    #[test]
+    fn rates_read_as_decimals_then_powers_of_ten() {
+        assert_eq!(rate_text(0.1), "0.1");
+        assert_eq!(rate_text(f64::from(0.025f32)), "0.025");
+        assert_eq!(rate_text(0.003), "0.003");
+        assert_eq!(rate_text(0.0001234), "1.23e-4");
     }
 }
