@@ -146,6 +146,7 @@ pub fn controls(props: &ControlsProps) -> Html {
                     c.optimizer.as_str(), act(|v| Optimizer::parse(&v).map(Action::SetOptimizer)))) }
                 { if momentum_used { show("momentum", select("momentum", "Momentum", numbers(&[0.0, 0.5, 0.9, 0.95, 0.99]),
                     &c.momentum.to_string(), act(|v| v.parse().ok().map(Action::SetMomentum)))) } else { html! {} } }
+                { show("optimizerParams", optimizer_settings(c, &props.on_action)) }
                 { show("lrSchedule", schedule_controls(c, &props.progress, &props.on_action)) }
                 { show("earlyStop", early_stop_controls(c, &props.progress, &props.on_action)) }
                 { show("loss", select_with_unavailable("loss", "Loss", enum_options(Loss::ALL, Loss::as_str),
@@ -166,6 +167,52 @@ pub fn controls(props: &ControlsProps) -> Html {
                     c.backend.as_str(), act(|v| BackendChoice::parse(&v).map(Action::SetBackend)))) }
             </div>
         </div>
+    }
+}
+
+/// Adam's beta1, beta2, RMSprop's rho and the epsilon, each offered where its optimizer uses it.
+const BETA1S: [f64; 6] = [0.0, 0.5, 0.8, 0.9, 0.95, 0.99];
+const BETA2S: [f64; 5] = [0.9, 0.99, 0.999, 0.9999, 0.99999];
+const RHOS: [f64; 5] = [0.5, 0.8, 0.9, 0.95, 0.99];
+const EPSILONS: [f64; 7] = [1e-10, 1e-8, 1e-7, 1e-4, 1e-2, 0.1, 1.0];
+
+/// The settings of the chosen optimizer beyond its learning rate (momentum has its own menu).
+fn optimizer_settings(c: &Config, on_action: &Callback<Action>) -> Html {
+    let emit = |f: fn(f64) -> Action| {
+        let on_action = on_action.clone();
+        Callback::from(move |v: String| {
+            if let Ok(v) = v.parse() {
+                on_action.emit(f(v));
+            }
+        })
+    };
+    let epsilons = EPSILONS
+        .iter()
+        .map(|v| (v.to_string(), format!("{v:e}")))
+        .collect();
+    let epsilon = select(
+        "epsilon",
+        "Epsilon",
+        epsilons,
+        &c.epsilon.to_string(),
+        emit(Action::SetEpsilon),
+    );
+    match c.optimizer {
+        Optimizer::Adam => html! {
+            <>
+                { select("beta1", "Beta 1", numbers(&BETA1S), &c.beta1.to_string(), emit(Action::SetBeta1)) }
+                { select("beta2", "Beta 2", numbers(&BETA2S), &c.beta2.to_string(), emit(Action::SetBeta2)) }
+                { epsilon }
+            </>
+        },
+        Optimizer::Rmsprop => html! {
+            <>
+                { select("rho", "Rho", numbers(&RHOS), &c.rho.to_string(), emit(Action::SetRho)) }
+                { epsilon }
+            </>
+        },
+        Optimizer::Adagrad => epsilon,
+        Optimizer::Sgd | Optimizer::Momentum | Optimizer::Nesterov => html! {},
     }
 }
 

@@ -30,7 +30,8 @@ pub const HELP: &[Note] = &[
         text: &[
             "These choices shape how the network learns, not what it sees. The learning rate is the size of each step down the loss: too small crawls, too large jumps past the minimum or blows up.",
             "Regularization adds a penalty on large weights (L1 pushes weights to exactly zero, L2 shrinks them all); its rate says how much the penalty counts against the data's loss. Dropout switches off a random share of hidden units in each training step.",
-            "Changing the learning rate, schedule, early stopping, batch size or regularization keeps the current weights; changing the activation, loss or initialization starts a new network.",
+            "Adam's beta 1 and beta 2 say how long its averages of the gradient and of its square remember; RMSprop's rho does the same; epsilon keeps their division finite.",
+            "Changing the learning rate, these settings, the schedule, early stopping, batch size or regularization keeps the current weights; changing the activation, loss or initialization starts a new network.",
         ],
     },
     Note {

@@ -56,6 +56,11 @@ pub const CONTROLS: &[Control] = &[
     control(HYPER, "problem", "Problem type"),
     control(HYPER, "optimizer", "Optimizer"),
     control(HYPER, "momentum", "Momentum"),
+    control(
+        HYPER,
+        "optimizerParams",
+        "Optimizer settings (beta1, beta2, rho, epsilon)",
+    ),
     control(HYPER, "lrSchedule", "Learning-rate schedule"),
     control(HYPER, "earlyStop", "Early stopping"),
     control(HYPER, "loss", "Loss"),

@@ -81,6 +81,13 @@ pub struct Config {
     pub optimizer: Optimizer,
     /// Momentum coefficient for `momentum` and `nesterov`. Hash key `momentum`.
     pub momentum: f64,
+    /// Adam's decay rates of its first and second moment estimates. Hash keys `beta1`, `beta2`.
+    pub beta1: f64,
+    pub beta2: f64,
+    /// RMSprop's decay rate of its squared-gradient average. Hash key `rho`.
+    pub rho: f64,
+    /// The small number Adam, RMSprop and AdaGrad add to the denominator. Hash key `epsilon`.
+    pub epsilon: f64,
     /// The learning-rate schedule; the rate above is its starting rate. Hash key `lrSchedule`.
     pub lr_schedule: LrSchedule,
     /// The schedule's period in epochs (a step's spacing, the exponential's unit, the
@@ -169,6 +176,10 @@ impl Default for Config {
             learning_rate: 0.03,
             optimizer: Optimizer::Sgd,
             momentum: 0.9,
+            beta1: 0.9,
+            beta2: 0.999,
+            rho: 0.9,
+            epsilon: 1e-7,
             lr_schedule: LrSchedule::Constant,
             lr_every: 50,
             lr_factor: 0.5,

@@ -123,7 +123,8 @@ impl Session {
             Impact::None => self.config = config.clone(),
             Impact::Live => {
                 if let Some(t) = self.trainer.as_mut() {
-                    if config.momentum != self.config.momentum {
+                    // The same kind of optimizer with other settings keeps its state.
+                    if spec::update_rule(config) != spec::update_rule(&self.config) {
                         t.set_optimizer(spec::update_rule(config));
                     }
                     t.set_lr(config.learning_rate as f32);

@@ -95,6 +95,7 @@ pub fn early_stopping(c: &Config) -> Option<EarlyStopping> {
 pub fn update_rule(c: &Config) -> UpdateRule {
     let lr = c.learning_rate as f32;
     let momentum = c.momentum as f32;
+    let eps = c.epsilon as f32;
     match c.optimizer {
         Optimizer::Sgd => UpdateRule::Sgd {
             lr,
@@ -113,19 +114,19 @@ pub fn update_rule(c: &Config) -> UpdateRule {
         },
         Optimizer::Adagrad => UpdateRule::AdaGrad {
             lr,
-            eps: 1e-7,
+            eps,
             initial_accumulator: 0.1,
         },
         Optimizer::Rmsprop => UpdateRule::RmsProp {
             lr,
-            alpha: 0.9,
-            eps: 1e-7,
+            alpha: c.rho as f32,
+            eps,
         },
         Optimizer::Adam => UpdateRule::Adam {
             lr,
-            beta1: 0.9,
-            beta2: 0.999,
-            eps: 1e-7,
+            beta1: c.beta1 as f32,
+            beta2: c.beta2 as f32,
+            eps,
         },
     }
 }

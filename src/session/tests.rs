@@ -2,6 +2,7 @@
 
 use super::*;
 use crate::config::hash;
+use np_engine::backend::UpdateRule;
 
 fn config(hash: &str) -> Config {
     let (c, notices) = hash::parse(hash);
@@ -382,4 +383,34 @@ fn moving_to_the_gpu_continues_the_run() {
         moved.snapshot_now(GRID).output,
         stay.snapshot_now(GRID).output
     );
+}
+
+#[test]
+fn optimizer_settings_change_live_and_keep_the_optimizer_s_state() {
+    let c = config("dataset=xor&optimizer=adam&beta1=0.8&beta2=0.99&epsilon=0.0001");
+    let mut s = Session::new(&c);
+    let t = s.trainer.as_ref().expect("built");
+    assert_eq!(
+        t.config().optimizer,
+        UpdateRule::Adam {
+            lr: 0.03,
+            beta1: 0.8,
+            beta2: 0.99,
+            eps: 1e-4
+        }
+    );
+    s.step_epoch_now();
+    let before = s.trainer.as_ref().unwrap().export().unwrap();
+    let changed = Config {
+        beta1: 0.5,
+        ..c.clone()
+    };
+    s.update(&changed, Impact::between(&c, &changed));
+    let t = s.trainer.as_ref().unwrap();
+    let after = t.export().unwrap();
+    assert_eq!(t.epoch(), 1, "the run goes on");
+    assert!(matches!(after.optimizer.rule, UpdateRule::Adam { beta1, .. } if beta1 == 0.5));
+    // Adam's moments and step count survive a change of its beta.
+    assert_eq!(after.optimizer.step, before.optimizer.step);
+    assert_eq!(after.optimizer.state, before.optimizer.state);
 }

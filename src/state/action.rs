@@ -2,9 +2,9 @@
 
 use super::{AppState, Impact};
 use crate::config::fields::{
-    BATCH_SIZE, DROPOUT, ELU_ALPHA, INIT_BIAS, INIT_SEED, INIT_WEIGHT, LEAKY_RELU_ALPHA,
-    LEARNING_RATE, LR_EVERY, LR_FACTOR, MOMENTUM, NOISE, PATIENCE, PERC_TRAIN_DATA, PERC_VAL_DATA,
-    REGULARIZATION_RATE, SAMPLES,
+    BATCH_SIZE, BETA1, BETA2, DROPOUT, ELU_ALPHA, EPSILON, INIT_BIAS, INIT_SEED, INIT_WEIGHT,
+    LEAKY_RELU_ALPHA, LEARNING_RATE, LR_EVERY, LR_FACTOR, MOMENTUM, NOISE, PATIENCE,
+    PERC_TRAIN_DATA, PERC_VAL_DATA, REGULARIZATION_RATE, RHO, SAMPLES,
 };
 use crate::config::{
     Activation, BackendChoice, Config, Dataset, EarlyStop, Feature, Init, Loss, LrSchedule, Notice,
@@ -54,6 +54,10 @@ pub enum Action {
     SetLearningRate(f64),
     SetOptimizer(Optimizer),
     SetMomentum(f64),
+    SetBeta1(f64),
+    SetBeta2(f64),
+    SetRho(f64),
+    SetEpsilon(f64),
     SetLrSchedule(LrSchedule),
     /// The schedule's period in epochs.
     SetLrEvery(u32),
@@ -207,6 +211,10 @@ impl Action {
             Action::SetLearningRate(lr) => LEARNING_RATE.assign(c, lr),
             Action::SetOptimizer(o) => c.optimizer = o,
             Action::SetMomentum(m) => MOMENTUM.assign(c, m),
+            Action::SetBeta1(b) => BETA1.assign(c, b),
+            Action::SetBeta2(b) => BETA2.assign(c, b),
+            Action::SetRho(r) => RHO.assign(c, r),
+            Action::SetEpsilon(e) => EPSILON.assign(c, e),
             Action::SetLrSchedule(s) => c.lr_schedule = s,
             Action::SetLrEvery(e) => LR_EVERY.assign(c, e),
             Action::SetLrFactor(f) => LR_FACTOR.assign(c, f),

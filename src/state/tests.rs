@@ -193,7 +193,7 @@ fn random_action(rng: &mut Rng, links: &[String]) -> Action {
             rng.pick(&names).to_string()
         }
     };
-    match rng.below(51) {
+    match rng.below(55) {
         0 => {
             let link: &String = rng.pick(links);
             let (c, n) = hash::parse(link);
@@ -245,6 +245,10 @@ fn random_action(rng: &mut Rng, links: &[String]) -> Action {
         47 => Action::SetRestoreBest(rng.below(2) == 0),
         48 => Action::SetInitWeight(float(rng)),
         49 => Action::SetInitBias(float(rng)),
+        50 => Action::SetBeta1(float(rng)),
+        51 => Action::SetBeta2(float(rng)),
+        52 => Action::SetRho(float(rng)),
+        53 => Action::SetEpsilon(float(rng)),
         _ => Action::SetLayerActivation(0, Activation::LeakyRelu),
     }
 }

@@ -16,6 +16,8 @@ after(async () => { await server?.close(); });
  * schedule and early stopping with their settings.
  */
 const BASE = 'optimizer=momentum&activation=leakyrelu&networkShape=2&lrSchedule=step&earlyStop=loss';
+/** Adam's settings show only for Adam, momentum's only for momentum: each checked on its own page. */
+const ADAM = 'optimizer=adam';
 
 /**
  * Each hide name (src/config/controls.rs; a native test checks that this list has them all) and
@@ -44,7 +46,8 @@ const HIDDEN = {
   problem: { ids: ['problem'] },
   init: { ids: ['init', 'layer-init-0', 'layer-init-1'] },
   optimizer: { ids: ['optimizer'] },
-  momentum: { ids: ['momentum'] },
+  momentum: { ids: ['momentum'], hash: 'optimizer=momentum', alone: true },
+  optimizerParams: { ids: ['beta1', 'beta2', 'epsilon'], hash: ADAM, alone: true },
   lrSchedule: { ids: ['lr-schedule', 'lr-every', 'lr-factor', 'lr-current'] },
   earlyStop: { ids: ['early-stop', 'patience', 'restore-best', 'early-stop-status'] },
   loss: { ids: ['loss'] },

@@ -130,6 +130,50 @@ pub const MOMENTUM: Field = row(
     |c| float(c.momentum),
     |c, v| to_f64(v).map(|v| c.momentum = v).is_some(),
 );
+pub const BETA1: Field = row(
+    "beta1",
+    Kind::Float {
+        min: 0.0,
+        max: 0.9999,
+    },
+    Impact::Live,
+    Some("optimizerParams"),
+    |c| float(c.beta1),
+    |c, v| to_f64(v).map(|v| c.beta1 = v).is_some(),
+);
+pub const BETA2: Field = row(
+    "beta2",
+    Kind::Float {
+        min: 0.0,
+        max: 0.99999,
+    },
+    Impact::Live,
+    Some("optimizerParams"),
+    |c| float(c.beta2),
+    |c, v| to_f64(v).map(|v| c.beta2 = v).is_some(),
+);
+pub const RHO: Field = row(
+    "rho",
+    Kind::Float {
+        min: 0.0,
+        max: 0.9999,
+    },
+    Impact::Live,
+    Some("optimizerParams"),
+    |c| float(c.rho),
+    |c, v| to_f64(v).map(|v| c.rho = v).is_some(),
+);
+pub const EPSILON: Field = row(
+    "epsilon",
+    Kind::Float {
+        min: 1e-10,
+        max: 1.0,
+    },
+    Impact::Live,
+    Some("optimizerParams"),
+    |c| float(c.epsilon),
+    |c, v| to_f64(v).map(|v| c.epsilon = v).is_some(),
+);
 /// The largest start a constant initialization may give a weight or a bias.
 pub const MAX_INIT_CONSTANT: f64 = 10.0;
 /// Whether a layer starts from the constant weight and bias, so they matter.
@@ -572,6 +616,10 @@ pub const FIELDS: &[Field] = &[
     ELU_ALPHA,
     INIT_WEIGHT,
     INIT_BIAS,
+    BETA1,
+    BETA2,
+    RHO,
+    EPSILON,
     LR_SCHEDULE,
     LR_EVERY,
     LR_FACTOR,
