@@ -6,8 +6,13 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/setup.sh --with-test-harness
 
-step() { printf '\n==> %s\n' "$*"; }
+# Each step says how long the one before it took, so a slow CI run shows where its time went.
 started=$SECONDS
+last=$SECONDS
+step() {
+  printf '\n==> %s (previous step: %d s)\n' "$*" $((SECONDS - last))
+  last=$SECONDS
+}
 
 step "formatting"
 cargo fmt --all -- --check
@@ -37,4 +42,4 @@ TMPDIR="$scratch" cargo test --release --locked --target wasm32-unknown-unknown 
 step "end-to-end tests in headless chromium (Playwright)"
 (cd tests/e2e && npm test)
 
-printf '\nall tests passed in %d s\n' $((SECONDS - started))
+printf '\nend-to-end tests: %d s\nall tests passed in %d s\n' $((SECONDS - last)) $((SECONDS - started))
