@@ -451,9 +451,11 @@ impl TabularSpec {
         };
         let width = encoding.width();
         if width > MAX_INPUTS {
+            // The first of the widest: `max_by_key` keeps the last, so look from the end.
             let widest = encoding
                 .columns
                 .iter()
+                .rev()
                 .max_by_key(|e| e.width())
                 .map_or(("", 0), |e| (e.column(), e.width()));
             return Err(TableError::TooManyInputs {
