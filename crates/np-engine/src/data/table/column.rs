@@ -43,7 +43,7 @@ pub(crate) struct FirstMisfit {
 /// (and, for codes, while there are at most [`MAX_DISTINCT_KEPT`] different values): a column
 /// of numbers costs 4 bytes a row (plus 4 for codes while its values repeat), never a String
 /// per cell.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
 pub struct Column {
     name: String,
     /// Column number in the file, 1-based.
@@ -301,6 +301,34 @@ impl Column {
                 self.values.get(c as usize).map(|v| v.to_string())
             }
         }
+    }
+}
+
+/// Equal cell for cell, NaN (an empty cell) equal to NaN: two reads of one file compare equal.
+impl PartialEq for Column {
+    fn eq(&self, other: &Self) -> bool {
+        fn bits32(v: &Option<Vec<f32>>) -> Option<Vec<u32>> {
+            v.as_ref().map(|v| v.iter().map(|x| x.to_bits()).collect())
+        }
+        fn bits64(v: &Option<Vec<f64>>) -> Option<Vec<u64>> {
+            v.as_ref().map(|v| v.iter().map(|x| x.to_bits()).collect())
+        }
+        self.name == other.name
+            && self.position == other.position
+            && bits32(&self.numbers) == bits32(&other.numbers)
+            && bits64(&self.dates) == bits64(&other.dates)
+            && self.codes == other.codes
+            && self.values == other.values
+            && (self.cells, self.empty, self.number_cells, self.date_cells)
+                == (
+                    other.cells,
+                    other.empty,
+                    other.number_cells,
+                    other.date_cells,
+                )
+            && self.not_number == other.not_number
+            && self.not_date == other.not_date
+            && self.guess == other.guess
     }
 }
 

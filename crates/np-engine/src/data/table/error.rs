@@ -63,7 +63,10 @@ pub enum TableError {
     FileTooLarge { bytes: u64 },
     #[error("the file is empty: choose a CSV file with a header row and at least one data row")]
     Empty,
-    #[error("the file has a header row ({} columns) but no data rows: add rows below the header", thousands(*columns as u64))]
+    #[error(
+        "the file has a header row ({}) but no data rows: add rows below the header",
+        if *columns == 1 { "1 column".to_string() } else { format!("{} columns", thousands(*columns as u64)) }
+    )]
     HeaderOnly { columns: usize },
     #[error("the file is UTF-16 text: save it as UTF-8 (in a spreadsheet: Save As, CSV UTF-8) and choose it again")]
     Utf16,
