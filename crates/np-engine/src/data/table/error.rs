@@ -191,7 +191,7 @@ pub enum TableError {
 /// Sizes in decimal gigabytes with one decimal, as file managers show them.
 fn gb(bytes: u64) -> String {
     let tenths = (bytes + 50_000_000) / 100_000_000;
-    if tenths % 10 == 0 {
+    if tenths.is_multiple_of(10) {
         format!("{}", tenths / 10)
     } else {
         format!("{}.{}", tenths / 10, tenths % 10)

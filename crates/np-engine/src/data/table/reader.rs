@@ -202,11 +202,10 @@ fn lines_outside_quotes(text: &[u8]) -> Vec<Vec<u8>> {
     for &b in text {
         match b {
             b'"' => quoted = !quoted,
-            b'\n' | b'\r' if !quoted => {
-                if !line.is_empty() {
-                    lines.push(std::mem::take(&mut line));
-                }
+            b'\n' | b'\r' if !quoted && !line.is_empty() => {
+                lines.push(std::mem::take(&mut line));
             }
+            b'\n' | b'\r' if !quoted => {}
             _ if !quoted => line.push(b),
             _ => {}
         }
