@@ -33,6 +33,38 @@
 //! encodes a new row the same way (the train split's means and standard deviations, the train
 //! split's categories).
 //!
+//! # Example
+//! ```
+//! use np_engine::data::table::*;
+//!
+//! let file = b"age;job;approved\n31;nurse;yes\n45;chef;no\n27;nurse;yes\n52;admin;no\n";
+//! // In the worker: `for_file` with the File's size, then one `feed` per slice.
+//! let mut reader = TableReader::for_file(file.len() as u64, ReadOptions::default())?;
+//! for slice in file.chunks(16) {
+//!     let progress = reader.feed(slice)?;
+//!     assert!(progress.fraction().unwrap() <= 1.0);
+//! }
+//! let table = reader.finish()?;
+//! assert_eq!(table.separator(), Separator::Semicolon);
+//! assert_eq!(table.column("age").unwrap().guess().evidence, "numeric: all 4 cells are numbers");
+//!
+//! let spec = TabularSpec {
+//!     target: "approved".into(),
+//!     features: vec![
+//!         InputColumn::guessed(&table, "age").unwrap(),
+//!         InputColumn::guessed(&table, "job").unwrap(),
+//!     ],
+//!     problem: Problem::Classification,
+//!     split: SplitRule::Random { seed: 1, val_pct: 0.0, test_pct: 25.0 },
+//!     empty_cells: EmptyCells::Reject,
+//! };
+//! let data = spec.build(&table)?;
+//! assert_eq!(data.classes, ["no", "yes"]);
+//! assert_eq!(data.splits.train.len() + data.splits.test.len(), 4);
+//! assert_eq!(data.input_names[0], "age");
+//! # Ok::<(), TableError>(())
+//! ```
+//!
 //! # Errors
 //! Every failure is a [`TableError`] whose message says what, where (line and column, 1-based
 //! as an editor shows them) and what to do. Nothing is half-built: an `Err` is all a failed
