@@ -198,7 +198,7 @@ fn generate(seed: u64) -> Vec<u8> {
     let mut bytes = out.into_bytes();
     if chance(&mut rng, 0.02) && !bytes.is_empty() {
         let at = rng.below(bytes.len());
-        bytes[at] = *pick(&mut rng, &[0xff, 0xc3, 0x80, 0xe2]);
+        bytes[at] = *pick(&mut rng, &[0xff, 0xc3, 0x80, 0xe2, 0x00]);
     }
     if chance(&mut rng, 0.01) {
         bytes.truncate(rng.below(bytes.len() + 1));

@@ -150,6 +150,8 @@ fn ragged_rows_name_the_line() {
 fn text_that_is_not_utf8() {
     assert_eq!(message(b"name,city\nAnn,Z\xfcrich\n"), "line 2, column 2 (`city`): the text is not UTF-8: save the file as UTF-8 (in a spreadsheet: Save As, CSV UTF-8) and choose it again");
     assert_eq!(message(b"na\xefme,city\n"), "line 1, column 1: the text is not UTF-8: save the file as UTF-8 (in a spreadsheet: Save As, CSV UTF-8) and choose it again");
+    assert_eq!(message(b"PK\x03\x04\x14\x00\x06\x00"), "the file is not text but a zip archive (an .xlsx or .ods workbook?): save it as CSV (in a spreadsheet: Save As, CSV UTF-8) and choose that file");
+    assert_eq!(message(b"a\x00,\x00b\x00\n\x00"), "the file is not text (it holds zero bytes): save it as CSV (in a spreadsheet: Save As, CSV UTF-8) and choose that file");
     assert_eq!(message(b"\xff\xfea\x00,\x00b\x00"), "the file is UTF-16 text: save it as UTF-8 (in a spreadsheet: Save As, CSV UTF-8) and choose it again");
 }
 

@@ -70,6 +70,12 @@ pub enum TableError {
     HeaderOnly { columns: usize },
     #[error("the file is UTF-16 text: save it as UTF-8 (in a spreadsheet: Save As, CSV UTF-8) and choose it again")]
     Utf16,
+    /// A spreadsheet workbook, an archive, UTF-16 without its mark: no CSV text.
+    #[error(
+        "the file is not text{}: save it as CSV (in a spreadsheet: Save As, CSV UTF-8) and choose that file",
+        if *zip { " but a zip archive (an .xlsx or .ods workbook?)" } else { " (it holds zero bytes)" }
+    )]
+    NotText { zip: bool },
     #[error("{at}: the text is not UTF-8: save the file as UTF-8 (in a spreadsheet: Save As, CSV UTF-8) and choose it again")]
     NotUtf8 { at: CellAt },
     #[error(

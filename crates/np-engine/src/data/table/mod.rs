@@ -5,12 +5,13 @@
 //! [`TableReader`] takes the file in chunks ([`TableReader::feed`], then
 //! [`TableReader::finish`]) and reports [`Progress`] in bytes, so a worker can read a 100 MB
 //! file slice by slice; [`read_table`] does it for bytes already in memory. What it reads:
-//! - UTF-8 text, with or without a byte-order mark (UTF-16 and other encodings are refused
-//!   with a message saying how to re-save the file);
+//! - UTF-8 text, with or without a byte-order mark (UTF-16, other encodings, workbooks and
+//!   other binary files are refused with a message saying how to re-save the file);
 //! - fields separated by `,`, `;` or tab, guessed from the first 20 lines
 //!   ([`ReadOptions::separator`] overrides the guess); fields in double quotes may hold the
 //!   separator, line breaks and doubled quotes (`""`); lines end in LF, CRLF or CR;
-//! - a header row first (blank lines before it and between rows are skipped): its names become
+//! - a header row first (blank lines, or lines of spaces, before it and between rows are
+//!   skipped): its names become
 //!   the column names, empty ones `column N` and repeated ones `name (2)`;
 //! - cells are trimmed of surrounding spaces; an empty cell, or `NA`, `N/A`, `NaN`, `null`,
 //!   `None`, `?` in any case, is empty.

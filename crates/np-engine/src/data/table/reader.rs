@@ -144,9 +144,16 @@ impl TableReader {
             rest
         } else if start.starts_with(b"\xFF\xFE") || start.starts_with(b"\xFE\xFF") {
             return Err(TableError::Utf16);
+        } else if start.starts_with(b"PK\x03\x04") {
+            return Err(TableError::NotText { zip: true });
         } else {
             &start
         };
+        // Text never holds a zero byte; UTF-16 without its mark and binary files do. (Only the
+        // start is checked: a zero byte later is at worst read into a cell.)
+        if body.contains(&0) {
+            return Err(TableError::NotText { zip: false });
+        }
         let separator = self
             .options
             .separator
