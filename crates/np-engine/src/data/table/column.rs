@@ -299,7 +299,8 @@ impl Column {
     pub fn empty_cells(&self) -> usize {
         self.empty
     }
-    /// True when row `row`'s cell is empty.
+    /// True when row `row`'s cell is empty (false, not knowing, for a text column that kept
+    /// none of its values: one past [`MAX_DISTINCT_KEPT`] different values).
     pub fn is_empty_at(&self, row: usize) -> bool {
         if let Some(v) = &self.numbers {
             return v.get(row).is_none_or(|x| x.is_nan());
