@@ -1,8 +1,10 @@
-//! Datasets: seeded generators, the dataset type with its splits, and input features.
+//! Datasets: seeded generators, the dataset type with its splits, input features, and tables
+//! read from CSV files ([`table`]).
 
 mod dataset;
 mod features;
 mod generators;
+pub mod table;
 
 pub use dataset::{Dataset, Splits};
 pub use features::{feature_matrix, Feature};

@@ -265,3 +265,90 @@ mod tests {
         );
     }
 }
+
+/// One class's counts and scores, from a [`confusion_matrix`].
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ClassScores {
+    /// Rows of this class.
+    pub support: usize,
+    /// Rows predicted as this class.
+    pub predicted: usize,
+    /// Of this class's rows, the fraction predicted as it; `None` without such rows.
+    pub recall: Option<f32>,
+    /// Of the rows predicted as this class, the fraction that are; `None` when none is.
+    pub precision: Option<f32>,
+}
+
+/// Recall and precision per class from a confusion matrix (rows the true class, columns the
+/// predicted one, as [`confusion_matrix`] makes it). On skewed data accuracy hides a class the
+/// network never predicts; its recall of 0 shows it.
+pub fn class_scores(confusion: &[Vec<usize>]) -> Vec<ClassScores> {
+    let ratio = |hit: usize, of: usize| (of > 0).then(|| hit as f32 / of as f32);
+    (0..confusion.len())
+        .map(|c| {
+            let hit = confusion[c].get(c).copied().unwrap_or(0);
+            let support = confusion[c].iter().sum();
+            let predicted = confusion
+                .iter()
+                .map(|row| row.get(c).copied().unwrap_or(0))
+                .sum();
+            ClassScores {
+                support,
+                predicted,
+                recall: ratio(hit, support),
+                precision: ratio(hit, predicted),
+            }
+        })
+        .collect()
+}
+
+/// Balanced accuracy: the mean recall over the classes that occur in `labels`, so each class
+/// counts the same however rare it is (always predicting the majority of a 95/5 split scores
+/// 0.5, not 0.95). `None` when there are no labels.
+pub fn balanced_accuracy(pred_classes: &[usize], labels: &[f32], classes: usize) -> Option<f32> {
+    let recalls: Vec<f32> = class_scores(&confusion_matrix(pred_classes, labels, classes))
+        .iter()
+        .filter_map(|s| s.recall)
+        .collect();
+    (!recalls.is_empty()).then(|| recalls.iter().sum::<f32>() / recalls.len() as f32)
+}
+
+#[cfg(test)]
+mod class_score_tests {
+    use super::*;
+
+    #[test]
+    fn recall_precision_and_balanced_accuracy() {
+        // 19 of class 0, 1 of class 1; everything predicted 0.
+        let mut labels = vec![0.0; 19];
+        labels.push(1.0);
+        let pred = vec![0; 20];
+        assert_eq!(accuracy(&pred, &labels), 0.95);
+        assert_eq!(balanced_accuracy(&pred, &labels, 2), Some(0.5));
+        let scores = class_scores(&confusion_matrix(&pred, &labels, 2));
+        assert_eq!(
+            scores,
+            [
+                ClassScores {
+                    support: 19,
+                    predicted: 20,
+                    recall: Some(1.0),
+                    precision: Some(0.95)
+                },
+                ClassScores {
+                    support: 1,
+                    predicted: 0,
+                    recall: Some(0.0),
+                    precision: None
+                },
+            ]
+        );
+        // Three classes, one absent from the labels: it does not count in the mean.
+        let labels = [0.0, 0.0, 1.0, 1.0];
+        let pred = [0, 2, 1, 1];
+        assert_eq!(balanced_accuracy(&pred, &labels, 3), Some(0.75));
+        let scores = class_scores(&confusion_matrix(&pred, &labels, 3));
+        assert_eq!((scores[2].recall, scores[2].precision), (None, Some(0.0)));
+        assert_eq!(balanced_accuracy(&[], &[], 2), None);
+    }
+}
