@@ -354,13 +354,15 @@ impl PackedDataset {
         let y = self.labels.iter().map(|&l| f32::from(l)).collect();
         Dataset::new(Tensor::new(x, &[rows, width])?, y, self.classes.len())
     }
-    /// Train, validation and test parts, respecting the data's own order:
+    /// Train, validation and test parts of `data`, which is this file's rows in its order (from
+    /// [`Self::to_dataset`] or [`Self::to_dataset_with`], any inputs), respecting that order:
     /// - an official split keeps its test rows as the test part;
     /// - otherwise a time-ordered table's test part is its latest `test_pct` % of rows;
     /// - otherwise a seeded shuffle splits it as [`Dataset::split`] does.
     ///
     /// The validation part is the latest `val_pct` % of the training rows for time-ordered data
-    /// (never rows from before the training rows' end), and a seeded share of them otherwise.
+    /// (the model is checked on the days just before the test days, never trained on a day
+    /// after one it is checked on), and a seeded share of them otherwise.
     pub fn splits(&self, data: &Dataset, val_pct: f32, test_pct: f32, seed: u64) -> Result<Splits> {
         if data.len() != self.rows() {
             return Err(EngineError::InvalidConfig(format!(
