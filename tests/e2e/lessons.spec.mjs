@@ -354,3 +354,21 @@ test('on a 1024-pixel screen the lesson sits beside the playground without cover
     await screenshot(page, 'lessons-classification-1024');
   }, { viewport: { width: 1024, height: 768 } });
 });
+
+test('a task\'s hint appears by itself once the student has spent its delay on the task', async () => {
+  const browser = await launch();
+  try {
+    // The page's clock is Playwright's: the 45 s wait is skipped, not slept through.
+    await browser.context.clock.install();
+    const { page, problems } = await openApp(browser.context, `${server.url}#lesson=linear-regression&task=2`, { asIs: true });
+    await page.locator('[data-testid=task].current[data-task="2"]').waitFor();
+    await browser.context.clock.fastForward(30_000);
+    assert.equal(await page.getByTestId('task-2-hint').count(), 0, 'not after 30 s');
+    await browser.context.clock.fastForward(16_000);
+    await page.getByTestId('task-2-hint').waitFor();
+    assert.match(await page.getByTestId('task-2-hint').textContent(), /learning rate/);
+    assert.deepEqual(problems.pageErrors, []);
+  } finally {
+    await browser.close();
+  }
+});
