@@ -213,7 +213,7 @@ pub const ARGUMENTS: &str = r#"def arguments():
 pub fn schedule_and_stopping(e: &Experiment) -> String {
     let base = num(e.train.optimizer.lr());
     let rate = match e.train.schedule {
-        Schedule::Constant => format!("{base}"),
+        Schedule::Constant => base.clone(),
         Schedule::Step { every, factor } => {
             format!("{base} * {} ** (epoch // {})", num(factor), every.max(1))
         }
