@@ -23,6 +23,7 @@ use crate::components::network::Network;
 use crate::components::notices::Notices;
 use crate::components::output::OutputArea;
 use crate::components::save::{read_file, SaveArea};
+use crate::components::shortcuts::{self, Shortcut, ShortcutList};
 use crate::components::weight_editor::Target;
 use crate::config::{hash, Config};
 use crate::embed::bridge::{self, Bridge};
@@ -76,6 +77,8 @@ pub enum Msg {
     Watchdog,
     /// Open or close the classroom panel.
     ToggleClassroom,
+    /// Open or close the list of keyboard shortcuts.
+    ToggleShortcuts,
     /// A command from the embedding page (`crate::embed`), already checked.
     Embed(EmbedCommand),
     /// A message from the embedding page that was not a command (counted on the page).
@@ -135,6 +138,7 @@ pub struct App {
     _watchdog: gloo::timers::callback::Interval,
     /// Whether the instructor's classroom panel is open (page state, not part of the link).
     classroom_open: bool,
+    shortcuts_open: bool,
     /// The embedding API's glue, with `embed=true` only; and the messages it ignored.
     bridge: Option<Bridge>,
     embed_ignored: u32,
@@ -463,6 +467,7 @@ impl App {
     fn handle(&mut self, ctx: &Context<Self>, msg: Msg) -> bool {
         match msg {
             Msg::ToggleClassroom => self.classroom_open = !self.classroom_open,
+            Msg::ToggleShortcuts => self.shortcuts_open = !self.shortcuts_open,
             Msg::Act(action) => self.act(action, true),
             Msg::HashChanged => {
                 let (config, notices) = hash::parse(&location_hash());
@@ -683,6 +688,7 @@ impl Component for App {
             download_wanted: false,
             dropping: false,
             classroom_open: false,
+            shortcuts_open: false,
             engine_graph: None,
             engine_step: None,
             engine_check: None,
@@ -792,6 +798,10 @@ impl Component for App {
                     <span class="app-subtitle">{ "Build, train and look inside neural networks" }</span>
                     <BackendBadge label={self.backend_label.clone()} adapter={self.adapter.clone()}
                         mode={self.runner.mode().describe()} in_worker={*self.runner.mode() == Mode::Worker} />
+                    <button type="button" class="btn btn-shortcuts" data-testid="shortcuts-open"
+                        aria-expanded={self.shortcuts_open.to_string()} aria-keyshortcuts="?"
+                        title="Keyboard shortcuts (?)" onclick={link.callback(|_| Msg::ToggleShortcuts)}>
+                        { "Keys" }</button>
                     { guard(c, "classroom", html! {
                         <button type="button" class="btn btn-classroom" data-testid="classroom-open"
                             aria-expanded={self.classroom_open.to_string()}
@@ -799,6 +809,9 @@ impl Component for App {
                             onclick={link.callback(|_| Msg::ToggleClassroom)}>{ "Classroom" }</button>
                     }) }
                 </header>
+                }
+                if self.shortcuts_open {
+                    <ShortcutList on_close={link.callback(|_| Msg::ToggleShortcuts)} />
                 }
                 if self.classroom_open {
                     <Classroom config={c.clone()} on_action={on_action.clone()} on_close={link.callback(|_| Msg::ToggleClassroom)} />
@@ -889,29 +902,29 @@ fn button_of(msg: &Msg) -> Option<&'static str> {
     }
 }
 
-/// The message a key press asks for: space plays/pauses, S steps an epoch, B a batch, R resets.
-/// Typing into a field is left alone.
+/// The message a key press asks for (`components::shortcuts::SHORTCUTS`). Keys typed into a
+/// field, and Space or Enter on a focused control, are the field's or the control's.
 fn shortcut(e: &web_sys::KeyboardEvent) -> Option<Msg> {
-    if e.ctrl_key() || e.meta_key() || e.alt_key() {
-        return None;
-    }
-    let typing = e
+    // An Element, not an HtmlElement: the graph view's focusable nodes are SVG.
+    let focus = e
         .target()
-        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-        .is_some_and(|el| {
-            matches!(
-                el.tag_name().to_ascii_lowercase().as_str(),
-                "input" | "select" | "textarea"
-            )
-        });
-    if typing {
-        return None;
-    }
-    match e.key().as_str() {
-        " " => Some(Msg::TogglePlay),
-        "s" | "S" => Some(Msg::StepEpoch),
-        "b" | "B" => Some(Msg::StepBatch),
-        "r" | "R" => Some(Msg::Reset),
-        _ => None,
-    }
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok());
+    let focus = focus.map_or(shortcuts::Focus::Page, |el| {
+        let focusable = el
+            .get_attribute("tabindex")
+            .and_then(|t| t.trim().parse::<i32>().ok())
+            .is_some_and(|t| t >= 0);
+        let editable = el
+            .dyn_ref::<web_sys::HtmlElement>()
+            .is_some_and(|h| h.is_content_editable());
+        shortcuts::Focus::of(&el.tag_name(), focusable, editable)
+    });
+    let modified = e.ctrl_key() || e.meta_key() || e.alt_key();
+    Some(match shortcuts::shortcut_for(&e.key(), modified, focus)? {
+        Shortcut::TogglePlay => Msg::TogglePlay,
+        Shortcut::StepEpoch => Msg::StepEpoch,
+        Shortcut::StepBatch => Msg::StepBatch,
+        Shortcut::Reset => Msg::Reset,
+        Shortcut::List => Msg::ToggleShortcuts,
+    })
 }

@@ -19,4 +19,5 @@ pub mod output;
 pub mod pixel_canvas;
 pub mod png_button;
 pub mod save;
+pub mod shortcuts;
 pub mod weight_editor;

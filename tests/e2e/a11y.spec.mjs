@@ -186,3 +186,32 @@ test('the header says in plain words what trains, with the technical detail one 
     await page.goto('about:blank');
   }
 });
+
+test('? lists the keyboard shortcuts; Space on a focused button presses that button, not play', async () => {
+  const { page, problems } = await openApp(browser.context, `${server.url}#dataset=xor`);
+  try {
+    await page.locator('body').click({ position: { x: 2, y: 2 } });
+    await page.keyboard.press('?');
+    const list = page.getByTestId('shortcuts');
+    await list.waitFor();
+    assert.equal(await list.getAttribute('role'), 'dialog');
+    const keys = await list.locator('kbd').allTextContents();
+    assert.deepEqual(keys, ['Space', 'S', 'B', 'R', '?']);
+    // The focus is in the list, so Escape closes it at once.
+    await page.keyboard.press('Escape');
+    await list.waitFor({ state: 'detached' });
+    // The header button opens the same list for those who do not know the key.
+    await page.getByTestId('shortcuts-open').click();
+    await list.waitFor();
+    await page.getByTestId('shortcuts-close').click();
+    await list.waitFor({ state: 'detached' });
+    // Space on the focused "Step epoch" button steps one epoch and does not start playing.
+    await page.getByTestId('step').focus();
+    await page.keyboard.press(' ');
+    await page.waitForFunction(() => document.querySelector('[data-testid=epoch]').textContent === '1');
+    assert.equal(await page.getByTestId('play').getAttribute('aria-pressed'), 'false');
+    assert.deepEqual(problems.pageErrors, []);
+  } finally {
+    await page.goto('about:blank');
+  }
+});
