@@ -12,7 +12,9 @@
 //! one, so snapshots are produced exactly as often as they are drawn, and a busy page never
 //! builds a queue.
 
-use np_engine::train::{GradCheck, Landscape, LandscapeRequest, StepExplanation, StepPick, TrainerState};
+use np_engine::train::{
+    GradCheck, Landscape, LandscapeRequest, StepExplanation, StepPick, TrainerState,
+};
 use serde::{de::DeserializeOwned, Deserialize, Serialize};
 
 use crate::config::{Config, Feature};

@@ -25,7 +25,12 @@ pub struct InstrumentsAreaProps {
 }
 
 /// A `<details>` that reports whether it is open and renders its body only then.
-fn section(testid: &'static str, title: &'static str, open: &UseStateHandle<bool>, body: Html) -> Html {
+fn section(
+    testid: &'static str,
+    title: &'static str,
+    open: &UseStateHandle<bool>,
+    body: Html,
+) -> Html {
     let ontoggle = {
         let open = open.clone();
         Callback::from(move |e: Event| {
@@ -52,7 +57,10 @@ pub fn instruments_area(props: &InstrumentsAreaProps) -> Html {
     // point. Version 0 is the placeholder drawn before the host's first snapshot.
     let snap = &props.snapshot;
     if snap.version > 0 {
-        trail.0.borrow_mut().record_once(snap.version, snap.epoch, &snap.layers);
+        trail
+            .0
+            .borrow_mut()
+            .record_once(snap.version, snap.epoch, &snap.layers);
     }
     html! {
         <section class="area area-instruments" data-testid="area-instruments" aria-label="Instruments">

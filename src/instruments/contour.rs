@@ -23,7 +23,7 @@ pub struct Frame {
 }
 
 impl Frame {
-    pub fn to_px(&self, x: f64, y: f64) -> (f64, f64) {
+    pub fn to_px(self, x: f64, y: f64) -> (f64, f64) {
         (
             (x - self.x.0) / (self.x.1 - self.x.0) * self.width,
             (self.y.1 - y) / (self.y.1 - self.y.0) * self.height,
@@ -40,7 +40,7 @@ impl Frame {
     }
     /// A pixel position that stays near the picture, so a path that leaves it draws to the
     /// edge instead of to coordinates no renderer likes.
-    pub fn to_px_bounded(&self, x: f64, y: f64) -> (f64, f64) {
+    pub fn to_px_bounded(self, x: f64, y: f64) -> (f64, f64) {
         let (px, py) = self.to_px(x, y);
         let b = 4.0 * self.width.max(self.height);
         (px.clamp(-b, b), py.clamp(-b, b))
@@ -147,9 +147,15 @@ mod tests {
         assert_eq!(c.edges.len(), BANDS + 1);
         let ratios: Vec<f64> = c.edges.windows(2).map(|w| w[1] / w[0]).collect();
         for r in &ratios {
-            assert!((r / ratios[0] - 1.0).abs() < 1e-9, "equal ratios: {ratios:?}");
+            assert!(
+                (r / ratios[0] - 1.0).abs() < 1e-9,
+                "equal ratios: {ratios:?}"
+            );
         }
-        assert!((c.edges[BANDS] - 2.0).abs() < 0.2, "top near the corners' height 2");
+        assert!(
+            (c.edges[BANDS] - 2.0).abs() < 0.2,
+            "top near the corners' height 2"
+        );
         // The centre pixel is the lightest band, a corner the darkest.
         let px = |i: u32, j: u32| {
             let k = ((j * 40 + i) * 4) as usize;
@@ -182,6 +188,9 @@ mod tests {
         assert_eq!(bilinear(&g, 2, 2, 0.0, 0.0), 0.0);
         assert_eq!(bilinear(&g, 2, 2, 1.0, 1.0), 3.0);
         assert_eq!(bilinear(&g, 2, 2, 0.5, 0.5), 1.5);
-        assert!(bilinear(&g, 3, 3, 0.5, 0.5).is_nan(), "a short grid is no value");
+        assert!(
+            bilinear(&g, 3, 3, 0.5, 0.5).is_nan(),
+            "a short grid is no value"
+        );
     }
 }

@@ -86,7 +86,9 @@ pub fn loss_landscape(props: &LossLandscapeProps) -> Html {
     let on_size = {
         let size = size.clone();
         Callback::from(move |e: Event| {
-            let v = e.target_unchecked_into::<web_sys::HtmlSelectElement>().value();
+            let v = e
+                .target_unchecked_into::<web_sys::HtmlSelectElement>()
+                .value();
             if let Ok(n) = v.parse::<usize>() {
                 size.set(n.clamp(LANDSCAPE_SIZES.0, LANDSCAPE_SIZES.1));
             }
@@ -111,7 +113,10 @@ pub fn loss_landscape(props: &LossLandscapeProps) -> Html {
                 (Directions::Parameters, Some(p)) => p.clone(),
                 _ => l.path.clone(),
             };
-            let px: Vec<(f64, f64)> = path.iter().map(|&(a, b)| frame.to_px_bounded(a, b)).collect();
+            let px: Vec<(f64, f64)> = path
+                .iter()
+                .map(|&(a, b)| frame.to_px_bounded(a, b))
+                .collect();
             let (cx, cy) = frame.to_px(l.center.0, l.center.1);
             let (mx, my) = frame.to_px(l.min.0, l.min.1);
             let end = px.last().copied();
@@ -149,7 +154,9 @@ pub fn loss_landscape(props: &LossLandscapeProps) -> Html {
                 </ul>
             </> }
         }
-        (Some(Err(why)), _) => html! { <p class="alert alert-notice" role="status" data-testid="landscape-error">{ why.clone() }</p> },
+        (Some(Err(why)), _) => {
+            html! { <p class="alert alert-notice" role="status" data-testid="landscape-error">{ why.clone() }</p> }
+        }
         _ => html! { <p data-testid="landscape-waiting">{ "Computing the landscape…" }</p> },
     };
 

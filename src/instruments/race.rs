@@ -42,7 +42,11 @@ pub fn standing(path: &RacePath, surface: Surface, shown: usize) -> Standing {
     let last = shown.min(path.points.len().saturating_sub(1));
     Standing {
         loss: path.losses.get(last).copied().unwrap_or(f64::NAN),
-        position: path.points.get(last).copied().unwrap_or((f64::NAN, f64::NAN)),
+        position: path
+            .points
+            .get(last)
+            .copied()
+            .unwrap_or((f64::NAN, f64::NAN)),
         steps_to_min: path.steps_to_minimum(surface).filter(|&s| s <= shown),
         diverged_at: path.diverged_at.filter(|&d| d <= shown),
     }
@@ -86,10 +90,9 @@ pub fn optimizer_race() -> Html {
     let playing = use_state(|| false);
     let notice = use_state(|| None::<String>);
 
-    let paths = use_memo(
-        (*surface, *hyper, *start, *steps),
-        |(s, h, st, n)| run_all(*s, *st, h, *n),
-    );
+    let paths = use_memo((*surface, *hyper, *start, *steps), |(s, h, st, n)| {
+        run_all(*s, *st, h, *n)
+    });
     let contours: Rc<Contours> = use_memo(*surface, |s| {
         let s = *s;
         filled(frame_of(s), move |x, y| s.value(x, y) - s.minimum())
@@ -124,7 +127,9 @@ pub fn optimizer_race() -> Html {
             notice.clone(),
         );
         Callback::from(move |e: Event| {
-            let key = e.target_unchecked_into::<web_sys::HtmlSelectElement>().value();
+            let key = e
+                .target_unchecked_into::<web_sys::HtmlSelectElement>()
+                .value();
             if let Some(s) = Surface::from_key(&key) {
                 surface.set(s);
                 hyper.set(suggested(s));
@@ -206,9 +211,10 @@ pub fn optimizer_race() -> Html {
     let on_map_click = {
         let (start, shown, surface) = (start.clone(), shown.clone(), *surface);
         Callback::from(move |e: MouseEvent| {
-            let Some(el) = e.current_target().and_then(|t| {
-                wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok()
-            }) else {
+            let Some(el) = e
+                .current_target()
+                .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok())
+            else {
                 return;
             };
             let rect = el.get_bounding_client_rect();
@@ -227,24 +233,38 @@ pub fn optimizer_race() -> Html {
     let frame = frame_of(s);
     let at = *shown;
     let body = match &**paths {
-        Err(why) => html! { <p class="alert alert-notice" data-testid="race-error">{ why.clone() }</p> },
+        Err(why) => {
+            html! { <p class="alert alert-notice" data-testid="race-error">{ why.clone() }</p> }
+        }
         Ok(paths) => {
             let standings: Vec<Standing> = paths.iter().map(|p| standing(p, s, at)).collect();
             let (sx, sy) = frame.to_px(start.0, start.1);
             let (mx, my) = frame.to_px(s.minimizer().0, s.minimizer().1);
             let heights = |p: &RacePath| -> Vec<(f64, f64)> {
-                p.losses.iter().enumerate().take(at + 1).map(|(t, l)| (t as f64, l - s.minimum())).collect()
+                p.losses
+                    .iter()
+                    .enumerate()
+                    .take(at + 1)
+                    .map(|(t, l)| (t as f64, l - s.minimum()))
+                    .collect()
             };
-            let all_heights = paths.iter().flat_map(|p| p.losses.iter().map(|l| l - s.minimum()))
+            let all_heights = paths
+                .iter()
+                .flat_map(|p| p.losses.iter().map(|l| l - s.minimum()))
                 .filter(|h| *h > 0.0 && h.is_finite());
-            let (lo, hi) = all_heights.fold((f64::INFINITY, 0f64), |(a, b), h| (a.min(h), b.max(h)));
+            let (lo, hi) =
+                all_heights.fold((f64::INFINITY, 0f64), |(a, b), h| (a.min(h), b.max(h)));
             let y_range = (lo.max(hi * 1e-12).max(1e-12), hi.max(1e-12));
-            let lines: Vec<ChartLine> = Racer::ALL.iter().zip(paths).map(|(r, p)| ChartLine {
-                color: r.color(),
-                marker: r.marker(),
-                points: heights(p),
-                testid: format!("race-curve-{}", r.key()),
-            }).collect();
+            let lines: Vec<ChartLine> = Racer::ALL
+                .iter()
+                .zip(paths)
+                .map(|(r, p)| ChartLine {
+                    color: r.color(),
+                    marker: r.marker(),
+                    points: heights(p),
+                    testid: format!("race-curve-{}", r.key()),
+                })
+                .collect();
             html! { <>
                 <div class="race-pictures">
                     <div class="race-map-wrap">
@@ -357,7 +377,9 @@ mod tests {
         let s = Surface::IllConditioned;
         let h = Hyper::suggested(Racer::Momentum, s);
         let path = run(s, s.start(), Racer::Momentum.rule(&h), 300).unwrap();
-        let reached = path.steps_to_minimum(s).expect("momentum gets there in 300 steps");
+        let reached = path
+            .steps_to_minimum(s)
+            .expect("momentum gets there in 300 steps");
         let before = standing(&path, s, reached - 1);
         assert_eq!(before.steps_to_min, None, "not shown yet");
         let after = standing(&path, s, 300);

@@ -90,12 +90,7 @@ impl Racer {
             Racer::Momentum | Racer::Nesterov => &[Knob::LearningRate, Knob::Momentum],
             Racer::AdaGrad => &[Knob::LearningRate, Knob::Epsilon],
             Racer::RmsProp => &[Knob::LearningRate, Knob::Rho, Knob::Epsilon],
-            Racer::Adam => &[
-                Knob::LearningRate,
-                Knob::Beta1,
-                Knob::Beta2,
-                Knob::Epsilon,
-            ],
+            Racer::Adam => &[Knob::LearningRate, Knob::Beta1, Knob::Beta2, Knob::Epsilon],
         }
     }
 
@@ -332,7 +327,9 @@ mod tests {
         assert_eq!(v, 0.99);
         assert_eq!(
             notice.as_deref(),
-            Some("RMSprop's ρ must be a number from 0 to 0.999; \"fast\" is not, so it stays 0.99.")
+            Some(
+                "RMSprop's ρ must be a number from 0 to 0.999; \"fast\" is not, so it stays 0.99."
+            )
         );
         assert!(read_knob(Racer::Adam, Knob::Beta1, "NaN", 0.9).1.is_some());
     }

@@ -150,15 +150,21 @@ pub fn log_chart(
     y_label: &str,
     testid: &'static str,
 ) -> Html {
-    let (w, h, left, bottom, top, right) = (440.0, 170.0, 46.0, 26.0, 8.0, 10.0);
-    let (ly0, ly1) = (y.0.max(1e-300).log10().floor(), y.1.max(1e-300).log10().ceil());
+    // The top margin holds the y label, clear of the first tick.
+    let (w, h, left, bottom, top, right) = (440.0, 180.0, 46.0, 26.0, 20.0, 10.0);
+    let (ly0, ly1) = (
+        y.0.max(1e-300).log10().floor(),
+        y.1.max(1e-300).log10().ceil(),
+    );
     let ly1 = if ly1 <= ly0 { ly0 + 1.0 } else { ly1 };
     let x1 = if x.1 > x.0 { x.1 } else { x.0 + 1.0 };
     let px = |vx: f64| left + (vx - x.0) / (x1 - x.0) * (w - left - right);
     let py = |vy: f64| top + (ly1 - vy.log10()) / (ly1 - ly0) * (h - top - bottom);
     // A tick per decade, at most six of them.
     let every = ((ly1 - ly0) / 6.0).ceil().max(1.0) as i64;
-    let ticks: Vec<i64> = (ly0 as i64..=ly1 as i64).filter(|d| (d - ly0 as i64) % every == 0).collect();
+    let ticks: Vec<i64> = (ly0 as i64..=ly1 as i64)
+        .filter(|d| (d - ly0 as i64) % every == 0)
+        .collect();
     html! {
         <svg class="log-chart" data-testid={testid} width={format!("{w}")} height={format!("{h}")}
             viewBox={format!("0 0 {w} {h}")} role="img" aria-label={format!("{y_label} against {x_label}, log scale")}>
@@ -174,7 +180,7 @@ pub fn log_chart(
             <text x={format!("{left}")} y={format!("{}", h - 8.0)} class="chart-tick">{ number(x.0) }</text>
             <text x={format!("{}", w - right)} y={format!("{}", h - 8.0)} class="chart-tick" text-anchor="end">{ number(x1) }</text>
             <text x={format!("{}", (w + left) / 2.0)} y={format!("{}", h - 8.0)} class="chart-tick" text-anchor="middle">{ x_label.to_string() }</text>
-            <text x="4" y="10" class="chart-tick">{ y_label.to_string() }</text>
+            <text x={format!("{left}")} y="11" class="chart-tick">{ format!("{y_label} (log scale)") }</text>
             { for lines.iter().map(|l| {
                 let pts: Vec<(f64, f64)> = l.points.iter().filter(|p| p.1 > 0.0 && p.1.is_finite())
                     .map(|&(vx, vy)| (px(vx), py(vy.clamp(10f64.powf(ly0), 10f64.powf(ly1))))).collect();

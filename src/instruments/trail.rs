@@ -73,7 +73,10 @@ impl Trail {
             self.points.push(params);
         }
         self.last_epoch = Some(epoch);
-        let per_point: usize = self.points.last().map_or(1, |p| p.iter().map(|t| t.data.len()).sum());
+        let per_point: usize = self
+            .points
+            .last()
+            .map_or(1, |p| p.iter().map(|t| t.data.len()).sum());
         let limit = (MAX_FLOATS / per_point.max(1)).clamp(2, MAX_POINTS);
         if self.points.len() > limit {
             let last = self.points.pop();
@@ -135,11 +138,21 @@ mod tests {
         t.record(2, &layer(0.2, 0.9));
         assert_eq!(
             t.two_parameters().unwrap(),
-            vec![(0.0, 0.0), (0.12f32 as f64, 0.5), (0.2f32 as f64, 0.9f32 as f64)]
+            vec![
+                (0.0, 0.0),
+                (0.12f32 as f64, 0.5),
+                (0.2f32 as f64, 0.9f32 as f64)
+            ]
         );
         t.record(0, &layer(0.0, 0.0)); // reset
         assert_eq!(t.points.len(), 1);
-        t.record(1, &[LayerView { w: vec![vec![1.0, 2.0]], b: vec![0.0] }]);
+        t.record(
+            1,
+            &[LayerView {
+                w: vec![vec![1.0, 2.0]],
+                b: vec![0.0],
+            }],
+        );
         assert_eq!(t.points.len(), 1, "another network");
         assert_eq!(t.two_parameters(), None, "two inputs: three parameters");
     }

@@ -34,7 +34,12 @@ impl RacePath {
 }
 
 /// Runs `rule` for `steps` steps on `surface` from `start`.
-pub fn run(surface: Surface, start: (f64, f64), rule: UpdateRule, steps: usize) -> Result<RacePath> {
+pub fn run(
+    surface: Surface,
+    start: (f64, f64),
+    rule: UpdateRule,
+    steps: usize,
+) -> Result<RacePath> {
     let mut backend = CpuBackend::new();
     let param = backend.upload(&[start.0 as f32, start.1 as f32])?;
     let grad = backend.alloc(2)?;
@@ -108,7 +113,11 @@ mod tests {
         for surface in Surface::ALL {
             for rule in rules(1e-3) {
                 let path = run(surface, surface.start(), rule, 50).unwrap();
-                assert_eq!(path.points, by_hand(surface, rule, 50), "{surface:?} {rule:?}");
+                assert_eq!(
+                    path.points,
+                    by_hand(surface, rule, 50),
+                    "{surface:?} {rule:?}"
+                );
                 assert_eq!(path.losses.len(), path.points.len());
             }
         }
@@ -119,7 +128,10 @@ mod tests {
         let s = Surface::IllConditioned;
         let sgd = run(s, s.start(), UpdateRule::sgd(0.03), 1000).unwrap();
         let momentum = run(s, s.start(), UpdateRule::momentum(0.03, 0.9), 1000).unwrap();
-        let (a, b) = (sgd.steps_to_minimum(s).unwrap(), momentum.steps_to_minimum(s).unwrap());
+        let (a, b) = (
+            sgd.steps_to_minimum(s).unwrap(),
+            momentum.steps_to_minimum(s).unwrap(),
+        );
         assert!(b < a, "momentum {b} steps, SGD {a}");
     }
 
@@ -128,8 +140,15 @@ mod tests {
         let s = Surface::IllConditioned;
         let path = run(s, s.start(), UpdateRule::sgd(1.0), 500).unwrap();
         let at = path.diverged_at.expect("lr 1 on curvature 50 blows up");
-        assert_eq!(path.points.len(), at, "the points before the escape are kept");
-        assert!(path.points.iter().all(|p| p.0.is_finite() && p.1.is_finite()));
+        assert_eq!(
+            path.points.len(),
+            at,
+            "the points before the escape are kept"
+        );
+        assert!(path
+            .points
+            .iter()
+            .all(|p| p.0.is_finite() && p.1.is_finite()));
         assert_eq!(path.steps_to_minimum(s), None);
     }
 
@@ -139,6 +158,10 @@ mod tests {
         let path = run(s, s.start(), UpdateRule::adam(0.02), 3000).unwrap();
         assert!(path.diverged_at.is_none());
         let last = *path.losses.last().unwrap();
-        assert!(last < path.losses[0] / 100.0, "from {} to {last}", path.losses[0]);
+        assert!(
+            last < path.losses[0] / 100.0,
+            "from {} to {last}",
+            path.losses[0]
+        );
     }
 }

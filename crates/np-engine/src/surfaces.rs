@@ -61,9 +61,7 @@ impl Surface {
         match self {
             Surface::IllConditioned => "f(x, y) = 0.5 (x² + 50 y²)",
             Surface::Rosenbrock => "f(x, y) = (1 − x)² + 100 (y − x²)²",
-            Surface::Beale => {
-                "f(x, y) = (1.5 − x + xy)² + (2.25 − x + xy²)² + (2.625 − x + xy³)²"
-            }
+            Surface::Beale => "f(x, y) = (1.5 − x + xy)² + (2.25 − x + xy²)² + (2.625 − x + xy³)²",
             Surface::Saddle => "f(x, y) = x² − y² + y⁴/4",
         }
     }
@@ -179,8 +177,14 @@ mod tests {
                 let fd_y = (s.value(x, y + h) - s.value(x, y - h)) / (2.0 * h);
                 let (gx, gy) = s.gradient(x, y);
                 let tol = |g: f64| 1e-6 * (1.0 + g.abs());
-                assert!((gx - fd_x).abs() < tol(gx), "{s:?} d/dx at ({x}, {y}): {gx} vs {fd_x}");
-                assert!((gy - fd_y).abs() < tol(gy), "{s:?} d/dy at ({x}, {y}): {gy} vs {fd_y}");
+                assert!(
+                    (gx - fd_x).abs() < tol(gx),
+                    "{s:?} d/dx at ({x}, {y}): {gx} vs {fd_x}"
+                );
+                assert!(
+                    (gy - fd_y).abs() < tol(gy),
+                    "{s:?} d/dy at ({x}, {y}): {gy} vs {fd_y}"
+                );
             }
         }
     }
@@ -191,18 +195,27 @@ mod tests {
             let (x, y) = s.minimizer();
             assert!((s.value(x, y) - s.minimum()).abs() < 1e-12, "{s:?}");
             let (gx, gy) = s.gradient(x, y);
-            assert!(gx.abs() < 1e-9 && gy.abs() < 1e-9, "{s:?}: flat at its minimum");
+            assert!(
+                gx.abs() < 1e-9 && gy.abs() < 1e-9,
+                "{s:?}: flat at its minimum"
+            );
             // Nothing on a fine grid of the window lies below the stated minimum.
             let ((x0, x1), (y0, y1)) = s.window();
             for i in 0..=60 {
                 for j in 0..=60 {
                     let px = x0 + (x1 - x0) * f64::from(i) / 60.0;
                     let py = y0 + (y1 - y0) * f64::from(j) / 60.0;
-                    assert!(s.value(px, py) >= s.minimum() - 1e-12, "{s:?} at ({px}, {py})");
+                    assert!(
+                        s.value(px, py) >= s.minimum() - 1e-12,
+                        "{s:?} at ({px}, {py})"
+                    );
                 }
             }
             let (sx, sy) = s.start();
-            assert!(s.value(sx, sy) - s.minimum() > 10.0 * s.tolerance(), "{s:?} starts away");
+            assert!(
+                s.value(sx, sy) - s.minimum() > 10.0 * s.tolerance(),
+                "{s:?} starts away"
+            );
         }
     }
 

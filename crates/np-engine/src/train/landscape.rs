@@ -118,9 +118,20 @@ fn filter_normalized(theta: &[TensorData], rng: &mut Rng) -> Vec<f64> {
         }
         let d: Vec<f64> = (0..t.data.len()).map(|_| rng.normal()).collect();
         let norm = |v: &mut dyn Iterator<Item = f64>| v.map(|x| x * x).sum::<f64>().sqrt();
-        let (dn, wn) = (norm(&mut d.iter().copied()), norm(&mut t.data.iter().map(|&v| f64::from(v))));
+        let (dn, wn) = (
+            norm(&mut d.iter().copied()),
+            norm(&mut t.data.iter().map(|&v| f64::from(v))),
+        );
         // A layer whose weights are all zero (a fresh zero init) gets a unit direction.
-        let scale = if dn > 0.0 { if wn > 0.0 { wn / dn } else { 1.0 / dn } } else { 0.0 };
+        let scale = if dn > 0.0 {
+            if wn > 0.0 {
+                wn / dn
+            } else {
+                1.0 / dn
+            }
+        } else {
+            0.0
+        };
         out.extend(d.into_iter().map(|x| x * scale));
     }
     out
@@ -159,15 +170,24 @@ impl Trainer {
             return Err(diverged("its weights are not finite"));
         }
         if self.split(Split::Train).is_empty() {
-            return Err(EngineError::InvalidConfig("the training set is empty".into()));
+            return Err(EngineError::InvalidConfig(
+                "the training set is empty".into(),
+            ));
         }
         let size = req.size.clamp(LANDSCAPE_SIZES.0, LANDSCAPE_SIZES.1);
         let shapes_fit = |p: &Vec<TensorData>| {
-            p.len() == theta.len() && p.iter().zip(&theta).all(|(a, b)| a.dims == b.dims && a.data.len() == b.data.len())
+            p.len() == theta.len()
+                && p.iter()
+                    .zip(&theta)
+                    .all(|(a, b)| a.dims == b.dims && a.data.len() == b.data.len())
         };
         // Recorded weights of another network (the page changed it meanwhile) are left out.
-        let trajectory: Vec<Vec<f64>> =
-            req.trajectory.iter().filter(|p| shapes_fit(p)).map(|p| flat(p)).collect();
+        let trajectory: Vec<Vec<f64>> = req
+            .trajectory
+            .iter()
+            .filter(|p| shapes_fit(p))
+            .map(|p| flat(p))
+            .collect();
         let centre = flat(&theta);
         let n = centre.len();
         let result = if n == 2 {
@@ -177,10 +197,21 @@ impl Trainer {
             let half = 0.5 * centre[0].abs().max(centre[1].abs()).max(1.0);
             let a_range = window(centre[0], path.iter().map(|p| p.0), half);
             let b_range = window(centre[1], path.iter().map(|p| p.1), half);
-            let offsets = ((a_range.0 - centre[0], a_range.1 - centre[0]), (b_range.0 - centre[1], b_range.1 - centre[1]));
-            self.loss_grid(&theta, (&d1, &d2), size, offsets).map(|loss| {
-                (Directions::Parameters, a_range, b_range, (centre[0], centre[1]), path, loss)
-            })
+            let offsets = (
+                (a_range.0 - centre[0], a_range.1 - centre[0]),
+                (b_range.0 - centre[1], b_range.1 - centre[1]),
+            );
+            self.loss_grid(&theta, (&d1, &d2), size, offsets)
+                .map(|loss| {
+                    (
+                        Directions::Parameters,
+                        a_range,
+                        b_range,
+                        (centre[0], centre[1]),
+                        path,
+                        loss,
+                    )
+                })
         } else {
             let mut rng = Rng::new(req.seed);
             let d1 = filter_normalized(&theta, &mut rng);
@@ -201,9 +232,17 @@ impl Trainer {
                 .min(10.0)
                 * 1.1;
             let range = (-reach, reach);
-            self.loss_grid(&theta, (&d1, &d2), size, (range, range)).map(|loss| {
-                (Directions::FilterNormalized { seed: req.seed }, range, range, (0.0, 0.0), path, loss)
-            })
+            self.loss_grid(&theta, (&d1, &d2), size, (range, range))
+                .map(|loss| {
+                    (
+                        Directions::FilterNormalized { seed: req.seed },
+                        range,
+                        range,
+                        (0.0, 0.0),
+                        path,
+                        loss,
+                    )
+                })
         };
         // Whatever happened, the weights go back exactly as they were.
         self.import_params(&theta)?;
