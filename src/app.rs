@@ -87,6 +87,8 @@ pub enum Msg {
     TaskReached(String, usize),
     /// An inside-the-engine view asks the host for something.
     Engine(EngineAsk),
+    /// The loss landscape asks the host for a grid.
+    Landscape(np_engine::train::LandscapeRequest),
     /// The backprop stepper's phase is about this weight layer (the diagram highlights it).
     StepperFocus(Option<usize>),
     /// The graph sandbox ran (what the lesson goals read of it).
@@ -152,6 +154,9 @@ pub struct App {
     engine_check: Option<Answer<Result<GradCheck, String>>>,
     checking: bool,
     on_engine: Callback<EngineAsk>,
+    /// The loss landscape's last answer and whether one is under way; its callback, made once.
+    landscape: crate::instruments::LandscapeSlot,
+    on_landscape: Callback<np_engine::train::LandscapeRequest>,
     stepper_focus: Option<usize>,
     on_stepper_focus: Callback<Option<usize>>,
     /// The last task reached, for the screen readers' live region, with a count that makes the
@@ -249,6 +254,7 @@ impl App {
             self.network_revision = self.state.revision;
             // Explanations of the replaced network's steps mean nothing for the new one.
             (self.engine_graph, self.engine_step, self.engine_check) = (None, None, None);
+            self.landscape.result = None;
             self.snapshot = Rc::new(placeholder(&self.state.config, self.state.revision));
             self.data = self.snapshot.data.clone();
             if self.incoming.take().is_some() {
@@ -342,6 +348,10 @@ impl App {
             Event::GradientChecked(result) => {
                 self.checking = false;
                 self.engine_check = Some(Answer::new(result.map(|c| *c)));
+                true
+            }
+            Event::Landscape(result) => {
+                self.landscape = self.landscape.answered(result.map(|l| *l));
                 true
             }
             Event::NotStepped { why } => {
@@ -515,6 +525,10 @@ impl App {
                     });
                 }
             },
+            Msg::Landscape(request) => {
+                self.landscape.busy = true;
+                self.runner.send(Command::Landscape(Box::new(request)));
+            }
             Msg::Reset => {
                 self.playing = false;
                 self.runner.send(Command::Pause);
@@ -694,6 +708,8 @@ impl Component for App {
             engine_check: None,
             checking: false,
             on_engine: ctx.link().callback(Msg::Engine),
+            landscape: Default::default(),
+            on_landscape: ctx.link().callback(Msg::Landscape),
             stepper_focus: None,
             on_stepper_focus: ctx.link().callback(Msg::StepperFocus),
             last_heard: now(),
@@ -874,6 +890,9 @@ impl Component for App {
                         <crate::inspector::container::Inspector snapshot={self.snapshot.clone()} config={c.clone()} playing={self.playing}
                             on_action={link.callback(Msg::Act)} />
                     </section>
+                    <crate::instruments::area::InstrumentsArea race_open={c.lesson.as_deref() == Some("optimizers")}
+                        landscape_open={c.lesson.as_deref() == Some("linear-regression")} snapshot={self.snapshot.clone()}
+                        landscape={self.landscape.clone()} on_landscape={self.on_landscape.clone()} />
                     if !graphs_lesson {
                         <SandboxArea open=false on_readings={self.on_sandbox.clone()} />
                     }

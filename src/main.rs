@@ -14,6 +14,7 @@ mod embed;
 mod engine;
 mod export;
 mod inspector;
+mod instruments;
 mod lessons;
 mod protocol;
 mod runner;

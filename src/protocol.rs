@@ -12,7 +12,9 @@
 //! one, so snapshots are produced exactly as often as they are drawn, and a busy page never
 //! builds a queue.
 
-use np_engine::train::{GradCheck, StepExplanation, StepPick, TrainerState};
+use np_engine::train::{
+    GradCheck, Landscape, LandscapeRequest, StepExplanation, StepPick, TrainerState,
+};
 use serde::{de::DeserializeOwned, Deserialize, Serialize};
 
 use crate::config::{Config, Feature};
@@ -65,6 +67,9 @@ pub enum Command {
         limit: u32,
         seed: u64,
     },
+    /// The loss landscape around the current weights, with the weights the page recorded
+    /// projected onto it; answered by `Event::Landscape`.
+    Landscape(Box<LandscapeRequest>),
 }
 
 /// Which inside-the-engine view asked for an explanation (each keeps its own).
@@ -116,6 +121,9 @@ pub enum Event {
     },
     /// A `Command::GradientCheck` answered.
     GradientChecked(Result<Box<GradCheck>, String>),
+    /// A `Command::Landscape` answered: the grid, or why there is none (GPU backend, a
+    /// diverged run).
+    Landscape(Result<Box<Landscape>, String>),
     /// A `Command::StepRow` could not be taken.
     NotStepped { why: String },
 }

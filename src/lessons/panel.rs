@@ -37,6 +37,9 @@ pub const PANELS: &[(&str, &str)] = &[
     ("panel-summary", "Model summary"),
     ("controls", "Controls"),
     ("area-sandbox", "Graph sandbox"),
+    ("area-instruments", "Instruments"),
+    ("panel-race", "Optimizer race"),
+    ("panel-landscape", "Loss landscape"),
 ];
 
 /// The name of the panel `id`.

@@ -190,6 +190,10 @@ impl Host {
                     .map(Box::new);
                 self.events.push(Event::GradientChecked(result));
             }
+            Command::Landscape(request) => {
+                let result = self.session.landscape(&request).map(Box::new);
+                self.events.push(Event::Landscape(result));
+            }
         }
         self.notice_stop();
     }

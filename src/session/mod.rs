@@ -373,6 +373,16 @@ impl Session {
             .map_err(|e| e.to_string())
     }
 
+    /// The loss landscape around the current weights (see `Trainer::landscape`).
+    pub fn landscape(
+        &mut self,
+        request: &np_engine::train::LandscapeRequest,
+    ) -> Result<np_engine::train::Landscape, String> {
+        self.engine_view()?
+            .landscape(request)
+            .map_err(|e| e.to_string())
+    }
+
     /// One extra step on one chosen training row (the stepper's "take this step").
     pub fn step_row(&mut self, row: u32) -> Result<(), String> {
         if self.due.is_some() {

@@ -20,6 +20,7 @@
 //! - [`nn`], [`optim`]: model spec, dense layers, losses, penalties, summary; optimizers.
 //! - [`data`]: seeded dataset generators, splits, input features.
 //! - [`train`]: the frame-by-frame trainer, metrics, early stopping, state export.
+//! - [`surfaces`], [`race`]: the classic 2-D test functions and the optimizers raced on them.
 //! - [`rng`], [`error`]: seeded randomness; the one error enum.
 
 // Code that ships reports failures as errors; unit tests (clippy.toml) may unwrap.
@@ -31,8 +32,10 @@ pub mod data;
 pub mod error;
 pub mod nn;
 pub mod optim;
+pub mod race;
 pub mod rng;
 pub mod shape;
+pub mod surfaces;
 pub mod tensor;
 pub mod train;
 
