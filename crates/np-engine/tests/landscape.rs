@@ -42,6 +42,7 @@ fn trainer(hidden: &[usize], lr: f32) -> Trainer {
         init_seed: 11,
         shuffle_seed: 12,
         early_stopping: None,
+        schedule: Default::default(),
     };
     Trainer::new(cfg, data).unwrap()
 }
