@@ -188,7 +188,7 @@ test('the header says in plain words what trains, with the technical detail one 
 });
 
 test('? lists the keyboard shortcuts; Space on a focused button presses that button, not play', async () => {
-  const { page, problems } = await openApp(browser.context, `${server.url}#dataset=xor`);
+  const { page, problems } = await openApp(browser.context, `${server.url}#dataset=xor&samples=250`);
   try {
     await page.locator('body').click({ position: { x: 2, y: 2 } });
     await page.keyboard.press('?');
@@ -205,10 +205,13 @@ test('? lists the keyboard shortcuts; Space on a focused button presses that but
     await list.waitFor();
     await page.getByTestId('shortcuts-close').click();
     await list.waitFor({ state: 'detached' });
-    // Space on the focused "Step epoch" button steps one epoch and does not start playing.
+    // Space on the focused "Step epoch" button steps one epoch and does not start playing. (The
+    // epoch is read first: another test may have trained this experiment, and its kept run
+    // continues here.)
+    const before = Number(await page.getByTestId('epoch').textContent());
     await page.getByTestId('step').focus();
     await page.keyboard.press(' ');
-    await page.waitForFunction(() => document.querySelector('[data-testid=epoch]').textContent === '1');
+    await page.waitForFunction((e) => Number(document.querySelector('[data-testid=epoch]').textContent) === e + 1, before);
     assert.equal(await page.getByTestId('play').getAttribute('aria-pressed'), 'false');
     assert.deepEqual(problems.pageErrors, []);
   } finally {
