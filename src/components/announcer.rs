@@ -113,6 +113,7 @@ mod tests {
             loss_val: None,
             acc_train: Some(0.95),
             acc_test: Some(0.9125),
+            auc_test: None,
         };
         assert_eq!(
             training_words(120, &r, true),

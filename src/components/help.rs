@@ -125,6 +125,14 @@ pub const HELP: &[Note] = &[
         ],
     },
     Note {
+        name: "roc-panel",
+        title: "ROC curve",
+        text: &[
+            "A classifier gives each point a score and calls it class 1 above some threshold. Each point of the curve is one threshold: across, the share of class-0 points wrongly let through; up, the share of class-1 points caught.",
+            "The shaded area under the curve (AUC) is the chance that a random class-1 point scores higher than a random class-0 one: 0.5 is the diagonal, a coin toss, and 1 a perfect ranking. Unlike accuracy it does not change when one class is much rarer than the other, which is why credit and market models are judged by it.",
+        ],
+    },
+    Note {
         name: "summary-panel",
         title: "Model summary",
         text: &[

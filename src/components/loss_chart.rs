@@ -334,6 +334,7 @@ mod tests {
             loss_val: None,
             acc_train: Some(1.0 - train),
             acc_test: Some(1.0 - test),
+            auc_test: None,
         }
     }
 

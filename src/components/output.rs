@@ -121,6 +121,11 @@ pub fn output_area(props: &OutputAreaProps) -> Html {
                     <dt>{ "Training accuracy" }</dt><dd><output data-testid="accuracy-train">{ number(r.acc_train) }</output></dd>
                     <dt>{ "Test accuracy" }</dt><dd><output data-testid="accuracy-test">{ number(r.acc_test) }</output></dd>
                 </> } } else { html! {} } }
+                // The ROC curve's area needs a positive class: two classes only.
+                { if s.data.classes == 2 { html! { <>
+                    <dt><abbr title="Area under the ROC curve: the chance that a random class-1 point scores above a random class-0 point (0.5 is guessing)">{ "Test AUC" }</abbr></dt>
+                    <dd><output data-testid="auc-test" data-value={exact(r.auc_test)}>{ number(r.auc_test) }</output></dd>
+                </> } } else { html! {} } }
             </dl>
             <div class="output-options">
                 { show("showTestData", checkbox("show-test-data", "Show test data", c.show_test_data, emit(Action::SetShowTestData))) }
@@ -144,6 +149,7 @@ mod tests {
             loss_val: None,
             acc_train: Some(0.9),
             acc_test: Some(0.875),
+            auc_test: None,
         };
         assert_eq!(
             boundary_words(true, false, &r),

@@ -95,6 +95,7 @@ pub const CONTROLS: &[Control] = &[
     control(INSIDE, "eluAlpha", "ELU alpha"),
     control(INSIDE, "healthPanel", "Network health panel"),
     control(INSIDE, "confusionPanel", "Confusion matrix panel"),
+    control(INSIDE, "rocPanel", "ROC curve panel"),
     control(INSIDE, "summaryPanel", "Model summary panel"),
     control(
         PAGE,

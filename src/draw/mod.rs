@@ -9,6 +9,7 @@ pub mod health;
 pub mod hidden;
 pub mod layered;
 pub mod plane;
+pub mod roc;
 pub mod scene;
 pub mod scene_canvas;
 

@@ -19,6 +19,7 @@ use super::hidden::HiddenPanel;
 use super::inspection::{frame_of, Inspection};
 use super::layer_choices::LayerChoices;
 use super::probe::EngineProbe;
+use super::roc::RocPanel;
 use super::summary::SummaryPanel;
 use super::timeline::{Frame, Timeline};
 use crate::components::guard::guard;
@@ -31,8 +32,8 @@ use crate::state::Action;
 pub const PANEL_INTERVAL_MS: f64 = 500.0;
 /// The panels' work may take at most this share of the time while training runs.
 const PANEL_SHARE: f64 = 0.2;
-/// Hidden, activation, health, confusion, summary.
-const PANELS: usize = 5;
+/// Hidden, activation, health, confusion, ROC, summary.
+const PANELS: usize = 6;
 
 #[derive(Properties, PartialEq)]
 pub struct InspectorProps {
@@ -194,8 +195,11 @@ pub fn inspector(props: &InspectorProps) -> Html {
             <div class="np-slot" ref={slots[3].clone()}><Help name="confusion-panel" />{ guard(c, "confusionPanel", html! {
                 <ConfusionPanel inspection={given[3].clone()} />
             }) }</div>
-            <div class="np-slot" ref={slots[4].clone()}><Help name="summary-panel" />{ guard(c, "summaryPanel", html! {
-                <SummaryPanel inspection={given[4].clone()} />
+            <div class="np-slot" ref={slots[4].clone()}><Help name="roc-panel" />{ guard(c, "rocPanel", html! {
+                <RocPanel inspection={given[4].clone()} />
+            }) }</div>
+            <div class="np-slot" ref={slots[5].clone()}><Help name="summary-panel" />{ guard(c, "summaryPanel", html! {
+                <SummaryPanel inspection={given[5].clone()} />
             }) }</div>
         </div>
     }

@@ -12,5 +12,6 @@ pub mod hidden;
 pub mod inspection;
 pub mod layer_choices;
 pub mod probe;
+pub mod roc;
 pub mod summary;
 pub mod timeline;

@@ -34,6 +34,7 @@ pub const PANELS: &[(&str, &str)] = &[
     ("panel-activation", "Activation functions"),
     ("panel-health", "Network health"),
     ("panel-confusion", "Confusion matrix"),
+    ("panel-roc", "ROC curve"),
     ("panel-summary", "Model summary"),
     ("controls", "Controls"),
     ("area-sandbox", "Graph sandbox"),

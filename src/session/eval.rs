@@ -250,6 +250,7 @@ impl Session {
             loss_val: loss(&val),
             acc_train: acc(&train),
             acc_test: acc(&test),
+            auc_test: test.as_ref().and_then(|m| m.auc.map(f64::from)),
         };
         let values: Vec<Vec<f32>> = params.into_iter().map(|(_, v)| v).collect();
         self.judge(latest, step_loss, Some(values.as_slice()), due.record);

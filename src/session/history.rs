@@ -10,6 +10,9 @@ pub struct Record {
     pub loss_val: Option<f64>,
     pub acc_train: Option<f64>,
     pub acc_test: Option<f64>,
+    /// Area under the test split's ROC curve, for two classes (absent from older saves).
+    #[serde(default)]
+    pub auc_test: Option<f64>,
 }
 
 /// The most records a history may be asked to keep.

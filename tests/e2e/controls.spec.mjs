@@ -70,6 +70,7 @@ const HIDDEN = {
   activationPanel: { ids: ['panel-activation'] },
   healthPanel: { ids: ['panel-health'] },
   confusionPanel: { ids: ['panel-confusion'] },
+  rocPanel: { ids: ['panel-roc'] },
   summaryPanel: { ids: ['panel-summary'] },
   lessonNav: { ids: ['lesson-gallery-link', 'free-playground', 'lesson-next'], hash: 'lesson=overfitting', alone: true },
   help: { unseen: ['help-data', 'help-run', 'help-hidden-panel'] },

@@ -7,7 +7,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { serve, launch, openApp, screenshot, canvasInk, waitForLive } from './harness.mjs';
 
-const PANELS = ['panel-hidden', 'panel-activation', 'panel-health', 'panel-confusion', 'panel-summary'];
+const PANELS = ['panel-hidden', 'panel-activation', 'panel-health', 'panel-confusion', 'panel-roc', 'panel-summary'];
 
 let server;
 let browser;
@@ -265,6 +265,53 @@ test('vanishing gradients: a deep sigmoid network\'s first layer gets decades le
   const relu = await firstOverLast('relu');
   assert.ok(sigmoid < 1e-2, `sigmoid: first / last hidden layer gradient norm ${sigmoid}`);
   assert.ok(relu > 0.1, `relu: first / last hidden layer gradient norm ${relu}`);
+});
+
+// Two classes: the ROC panel's area, from the page's own forward pass over the test points,
+// is the AUC the session reports from its evaluation in the worker, and a trained network ranks
+// the circle's classes almost perfectly. More classes, or regression, have no curve and say why.
+test('the ROC panel and the AUC readout agree, and a trained network ranks the circle almost perfectly', async () => {
+  const { page, problems } = await open('dataset=circle&networkShape=4,2&activation=tanh&learningRate=0.03');
+  try {
+    await steps(page, 1);
+    const readAuc = async () => ({
+      session: Number(await page.getByTestId('auc-test').getAttribute('data-value')),
+      panel: Number(await page.getByTestId('roc-auc').getAttribute('data-value')),
+    });
+    const early = await readAuc();
+    assert.ok(early.session >= 0 && early.session <= 1, `AUC ${early.session}`);
+    assert.ok(Math.abs(early.panel - early.session) < 2e-3, `panel ${early.panel} vs session ${early.session}`);
+    await page.getByTestId('play').click();
+    await page.waitForFunction(() => Number(document.querySelector('[data-testid=epoch]').textContent) >= 150, null, { timeout: 120000 });
+    await page.getByTestId('play').click();
+    await page.waitForFunction(() => document.querySelector('[data-testid=play]').getAttribute('aria-pressed') === 'false');
+    // Paused, the panels catch up with the last snapshot.
+    await page.waitForFunction(() => {
+      const value = (id) => Number(document.querySelector(`[data-testid=${id}]`)?.dataset.value);
+      return Math.abs(value('roc-auc') - value('auc-test')) < 2e-3;
+    });
+    const trained = await readAuc();
+    assert.ok(trained.session > 0.95, `trained AUC ${trained.session}`);
+    assert.ok(Math.abs(trained.panel - trained.session) < 2e-3, `panel ${trained.panel} vs session ${trained.session}`);
+    assert.ok(await canvasInk(page.getByTestId('roc-canvas')) > 0.01, 'the curve is drawn');
+    assert.match(await page.getByTestId('roc-canvas').getAttribute('aria-label'), /^ROC curve on the test points: area under the curve (0\.9\d\d|1\.000) /);
+    await page.getByTestId('roc-split').selectOption('train');
+    assert.match(await page.getByTestId('roc-canvas').getAttribute('aria-label'), /^ROC curve on the training points/);
+    await screenshot(page.getByTestId('panel-roc'), 'panel-roc-circle');
+    assert.deepEqual(problems.pageErrors, []);
+    assert.deepEqual(problems.consoleErrors, []);
+  } finally {
+    await page.close();
+  }
+  for (const [hash, why] of [['dataset=spiral3', /exactly two classes/], ['problem=regression&regDataset=reg-plane', /regression has none/]]) {
+    const other = await open(hash);
+    try {
+      assert.match(await other.page.getByTestId('roc-none').textContent(), why);
+      assert.equal(await other.page.getByTestId('auc-test').count(), 0, `${hash}: no AUC readout`);
+    } finally {
+      await other.page.close();
+    }
+  }
 });
 
 test('edge shapes: no hidden layer, and a 1-unit layer, render without errors', async () => {

@@ -121,6 +121,47 @@ pub fn roc_auc(scores: &[f32], labels: &[f32]) -> Option<f32> {
     Some(((rank_sum - pos * (pos + 1.0) / 2.0) / (pos * neg)) as f32)
 }
 
+/// The ROC curve of scores for the positive class and 0/1 labels: (false-positive rate,
+/// true-positive rate) as the threshold falls from above every score to below it, from (0, 0)
+/// to (1, 1). Tied scores move together in one step (a diagonal segment), so the trapezoid area
+/// under the curve is exactly [`roc_auc`]. `None` unless both classes are present.
+pub fn roc_curve(scores: &[f32], labels: &[f32]) -> Option<Vec<(f64, f64)>> {
+    let n = scores.len().min(labels.len());
+    let pos = labels[..n].iter().filter(|&&l| l > 0.5).count();
+    let neg = n - pos;
+    if pos == 0 || neg == 0 {
+        return None;
+    }
+    let mut idx: Vec<usize> = (0..n).collect();
+    // Highest score first; total_cmp gives NaN a fixed place, as in roc_auc.
+    idx.sort_by(|&a, &b| scores[b].total_cmp(&scores[a]));
+    let mut points = vec![(0.0, 0.0)];
+    let (mut tp, mut fp) = (0usize, 0usize);
+    let mut i = 0;
+    while i < n {
+        let mut j = i;
+        while j < n && scores[idx[j]].total_cmp(&scores[idx[i]]).is_eq() {
+            if labels[idx[j]] > 0.5 {
+                tp += 1;
+            } else {
+                fp += 1;
+            }
+            j += 1;
+        }
+        points.push((fp as f64 / neg as f64, tp as f64 / pos as f64));
+        i = j;
+    }
+    Some(points)
+}
+
+/// The trapezoid area under a curve of (x, y) points in rising x.
+pub fn area_under(points: &[(f64, f64)]) -> f64 {
+    points
+        .windows(2)
+        .map(|w| (w[1].0 - w[0].0) * (w[0].1 + w[1].1) / 2.0)
+        .sum()
+}
+
 /// Coefficient of determination `1 - SS_res / SS_tot`.
 pub fn r2(pred: &[f32], y: &[f32]) -> f32 {
     let n = y.len().max(1) as f64;
@@ -175,12 +216,67 @@ pub fn loss_from_predictions(loss: Loss, pred: &[f32], targets: &[f32], outputs:
 mod tests {
     use super::*;
     #[test]
+    fn the_roc_curves_area_is_the_rank_auc() {
+        // Coarse scores so ties are common, both label shares, a NaN score among them.
+        let mut rng = crate::rng::Rng::new(7);
+        for case in 0..200 {
+            let n = 2 + case % 40;
+            let mut scores: Vec<f32> = (0..n)
+                .map(|_| (rng.uniform(0.0, 1.0) * 8.0).floor() as f32 / 8.0)
+                .collect();
+            if case % 17 == 0 {
+                scores[0] = f32::NAN;
+            }
+            let labels: Vec<f32> = (0..n)
+                .map(|_| {
+                    f32::from(u8::from(
+                        rng.uniform(0.0, 1.0) < 0.3 + (case % 5) as f64 / 10.0,
+                    ))
+                })
+                .collect();
+            let (Some(curve), Some(auc)) = (roc_curve(&scores, &labels), roc_auc(&scores, &labels))
+            else {
+                assert_eq!(roc_curve(&scores, &labels), None, "case {case}");
+                continue;
+            };
+            assert_eq!(curve.first(), Some(&(0.0, 0.0)));
+            assert_eq!(curve.last(), Some(&(1.0, 1.0)));
+            assert!(
+                curve
+                    .windows(2)
+                    .all(|w| w[1].0 >= w[0].0 && w[1].1 >= w[0].1),
+                "case {case}: monotone"
+            );
+            assert!(
+                (area_under(&curve) - f64::from(auc)).abs() < 1e-6,
+                "case {case}"
+            );
+        }
+    }
+
+    #[test]
     fn metrics_on_literal_cases() {
         assert_eq!(
             roc_auc(&[0.1, 0.4, 0.35, 0.8], &[0.0, 0.0, 1.0, 1.0]),
             Some(0.75)
         );
         assert_eq!(roc_auc(&[0.5, 0.5], &[0.0, 1.0]), Some(0.5));
+        assert_eq!(
+            roc_curve(&[0.1, 0.4, 0.35, 0.8], &[0.0, 0.0, 1.0, 1.0]),
+            Some(vec![
+                (0.0, 0.0),
+                (0.0, 0.5),
+                (0.5, 0.5),
+                (0.5, 1.0),
+                (1.0, 1.0)
+            ])
+        );
+        // A tie is one diagonal step, worth half.
+        assert_eq!(
+            roc_curve(&[0.5, 0.5], &[0.0, 1.0]),
+            Some(vec![(0.0, 0.0), (1.0, 1.0)])
+        );
+        assert_eq!(roc_curve(&[0.3, 0.6], &[1.0, 1.0]), None);
         assert_eq!(
             confusion_matrix(&[0, 1, 1], &[0.0, 1.0, 0.0], 2),
             vec![vec![1, 1], vec![0, 1]]
