@@ -29,9 +29,10 @@ step "native tests: engine, wgpu on lavapipe, app logic"
 NP_REQUIRE_MNIST=1 cargo test --workspace --locked
 
 step "exports: the Keras 3 and PyTorch scripts of six trained experiments, run with the real libraries"
-# NP_EXPORT_PYTHON is the virtual environment scripts/setup.sh made; the test binary is the one
-# built for the native tests above.
-cargo test --locked -p neural-playground export::frameworks -- --ignored --nocapture
+# NP_EXPORT_PYTHON is the virtual environment scripts/setup.sh made. --workspace keeps the
+# features the native tests resolved, so the test binary built there runs as it is (with
+# `-p neural-playground` cargo would resolve them again and rebuild the crate and its deps).
+cargo test --workspace --locked --bin neural-playground export::frameworks -- --ignored --nocapture
 
 step "release wasm build (trunk)"
 trunk build --release
