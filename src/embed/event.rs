@@ -55,6 +55,8 @@ impl Outgoing {
                     "validation": number(r.loss_val),
                 },
                 "accuracy": {"train": number(r.acc_train), "test": number(r.acc_test)},
+                // Two classes only: the area under the test split's ROC curve.
+                "auc": {"test": number(r.auc_test)},
             }),
             Outgoing::Diverged { why } => json!({"type": t, "event": "diverged", "why": why}),
             Outgoing::TaskReached { lesson, task } => {

@@ -436,6 +436,7 @@ fn epoch_events_carry_the_metrics_with_null_for_what_is_not_there() {
             "type": "neural-playground", "event": "epoch", "epoch": 12,
             "loss": {"train": 0.25, "test": 0.35, "validation": null},
             "accuracy": {"train": 0.75, "test": null},
+            "auc": {"test": null},
         })
     );
     assert_eq!(

@@ -28,20 +28,21 @@ fn cell(v: Option<f64>) -> String {
 }
 
 /// One row per recorded epoch (the page keeps a bounded, evenly thinned history); empty cells
-/// where a split is empty or the problem has no accuracy.
+/// where a split is empty or the problem has no accuracy (or, for the AUC, not two classes).
 pub fn history_csv(history: &[Record]) -> String {
     let mut out =
-        String::from("epoch,loss_train,loss_val,loss_test,accuracy_train,accuracy_test\n");
+        String::from("epoch,loss_train,loss_val,loss_test,accuracy_train,accuracy_test,auc_test\n");
     for r in history {
         let _ = writeln!(
             out,
-            "{},{},{},{},{},{}",
+            "{},{},{},{},{},{},{}",
             r.epoch,
             num(r.loss_train as f32),
             cell(r.loss_val),
             cell(r.loss_test),
             cell(r.acc_train),
-            cell(r.acc_test)
+            cell(r.acc_test),
+            cell(r.auc_test)
         );
     }
     out

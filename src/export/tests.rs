@@ -108,7 +108,7 @@ fn the_history_csv_has_a_row_per_recorded_epoch() {
     let lines: Vec<&str> = csv.lines().collect();
     assert_eq!(
         lines[0],
-        "epoch,loss_train,loss_val,loss_test,accuracy_train,accuracy_test"
+        "epoch,loss_train,loss_val,loss_test,accuracy_train,accuracy_test,auc_test"
     );
     assert_eq!(lines.len(), snap.history.len() + 1);
     let last: Vec<&str> = lines[lines.len() - 1].split(',').collect();
@@ -123,9 +123,9 @@ fn the_history_csv_has_a_row_per_recorded_epoch() {
     let csv = history_csv(&s.snapshot_now(4).history);
     // No validation set and no accuracy: those cells stay empty.
     let first: Vec<&str> = csv.lines().nth(1).expect("a row").split(',').collect();
-    assert_eq!(first.len(), 6);
+    assert_eq!(first.len(), 7);
     assert!(
-        first[2].is_empty() && first[4].is_empty() && first[5].is_empty(),
+        first[2].is_empty() && first[4].is_empty() && first[5].is_empty() && first[6].is_empty(),
         "{csv}"
     );
     assert!(!first[3].is_empty(), "{csv}");
