@@ -122,6 +122,7 @@ pub const HELP: &[Note] = &[
         text: &[
             "Rows are the true classes, columns the predicted ones: the diagonal counts the points classified right, every other cell one kind of mistake.",
             "Switch between training and test points to see whether the mistakes are the same on data the network has not seen. For regression the panel plots predicted against true values instead.",
+            "Beneath the matrix, each class's precision (of the points called this class, how many are), recall (of this class's points, how many were found) and F1 (their harmonic mean), and the balanced accuracy, the mean recall: on skewed data, such as few defaults among many loans, it shows what a high accuracy can hide.",
         ],
     },
     Note {

@@ -11,11 +11,47 @@ use crate::analysis::confusion::Confusion;
 use crate::components::png_button::PngButton;
 use crate::draw::confusion::{matrix_scene, residual_scene};
 use crate::draw::scene_canvas::SceneCanvas;
-use np_engine::train::metrics::predicted_class;
+use np_engine::train::metrics::{balanced_accuracy_of, class_scores, predicted_class};
 
 #[derive(Properties, PartialEq)]
 pub struct ConfusionPanelProps {
     pub inspection: Rc<Inspection>,
+}
+
+/// Precision, recall and F1 per class, and the balanced accuracy: what a rare class's mistakes
+/// look like when overall accuracy hides them (the engine's `class_scores`).
+fn class_table(c: &Confusion) -> Html {
+    let counts: Vec<Vec<usize>> = c
+        .counts
+        .iter()
+        .map(|row| row.iter().map(|&n| n as usize).collect())
+        .collect();
+    let scores = class_scores(&counts);
+    let cell = |v: Option<f32>| v.map_or_else(|| "–".to_string(), |v| format!("{v:.3}"));
+    html! {
+        <>
+            <table class="np-table" data-testid="class-scores" aria-label="Scores per class">
+                <thead><tr>
+                    <th scope="col">{ "class" }</th><th scope="col">{ "points" }</th>
+                    <th scope="col">{ "precision" }</th><th scope="col">{ "recall" }</th><th scope="col">{ "F1" }</th>
+                </tr></thead>
+                <tbody>
+                    { for scores.iter().enumerate().map(|(k, s)| html! {
+                        <tr data-testid={format!("class-scores-{k}")}>
+                            <th scope="row">{ format!("class {k}") }</th>
+                            <td>{ s.support }</td>
+                            <td data-testid={format!("precision-{k}")}>{ cell(s.precision) }</td>
+                            <td data-testid={format!("recall-{k}")}>{ cell(s.recall) }</td>
+                            <td data-testid={format!("f1-{k}")}>{ cell(s.f1()) }</td>
+                        </tr>
+                    }) }
+                </tbody>
+            </table>
+            <p class="np-note">{ "Balanced accuracy " }
+                <span data-testid="balanced-accuracy">{ cell(balanced_accuracy_of(&scores)) }</span>
+                { ": the mean of the recalls, so a rare class counts as much as a common one. Precision: of the points called this class, the share that are; recall: of this class's points, the share found; \u{2013} where a class has no such points." }</p>
+        </>
+    }
 }
 
 #[function_component(ConfusionPanel)]
@@ -68,6 +104,7 @@ pub fn confusion_panel(props: &ConfusionPanelProps) -> Html {
                 </table>
                 <p class="np-note">{ "Accuracy " }<span data-testid="confusion-accuracy">{ format!("{:.4}", c.accuracy()) }</span>
                     { format!(" on {} {split_name} points (at most {} shown).", c.total(), super::inspection::SAMPLE_LIMIT) }</p>
+                { class_table(&c) }
             </>
         }
     } else {

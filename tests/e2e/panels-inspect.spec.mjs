@@ -367,6 +367,33 @@ test('three classes: the hidden-layer view draws each pair\'s boundary only wher
         const cell = Number(await page.getByTestId(`confusion-cell-${k}-${k}`).textContent());
         assert.equal(cell, perClass[k].correct, `class ${k}: confusion diagonal vs hidden-space argmax`);
       }
+      // The per-class scores are the matrix's own ratios (recomputed here from its cells).
+      const m = [];
+      for (let a = 0; a < 3; a++) {
+        m.push([]);
+        for (let p = 0; p < 3; p++) m[a].push(Number(await page.getByTestId(`confusion-cell-${a}-${p}`).textContent()));
+      }
+      // Shown to three decimals (the page rounds in f32): within half a unit of the third, or
+      // a dash where the ratio has no points to stand on.
+      const near = async (id, v, what) => {
+        const text = (await page.getByTestId(id).textContent()).trim();
+        if (!Number.isFinite(v)) return assert.equal(text, '–', what);
+        assert.ok(Math.abs(Number(text) - v) <= 5.01e-4, `${what}: ${text} vs ${v}`);
+      };
+      const recalls = [];
+      for (let k = 0; k < 3; k++) {
+        const support = m[k].reduce((x, y) => x + y, 0);
+        const called = m.reduce((x, row) => x + row[k], 0);
+        const recall = support ? m[k][k] / support : NaN;
+        const precision = called ? m[k][k] / called : NaN;
+        if (support) recalls.push(recall);
+        const f1 = Number.isFinite(recall) && Number.isFinite(precision)
+          ? (recall + precision > 0 ? (2 * recall * precision) / (recall + precision) : 0) : NaN;
+        await near(`recall-${k}`, recall, `class ${k} recall`);
+        await near(`precision-${k}`, precision, `class ${k} precision`);
+        await near(`f1-${k}`, f1, `class ${k} F1`);
+      }
+      await near('balanced-accuracy', recalls.reduce((x, y) => x + y, 0) / recalls.length, 'balanced accuracy');
       let drawn = 0;
       if (ex.view === 'units') {
         // Every drawn piece lies where its two classes tie and the third is below them.

@@ -375,6 +375,19 @@ pub struct ClassScores {
     pub precision: Option<f32>,
 }
 
+impl ClassScores {
+    /// The harmonic mean of precision and recall; 0 when both are 0, `None` when either is
+    /// undefined.
+    pub fn f1(&self) -> Option<f32> {
+        let (p, r) = (self.precision?, self.recall?);
+        Some(if p + r > 0.0 {
+            2.0 * p * r / (p + r)
+        } else {
+            0.0
+        })
+    }
+}
+
 /// Recall and precision per class from a confusion matrix (rows the true class, columns the
 /// predicted one, as [`confusion_matrix`] makes it). On skewed data accuracy hides a class the
 /// network never predicts; its recall of 0 shows it.
@@ -402,10 +415,16 @@ pub fn class_scores(confusion: &[Vec<usize>]) -> Vec<ClassScores> {
 /// counts the same however rare it is (always predicting the majority of a 95/5 split scores
 /// 0.5, not 0.95). `None` when there are no labels.
 pub fn balanced_accuracy(pred_classes: &[usize], labels: &[f32], classes: usize) -> Option<f32> {
-    let recalls: Vec<f32> = class_scores(&confusion_matrix(pred_classes, labels, classes))
-        .iter()
-        .filter_map(|s| s.recall)
-        .collect();
+    balanced_accuracy_of(&class_scores(&confusion_matrix(
+        pred_classes,
+        labels,
+        classes,
+    )))
+}
+
+/// [`balanced_accuracy`] from the per-class scores of a confusion matrix.
+pub fn balanced_accuracy_of(scores: &[ClassScores]) -> Option<f32> {
+    let recalls: Vec<f32> = scores.iter().filter_map(|s| s.recall).collect();
     (!recalls.is_empty()).then(|| recalls.iter().sum::<f32>() / recalls.len() as f32)
 }
 
@@ -445,6 +464,18 @@ mod class_score_tests {
         assert_eq!(balanced_accuracy(&pred, &labels, 3), Some(0.75));
         let scores = class_scores(&confusion_matrix(&pred, &labels, 3));
         assert_eq!((scores[2].recall, scores[2].precision), (None, Some(0.0)));
+        assert_eq!(scores[2].f1(), None);
+        // Class 0: precision 1, recall 1/2 (its other row went to class 2); class 1: both 1.
+        assert_eq!(scores[0].f1(), Some(2.0 * 0.5 / 1.5));
+        assert_eq!(scores[1].f1(), Some(1.0));
+        assert_eq!(balanced_accuracy_of(&scores), Some(0.75));
+        let none = ClassScores {
+            support: 3,
+            predicted: 2,
+            recall: Some(0.0),
+            precision: Some(0.0),
+        };
+        assert_eq!(none.f1(), Some(0.0));
         assert_eq!(balanced_accuracy(&[], &[], 2), None);
     }
 }
