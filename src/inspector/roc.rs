@@ -12,21 +12,11 @@ use super::inspection::Inspection;
 use crate::components::png_button::PngButton;
 use crate::draw::roc::roc_scene;
 use crate::draw::scene_canvas::SceneCanvas;
-use np_engine::train::metrics::{area_under, roc_curve};
+use np_engine::train::metrics::{area_under, positive_score, roc_curve};
 
 #[derive(Properties, PartialEq)]
 pub struct RocPanelProps {
     pub inspection: Rc<Inspection>,
-}
-
-/// The positive class's score in one output row: the sigmoid unit, or softmax's class 1.
-fn positive_score(row: &[f64]) -> f32 {
-    let score = if row.len() >= 2 {
-        row[1]
-    } else {
-        row.first().copied().unwrap_or(f64::NAN)
-    };
-    score as f32
 }
 
 #[function_component(RocPanel)]
@@ -57,7 +47,7 @@ pub fn roc_panel(props: &RocPanelProps) -> Html {
                 .pop()
                 .unwrap_or_default()
         };
-        let scores: Vec<f32> = outputs.iter().map(|o| positive_score(o)).collect();
+        let scores: Vec<f32> = outputs.iter().map(|o| positive_score(o) as f32).collect();
         let labels: Vec<f32> = batch.labels.iter().map(|&l| l as f32).collect();
         match roc_curve(&scores, &labels) {
             None => html! {
@@ -96,17 +86,5 @@ pub fn roc_panel(props: &RocPanelProps) -> Html {
             </div>
             { body }
         </section>
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::positive_score;
-
-    #[test]
-    fn the_positive_score_is_the_sigmoid_or_softmaxs_class_one() {
-        assert_eq!(positive_score(&[0.8]), 0.8);
-        assert_eq!(positive_score(&[0.3, 0.7]), 0.7);
-        assert!(positive_score(&[]).is_nan());
     }
 }

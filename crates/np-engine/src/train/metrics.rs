@@ -96,6 +96,16 @@ pub fn confusion_matrix(pred_classes: &[usize], labels: &[f32], classes: usize) 
     m
 }
 
+/// The positive class's score in one row of a two-class model's outputs: the single sigmoid
+/// unit, or softmax's probability of class 1. NaN for an empty row, which no model produces.
+pub fn positive_score<T: Copy + Into<f64>>(row: &[T]) -> f64 {
+    match row {
+        [] => f64::NAN,
+        [only] => (*only).into(),
+        [_, second, ..] => (*second).into(),
+    }
+}
+
 /// Area under the ROC curve for scores of the positive class and 0/1 labels: the probability
 /// that a random positive scores above a random negative (ties count half), by ranking.
 pub fn roc_auc(scores: &[f32], labels: &[f32]) -> Option<f32> {
@@ -215,6 +225,13 @@ pub fn loss_from_predictions(loss: Loss, pred: &[f32], targets: &[f32], outputs:
 #[cfg(test)]
 mod tests {
     use super::*;
+    #[test]
+    fn the_positive_score_is_the_sigmoid_or_softmaxs_class_one() {
+        assert_eq!(positive_score(&[0.8f32]), f64::from(0.8f32));
+        assert_eq!(positive_score(&[0.3, 0.7]), 0.7);
+        assert_eq!(positive_score(&[0.1, 0.6, 0.3]), 0.6);
+        assert!(positive_score::<f64>(&[]).is_nan());
+    }
     #[test]
     fn the_roc_curves_area_is_the_rank_auc() {
         // Coarse scores so ties are common, both label shares, a NaN score among them.

@@ -430,11 +430,10 @@ impl Trainer {
             let classes = metrics::predicted_classes(pred, o, self.cfg.model.output);
             m.accuracy = Some(metrics::accuracy(&classes, &set.y));
             if set.classes == 2 {
-                let scores: Vec<f32> = if o == 1 {
-                    pred.to_vec()
-                } else {
-                    pred.chunks_exact(o).map(|r| r[1]).collect()
-                };
+                let scores: Vec<f32> = pred
+                    .chunks_exact(o)
+                    .map(|r| metrics::positive_score(r) as f32)
+                    .collect();
                 m.auc = metrics::roc_auc(&scores, &set.y);
             }
         }
