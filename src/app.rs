@@ -15,7 +15,7 @@ use crate::components::announcer::Announcer;
 use crate::components::backend_badge::BackendBadge;
 use crate::components::classroom::Classroom;
 use crate::components::controls::Controls;
-use crate::components::data::DataArea;
+use crate::components::data::{DataArea, DataFetch};
 use crate::components::guard::{guard, title};
 use crate::components::help::Help;
 use crate::components::loss_chart::LossChart;
@@ -103,6 +103,8 @@ pub struct App {
     snapshot: Rc<Snapshot>,
     /// The data set of the last snapshot that carried one.
     data: Rc<Data>,
+    /// Where the file of a shipped dataset stands (its download's progress, or why it failed).
+    fetch: DataFetch,
     /// The revision of the last change that replaced the network: older snapshots are dropped.
     network_revision: u64,
     /// A snapshot received and not yet drawn (at most one: see the module documentation).
@@ -304,6 +306,30 @@ impl App {
                 }
                 self.playing = false;
                 self.diverged = Some(why);
+                true
+            }
+            Event::DataProgress {
+                dataset,
+                loaded,
+                total,
+            } => {
+                self.fetch = DataFetch::Loading {
+                    dataset,
+                    loaded,
+                    total,
+                };
+                true
+            }
+            Event::DataLoaded { .. } => {
+                self.fetch = DataFetch::Idle;
+                true
+            }
+            Event::DataFailed { dataset, why } => {
+                if let Some(b) = &self.bridge {
+                    b.post(&Outgoing::Diverged { why: why.clone() });
+                }
+                self.playing = false;
+                self.fetch = DataFetch::Failed { dataset, why };
                 true
             }
             Event::StoppedEarly { .. } => {
@@ -683,6 +709,7 @@ impl Component for App {
             runner,
             snapshot,
             data,
+            fetch: DataFetch::Idle,
             incoming: None,
             live: false,
             playing: false,
@@ -850,7 +877,7 @@ impl Component for App {
                 <main class="workspace">
                     <section class="area area-data" data-testid="area-data" aria-label="Data">
                         <h2>{ "Data" }<Help name="data" /></h2>
-                        <DataArea config={c.clone()} on_action={on_action.clone()} />
+                        <DataArea config={c.clone()} on_action={on_action.clone()} data={self.data.clone()} fetch={self.fetch.clone()} />
                     </section>
                     <section class="area area-network" data-testid="area-network" aria-label="Network">
                         <h2>{ "Network" }<Help name="network" /></h2>
@@ -859,7 +886,7 @@ impl Component for App {
                     </section>
                     <section class="area area-output" data-testid="area-output" aria-label="Output">
                         <h2>{ "Output" }<Help name="output" /></h2>
-                        <OutputArea config={c.clone()} snapshot={self.snapshot.clone()} on_action={on_action} />
+                        <OutputArea config={c.clone()} snapshot={self.snapshot.clone()} on_action={on_action} fetch={self.fetch.clone()} />
                     </section>
                     <section class="area area-charts" data-testid="area-charts" aria-label="Charts">
                         <h2>{ "Training curves" }<Help name="loss" /></h2>

@@ -17,7 +17,7 @@ use np_engine::train::{
 };
 use serde::{de::DeserializeOwned, Deserialize, Serialize};
 
-use crate::config::{Config, Feature};
+use crate::config::{Config, Dataset, Feature};
 use crate::session::{Data, History, LayerView, Record, RunProgress, Snapshot};
 use crate::state::Impact;
 
@@ -102,6 +102,16 @@ pub enum Event {
     Snapshot(Box<WireSnapshot>),
     /// The run stopped by itself (diverged, or could not be built); the page shows `why`.
     Stopped { why: String },
+    /// Bytes of a shipped dataset's file arrived (`total` when the server said how many).
+    DataProgress {
+        dataset: Dataset,
+        loaded: u64,
+        total: Option<u64>,
+    },
+    /// A shipped dataset's file is loaded; the network is built on it.
+    DataLoaded { dataset: Dataset },
+    /// A shipped dataset's file could not be fetched or read; `why` says what to do.
+    DataFailed { dataset: Dataset, why: String },
     /// Early stopping ended the run (play stops); snapshots carry `why` while it stands.
     StoppedEarly { why: String },
     /// The backend in use and what the adapter check found.

@@ -1,5 +1,5 @@
-//! Data: dataset picker with previews, noise, split ratios, sample count, batch size,
-//! regenerate.
+//! Data: dataset picker with previews (the generated sets) and the real data the site ships,
+//! the shipped file's arrival, noise, split ratios, sample count, batch size, regenerate.
 
 use std::rc::Rc;
 
@@ -13,13 +13,107 @@ use crate::config::{Config, Dataset, Problem};
 use crate::draw::plane::{preview, Palette};
 use crate::draw::Pixels;
 use crate::session::data::{noise_applies, preview_points};
-use crate::session::Extent;
+use crate::session::{Data, Extent};
 use crate::state::Action;
 
 #[derive(Properties, PartialEq)]
 pub struct DataAreaProps {
     pub config: Rc<Config>,
     pub on_action: Callback<Action>,
+    /// The data set as the host last sent it (a shipped set's counts and source).
+    #[prop_or_default]
+    pub data: Rc<Data>,
+    #[prop_or_default]
+    pub fetch: DataFetch,
+}
+
+/// Where the file of a shipped dataset stands, as the host reported it.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub enum DataFetch {
+    #[default]
+    Idle,
+    Loading {
+        dataset: Dataset,
+        loaded: u64,
+        total: Option<u64>,
+    },
+    Failed {
+        dataset: Dataset,
+        why: String,
+    },
+}
+
+/// Megabytes with one decimal.
+fn mb(bytes: u64) -> String {
+    format!("{:.1} MB", bytes as f64 / 1e6)
+}
+
+/// A thousands-separated count.
+fn count(n: usize) -> String {
+    crate::analysis::summary::thousands(n)
+}
+
+/// What a shipped dataset is, before and after its file arrives.
+fn shipped_note(d: Dataset, data: &Data, fetch: &DataFetch) -> Html {
+    let what = match d {
+        Dataset::Digits => "1,797 grey images of handwritten digits, 8 by 8 pixels (scikit-learn's copy of the UCI set). Ten classes; split at random by the slider.",
+        Dataset::Mnist => "MNIST: 70,000 grey handwritten digits of 28 by 28 pixels. Ten classes; the official split, 60,000 for training and the last 10,000 for the test. A 55 MB download.",
+        Dataset::Returns => "The S&P 500's daily returns, 2001 to 2005 (ISLP's Smarket): from the last five days' returns and the volume, will the index go up tomorrow? Split by time: the model is tested on the days after those it trained on, never shuffled across them.",
+        Dataset::Logistic => "The course's own example: four rows of three inputs that are 0 or 1, and the answer equals the first input. The model trains on all four rows and the test readouts show the same four: there is nothing held out to test on.",
+        Dataset::Credit => "10,000 credit-card customers (ISLP's Default, simulated): from student status, balance and income, who defaults? Few do, so the accuracy of always saying no is already high: read the AUC and the per-class recall.",
+        _ => "",
+    };
+    let status = match fetch {
+        DataFetch::Loading {
+            dataset,
+            loaded,
+            total,
+        } if *dataset == d => {
+            let (value, max) = match total {
+                Some(t) => (*loaded as f64, (*t).max(1) as f64),
+                None => (0.0, 1.0),
+            };
+            let shown = match total {
+                Some(t) => format!("{} of {}", mb(*loaded), mb(*t)),
+                None => mb(*loaded),
+            };
+            html! {
+                <p class="data-loading" data-testid="data-loading" role="status">
+                    { "Loading the data… " }
+                    <progress data-testid="data-progress" value={value.to_string()} max={max.to_string()}
+                        aria-label="Data downloaded"></progress>
+                    { " " }{ shown }
+                </p>
+            }
+        }
+        DataFetch::Failed { dataset, why } if *dataset == d => html! {
+            <p class="alert alert-error" data-testid="data-failed" role="alert">{ why }</p>
+        },
+        _ => match &data.wide {
+            Some(w) => {
+                let inputs = match w.image {
+                    Some((h, wd)) => format!("{h} × {wd} pixels"),
+                    None => w.names.join(", "),
+                };
+                let [train, val, test] = w.counts;
+                html! {
+                    <p class="hint" data-testid="data-counts">
+                        { format!("{} training, {} validation, {} test rows{}. Inputs: {inputs}. Classes: {}.",
+                            count(train), count(val), count(test),
+                            if w.by_time { " (the test rows are the latest)" } else { "" },
+                            w.class_names.join(", ")) }
+                    </p>
+                }
+            }
+            None => html! {},
+        },
+    };
+    html! {
+        <div class="shipped-note" data-testid="shipped-note">
+            <p class="hint">{ what }</p>
+            { status }
+        </div>
+    }
 }
 
 /// Sample counts offered.
@@ -31,6 +125,16 @@ const BATCHES: [u32; 24] = [
 ];
 
 /// Rows in the training split of `c`'s data, rounded as np-engine's `Dataset::split` rounds.
+/// A shipped set's are the host's count (`None` until its file is loaded).
+fn rows_for_batches(c: &Config, data: &Data) -> u32 {
+    match &data.wide {
+        Some(w) => w.counts[0] as u32,
+        None if c.active_dataset().is_shipped() => MAX_BATCH,
+        None => train_rows(c),
+    }
+}
+
+/// Rows in the training split of `c`'s generated data, rounded as `Dataset::split` rounds.
 pub fn train_rows(c: &Config) -> u32 {
     let n = c.sample_count();
     let test_pct = 100.0 - c.perc_train_data as f32;
@@ -73,6 +177,7 @@ fn int_range(field: &Field, step: f64) -> (f64, f64, f64) {
 fn previews() -> Vec<(Dataset, Pixels)> {
     Dataset::ALL
         .iter()
+        .filter(|d| d.is_planar())
         .map(|&d| {
             let points = preview_points(d, 200);
             let extent = Extent::of(d, &points);
@@ -116,6 +221,40 @@ pub fn data_area(props: &DataAreaProps) -> Html {
             }) }
         </div>
     };
+    // The real data: named, not previewed (a preview would cost the file's download).
+    let real = html! {
+        <div class="datasets datasets-real" role="group" aria-label="Real data">
+            { for Dataset::ALL.iter().copied().filter(|d| !d.is_planar()).map(|d| {
+                let on_action = props.on_action.clone();
+                let glyph = match d {
+                    Dataset::Digits => "8×8",
+                    Dataset::Mnist => "28×28",
+                    Dataset::Returns => "S&P",
+                    Dataset::Logistic => "4×3",
+                    _ => "$",
+                };
+                let kind = if d.classes() > 2 { format!("{} classes", d.classes()) } else { "2 classes".to_string() };
+                html! {
+                    <button class={classes!("dataset", "dataset-real", (d == active).then_some("selected"))}
+                        data-testid={format!("dataset-{}", d.as_str())} aria-pressed={(d == active).to_string()}
+                        title={title(c, "dataset", format!("{} ({kind}, real data)", d.label()))}
+                        onclick={Callback::from(move |_: MouseEvent| on_action.emit(Action::SetDataset(d)))}>
+                        <span class="dataset-glyph" aria-hidden="true">{ glyph }</span>
+                        <span class="dataset-name">{ d.label() }</span>
+                    </button>
+                }
+            }) }
+        </div>
+    };
+    let picker = html! {
+        <>
+            { picker }
+            <p class="datasets-heading">{ "Real data" }</p>
+            { real }
+        </>
+    };
+    // Data that brings its own inputs: no plane, no generator settings.
+    let shipped = !active.is_planar();
     let regenerate = {
         let on_action = props.on_action.clone();
         Callback::from(move |_: MouseEvent| on_action.emit(Action::Regenerate))
@@ -128,7 +267,7 @@ pub fn data_area(props: &DataAreaProps) -> Html {
             }
         })
     };
-    let rows = train_rows(c);
+    let rows = rows_for_batches(c, &props.data);
     let stops = batch_stops(c.batch_size, rows);
     let batch_shown = if c.batch_size >= rows {
         format!("full batch ({rows})")
@@ -156,25 +295,40 @@ pub fn data_area(props: &DataAreaProps) -> Html {
     html! {
         <div class="data-panel">
             { show("dataset", picker) }
-            { show("percTrainData", slider("perc-train", "Training data", int_range(&PERC_TRAIN_DATA, 10.0), f64::from(c.perc_train_data),
-                format!("{}%", c.perc_train_data), emit(|v| Action::SetPercTrainData(v as u32)))) }
-            { show("percValData", slider("perc-val", "Validation (of training)", int_range(&PERC_VAL_DATA, 5.0), f64::from(c.perc_val_data),
-                format!("{}%", c.perc_val_data), emit(|v| Action::SetPercValData(v as u32)))) }
-            { show("noise", if noise_applies(active) {
+            if shipped { { shipped_note(active, &props.data, &props.fetch) } }
+            { show("percTrainData", if active == Dataset::Mnist {
+                slider_off("perc-train", "Training data", int_range(&PERC_TRAIN_DATA, 10.0), f64::from(c.perc_train_data),
+                    "60,000".to_string(), "MNIST keeps its official split: the same test digits as every published result.")
+            } else if active == Dataset::Logistic {
+                slider_off("perc-train", "Training data", int_range(&PERC_TRAIN_DATA, 10.0), f64::from(c.perc_train_data),
+                    "all 4 rows".to_string(), "The course's table trains on all four rows.")
+            } else { slider("perc-train", "Training data", int_range(&PERC_TRAIN_DATA, 10.0), f64::from(c.perc_train_data),
+                format!("{}%", c.perc_train_data), emit(|v| Action::SetPercTrainData(v as u32))) }) }
+            { show("percValData", if active == Dataset::Logistic {
+                slider_off("perc-val", "Validation (of training)", int_range(&PERC_VAL_DATA, 5.0), f64::from(c.perc_val_data),
+                    "none".to_string(), "Four rows leave nothing to hold out.")
+            } else {
+                slider("perc-val", "Validation (of training)", int_range(&PERC_VAL_DATA, 5.0), f64::from(c.perc_val_data),
+                    format!("{}%", c.perc_val_data), emit(|v| Action::SetPercValData(v as u32)))
+            }) }
+            if !shipped { { show("noise", if noise_applies(active) {
                 slider("noise", "Noise", int_range(&NOISE, 5.0), f64::from(c.noise), c.noise.to_string(),
                     emit(|v| Action::SetNoise(v as u32)))
             } else {
                 slider_off("noise", "Noise", int_range(&NOISE, 5.0), f64::from(c.noise), c.noise.to_string(),
                     "These three clouds overlap by their own spreads; noise does not change them.")
-            }) }
+            }) } }
             { show("batchSize", batch_slider) }
-            { show("samples", select("samples", "Samples",
-                SAMPLES.iter().map(|n| (n.to_string(), n.to_string())).collect(), &c.sample_count().to_string(), on_samples)) }
-            { show("regenerateButton", html! {
-                <button class="btn" data-testid="regenerate" onclick={regenerate} title={title(c, "regenerateButton", "New points from a new data seed")}>
-                    { "Regenerate" }
-                </button>
-            }) }
+            // Real data has its own rows, measured once: no count to pick, nothing to regenerate.
+            if !shipped {
+                { show("samples", select("samples", "Samples",
+                    SAMPLES.iter().map(|n| (n.to_string(), n.to_string())).collect(), &c.sample_count().to_string(), on_samples)) }
+                { show("regenerateButton", html! {
+                    <button class="btn" data-testid="regenerate" onclick={regenerate} title={title(c, "regenerateButton", "New points from a new data seed")}>
+                        { "Regenerate" }
+                    </button>
+                }) }
+            }
             { if c.problem == Problem::Regression { html! { <p class="hint">{ "Regression: colour shows the target value." }</p> } } else { html! {} } }
         </div>
     }

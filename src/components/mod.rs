@@ -21,3 +21,4 @@ pub mod png_button;
 pub mod save;
 pub mod shortcuts;
 pub mod weight_editor;
+pub mod wide_view;

@@ -9,7 +9,7 @@ use yew::prelude::*;
 use super::guard::{guard, padlock, title, LOCKED_NOTE};
 use super::pixel_canvas::PixelCanvas;
 use super::weight_editor::{Target, WeightEditor};
-use crate::config::{Config, Feature, MAX_LAYERS, MAX_NEURONS};
+use crate::config::{Config, Feature, DRAWN_UNITS, MAX_LAYERS, MAX_NEURONS};
 use crate::draw::colors;
 use crate::draw::plane::thumbnail;
 use crate::session::Snapshot;
@@ -59,13 +59,52 @@ pub fn network(props: &NetworkProps) -> Html {
     let c = &props.config;
     let s = &props.snapshot;
     let inputs = offered(c);
+    let dataset = c.active_dataset();
+    let planar = dataset.is_planar();
+    // Real data's input column: one block for an image's pixels, a named node per table input.
+    let image = s
+        .data
+        .wide
+        .as_ref()
+        .and_then(|w| w.image)
+        .or(match dataset {
+            crate::config::Dataset::Digits => Some((8, 8)),
+            crate::config::Dataset::Mnist => Some((28, 28)),
+            _ => None,
+        });
+    let first_fan_in = s
+        .layers
+        .first()
+        .and_then(|l| l.w.first())
+        .map_or(0, Vec::len);
+    let table_names: Vec<String> = match s.data.wide.as_ref() {
+        Some(w) if w.image.is_none() => w.names.clone(),
+        _ => (1..=first_fan_in).map(|i| format!("input {i}")).collect(),
+    };
     // Weights and biases open the editor only where the instructor allows it.
     let editable = c.shows("weightEditing") && !c.locks("weightEditing");
     let layers_locked = c.locks("numHiddenLayers");
     let features_locked = c.locks("features");
     // Column sizes: inputs, hidden layers (from the snapshot, which matches the config), outputs.
-    let mut columns = vec![inputs.len()];
-    columns.extend(s.layers.iter().map(|l| l.b.len()));
+    let mut columns = vec![match (planar, image) {
+        (true, _) => inputs.len(),
+        (false, Some(_)) => 1,
+        (false, None) => table_names.len().max(1),
+    }];
+    // A hidden layer wider than the diagram draws unit by unit is one block.
+    let block = |col: usize| -> bool {
+        if col == 0 {
+            !planar && image.is_some()
+        } else {
+            col < s.layers.len() && s.layers[col - 1].b.len() > DRAWN_UNITS
+        }
+    };
+    columns.extend(
+        s.layers
+            .iter()
+            .enumerate()
+            .map(|(l, layer)| if block(l + 1) { 1 } else { layer.b.len() }),
+    );
     let tallest = columns.iter().copied().max().unwrap_or(1);
     let size = node_size(tallest);
     // At least 24 px apart, so the nodes' 24 px bias targets never overlap (WCAG 2.5.8).
@@ -80,11 +119,14 @@ pub fn network(props: &NetworkProps) -> Html {
         )
     };
     // Position of each network input (enabled features only) in the input column.
-    let input_rows: Vec<usize> = s
-        .features
-        .iter()
-        .filter_map(|f| inputs.iter().position(|g| g == f))
-        .collect();
+    let input_rows: Vec<usize> = if planar {
+        s.features
+            .iter()
+            .filter_map(|f| inputs.iter().position(|g| g == f))
+            .collect()
+    } else {
+        (0..table_names.len()).collect()
+    };
     let set_hover = |t: Option<Target>| {
         let hover = hover.clone();
         Callback::from(move |_: MouseEvent| hover.set(t))
@@ -128,6 +170,67 @@ pub fn network(props: &NetworkProps) -> Html {
         } else {
             5.0
         };
+        if block(l) || block(l + 1) {
+            // Too many weights to draw one by one: one link per drawn unit on the other side,
+            // as thick as the weights it stands for are large (root mean square). The weight
+            // images (for pixels) and the weight panels show them in full.
+            let rms = |ws: &mut dyn Iterator<Item = f64>| {
+                let (sum, n) = ws.fold((0.0, 0usize), |(s, n), w| (s + w * w, n + 1));
+                (sum / n.max(1) as f64).sqrt()
+            };
+            let fan_in = layer.w.first().map_or(0, Vec::len);
+            let summary: Vec<(usize, usize, f64)> = match (block(l), block(l + 1)) {
+                (true, false) => layer
+                    .w
+                    .iter()
+                    .enumerate()
+                    .map(|(to, row)| (0, to, rms(&mut row.iter().copied())))
+                    .collect(),
+                (false, true) => (0..fan_in)
+                    .map(|from| {
+                        (
+                            from,
+                            0,
+                            rms(&mut layer
+                                .w
+                                .iter()
+                                .map(|row| row.get(from).copied().unwrap_or(0.0))),
+                        )
+                    })
+                    .collect(),
+                _ => vec![(0, 0, rms(&mut layer.w.iter().flatten().copied()))],
+            };
+            let largest = summary.iter().fold(
+                1e-12,
+                |m: f64, (_, _, v)| if v.is_finite() { m.max(*v) } else { m },
+            );
+            for (from, to, r) in summary {
+                let from_row = if l == 0 && !block(0) {
+                    input_rows.get(from).copied().unwrap_or(from)
+                } else {
+                    from
+                };
+                let (x1, y1) = pos(l, from_row);
+                let (x2, y2) = pos(l + 1, to);
+                let (x1, y1, x2, y2) = (x1 + size, y1 + size / 2.0, x2, y2 + size / 2.0 + 0.5);
+                let mid = (x1 + x2) / 2.0;
+                let d =
+                    format!("M{x1:.1},{y1:.1} C{mid:.1},{y1:.1} {mid:.1},{y2:.1} {x2:.1},{y2:.1}");
+                let stroke = 0.4 + 3.0 * (r / largest).min(1.0).sqrt();
+                let testid = match (block(l), block(l + 1)) {
+                    (true, false) => format!("link-{l}-{to}-block"),
+                    (false, true) => format!("link-{l}-block-{from}"),
+                    _ => format!("link-{l}-block-block"),
+                };
+                links.push(html! {
+                    <g class="link link-block" data-testid={testid} data-value={r.to_string()}>
+                        <title>{ format!("root mean square of the weights this link stands for: {r:.4}") }</title>
+                        <path d={d} stroke={colors::hex(colors::BLUE)} stroke-width={format!("{stroke:.2}")} fill="none" opacity="0.6" />
+                    </g>
+                });
+            }
+            continue;
+        }
         for (to, row) in layer.w.iter().enumerate() {
             for (from, &w) in row.iter().enumerate() {
                 let from_row = if l == 0 {
@@ -166,7 +269,37 @@ pub fn network(props: &NetworkProps) -> Html {
     }
 
     let mut nodes = Vec::new();
-    for (i, f) in inputs.iter().enumerate() {
+    if !planar {
+        match image {
+            Some((h, w)) => {
+                let (x, y) = pos(0, 0);
+                let first = s.data.wide.as_ref().and_then(|wd| wd.test.rows.first());
+                nodes.push(html! {
+                    <div class="node input-node input-block" data-testid="input-block"
+                        style={format!("left:{x}px;top:{y}px;width:{size}px;height:{size}px")}
+                        title={format!("{h} × {w} pixels: {} inputs, each a pixel's grey level in [0, 1]", h * w)}>
+                        if let Some(row) = first {
+                            <PixelCanvas pixels={crate::draw::images::grey(row, h, w)} label={format!("an input image, {h} by {w} pixels")} />
+                        }
+                        <span class="node-label">{ format!("{h}×{w} px") }</span>
+                    </div>
+                });
+            }
+            None => {
+                for (i, name) in table_names.iter().enumerate() {
+                    let (x, y) = pos(0, i);
+                    nodes.push(html! {
+                        <div class="node input-node input-named" data-testid={format!("input-{i}")}
+                            style={format!("left:{x}px;top:{y}px;width:{size}px;height:{size}px")}
+                            title={format!("{name} (standardized on the training rows)")}>
+                            <span class="node-label">{ name.clone() }</span>
+                        </div>
+                    });
+                }
+            }
+        }
+    }
+    for (i, f) in inputs.iter().enumerate().filter(|_| planar) {
         let (x, y) = pos(0, i);
         let on = c.features.contains(f);
         let raw: Vec<f64> = (0..s.grid * s.grid)
@@ -196,6 +329,18 @@ pub fn network(props: &NetworkProps) -> Html {
     let last = s.layers.len().saturating_sub(1);
     for (l, layer) in s.layers.iter().enumerate() {
         let col = l + 1;
+        if block(col) {
+            let (x, y) = pos(col, 0);
+            let units = layer.b.len();
+            nodes.push(html! {
+                <div class="node layer-block" data-testid={format!("layer-block-{l}")}
+                    style={format!("left:{x}px;top:{y}px;width:{size}px;height:{size}px")}
+                    title={format!("layer {}: {units} units, too many to draw one by one", l + 1)}>
+                    <span class="layer-block-count">{ units }</span>
+                </div>
+            });
+            continue;
+        }
         for n in 0..layer.b.len() {
             let (x, y) = pos(col, n);
             let values: Vec<f64> = if l < last {
@@ -228,6 +373,14 @@ pub fn network(props: &NetworkProps) -> Html {
                 neuron: n,
             };
             let bias = Target::Bias { layer: l, to: n };
+            // Real data names its classes: each output unit says whose probability it is.
+            let class_label = (l == last)
+                .then(|| s.data.wide.as_ref())
+                .flatten()
+                .and_then(|w| match layer.b.len() {
+                    1 => w.class_names.get(1).map(|c| format!("p({c})")),
+                    _ => w.class_names.get(n).cloned(),
+                });
             let what = if l == last {
                 format!("output {n}")
             } else {
@@ -238,7 +391,12 @@ pub fn network(props: &NetworkProps) -> Html {
                     style={format!("left:{x}px;top:{y}px;width:{size}px;height:{size}px")}
                     data-testid={format!("node-{l}-{n}")}
                     onmouseenter={set_hover(Some(node))} onmouseleave={set_hover(None)}>
-                    <PixelCanvas pixels={thumbnail(&values, s.grid)} label={format!("{what}: output over the input plane")} />
+                    if planar {
+                        <PixelCanvas pixels={thumbnail(&values, s.grid)} label={format!("{what}: output over the input plane")} />
+                    }
+                    if let Some(name) = class_label {
+                        <span class="node-label node-label-out">{ name }</span>
+                    }
                     if c.shows("weightEditing") {
                         <button class="bias" data-testid={format!("bias-{l}-{n}")} disabled={!editable} aria-label={format!("Bias of {what}")}
                             title={title(c, "weightEditing", format!("Bias of {what} (click to edit)"))}

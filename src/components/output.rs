@@ -5,9 +5,11 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
+use super::data::DataFetch;
 use super::fields::checkbox;
 use super::pixel_canvas::PixelCanvas;
 use super::png_button::PngButton;
+use super::wide_view::WideView;
 use crate::config::Config;
 use crate::draw::plane::{curve_image, output_image, Palette};
 use crate::session::Snapshot;
@@ -21,6 +23,8 @@ pub struct OutputAreaProps {
     pub config: Rc<Config>,
     pub snapshot: Rc<Snapshot>,
     pub on_action: Callback<Action>,
+    #[prop_or_default]
+    pub fetch: DataFetch,
 }
 
 /// A metric as the DOM contract wants it: a plain number, empty when not defined.
@@ -71,8 +75,17 @@ pub fn output_area(props: &OutputAreaProps) -> Html {
         let s = s.clone();
         let one_d = c.active_dataset().is_one_dimensional();
         let show_test = c.show_test_data;
+        let planar = c.active_dataset().is_planar();
         use_memo(deps, move |_| {
             let test = show_test.then_some(s.data.test.as_slice());
+            if !planar {
+                // `output` holds the test sample's rows here, not a grid (`WideView` draws it).
+                return crate::draw::Pixels {
+                    width: 1,
+                    height: 1,
+                    rgba: Rc::new(vec![255; 4]),
+                };
+            }
             if one_d {
                 // Row 0 of the grid runs along x at the plane's top; with one input every row
                 // is the same curve.
@@ -103,14 +116,31 @@ pub fn output_area(props: &OutputAreaProps) -> Html {
     let r = &s.latest;
     let classification = s.data.classes > 1;
     let show = |name: &'static str, h: Html| super::guard::guard(c, name, h);
+    let planar = c.active_dataset().is_planar();
+    let view = if planar {
+        html! {
+            <>
+                <PngButton panel="panel-boundary" />
+                <div class="plane">
+                    <PixelCanvas pixels={(*pixels).clone()} class="plane-canvas" testid="boundary"
+                        label={boundary_words(classification, c.active_dataset().is_one_dimensional(), r)} />
+                    <span class="axis axis-x">{ if c.active_dataset().is_one_dimensional() { "X1 →, target ↑" } else { "X1 →" } }</span>
+                </div>
+            </>
+        }
+    } else if s.data.wide.is_some() {
+        html! { <WideView snapshot={s.clone()} /> }
+    } else {
+        match &props.fetch {
+            DataFetch::Failed { why, .. } => html! { <p class="alert alert-error">{ why }</p> },
+            _ => {
+                html! { <p class="hint" data-testid="wide-waiting">{ format!("The {} data is on its way; its views appear once it has arrived.", c.active_dataset().label()) }</p> }
+            }
+        }
+    };
     html! {
         <div class="output-panel" data-testid="panel-boundary">
-            <PngButton panel="panel-boundary" />
-            <div class="plane">
-                <PixelCanvas pixels={(*pixels).clone()} class="plane-canvas" testid="boundary"
-                    label={boundary_words(classification, c.active_dataset().is_one_dimensional(), r)} />
-                <span class="axis axis-x">{ if c.active_dataset().is_one_dimensional() { "X1 →, target ↑" } else { "X1 →" } }</span>
-            </div>
+            { view }
             <dl class="metrics">
                 <dt>{ "Training loss" }</dt><dd><output data-testid="loss-train" data-value={exact(Some(r.loss_train))}>{ number(Some(r.loss_train)) }</output></dd>
                 <dt>{ "Test loss" }</dt><dd><output data-testid="loss-test" data-value={exact(r.loss_test)}>{ number(r.loss_test) }</output></dd>
@@ -127,10 +157,12 @@ pub fn output_area(props: &OutputAreaProps) -> Html {
                     <dd><output data-testid="auc-test" data-value={exact(r.auc_test)}>{ number(r.auc_test) }</output></dd>
                 </> } } else { html! {} } }
             </dl>
-            <div class="output-options">
-                { show("showTestData", checkbox("show-test-data", "Show test data", c.show_test_data, emit(Action::SetShowTestData))) }
-                { show("discretize", checkbox("discretize", "Discretize output", c.discretize, emit(Action::SetDiscretize))) }
-            </div>
+            if planar {
+                <div class="output-options">
+                    { show("showTestData", checkbox("show-test-data", "Show test data", c.show_test_data, emit(Action::SetShowTestData))) }
+                    { show("discretize", checkbox("discretize", "Discretize output", c.discretize, emit(Action::SetDiscretize))) }
+                </div>
+            }
         </div>
     }
 }

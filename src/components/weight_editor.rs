@@ -60,9 +60,16 @@ impl Target {
 
     fn source(layer: usize, from: usize, s: &Snapshot) -> String {
         if layer == 0 {
+            let named = s
+                .data
+                .wide
+                .as_ref()
+                .and_then(|w| w.names.get(from).cloned());
             s.features
                 .get(from)
-                .map_or("input".to_string(), |f| f.label().to_string())
+                .map(|f| f.label().to_string())
+                .or(named)
+                .unwrap_or_else(|| "input".to_string())
         } else {
             format!("layer {} neuron {}", layer, from + 1)
         }

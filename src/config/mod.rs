@@ -13,7 +13,7 @@ use std::collections::BTreeSet;
 
 use serde::{Deserialize, Serialize};
 
-pub use fields::{MAX_LAYERS, MAX_NEURONS};
+pub use fields::{DRAWN_UNITS, MAX_LAYERS, MAX_NEURONS};
 pub use names::{
     Activation, BackendChoice, Dataset, EarlyStop, Feature, Init, Loss, LrSchedule, Optimizer,
     Problem, Regularization, TwoClassOutput,
@@ -250,6 +250,10 @@ impl Config {
     /// The enabled features in their canonical order; one-dimensional datasets only see X1-based
     /// features, since X2 is constant there.
     pub fn input_features(&self) -> Vec<Feature> {
+        if !self.active_dataset().is_planar() {
+            // Real data brings its own inputs; the plane's features mean nothing there.
+            return Vec::new();
+        }
         let one_d = self.active_dataset().is_one_dimensional();
         Feature::ALL
             .iter()
@@ -263,6 +267,14 @@ impl Config {
                     )
             })
             .collect()
+    }
+
+    /// The number of network inputs: the enabled features (one constant column when none is,
+    /// so biases still have an input), or a shipped dataset's own width.
+    pub fn input_width(&self) -> usize {
+        self.active_dataset()
+            .fixed_inputs()
+            .unwrap_or_else(|| self.input_features().len().max(1))
     }
 
     /// The data seed as a number: a stable hash of the seed text (FNV-1a), so any text works.

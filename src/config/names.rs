@@ -104,13 +104,23 @@ named_enum! {
         Func1d = "func1d",
         /// Regression in one input: y = 0.2 x + 1 + noise (course section 2).
         Line = "line",
+        /// The course's own four rows of three 0/1 inputs (section 3: y is the first column).
+        Logistic = "logistic",
+        /// Shipped (issue 14): scikit-learn's 8 x 8 handwritten digits, ten classes.
+        Digits = "digits",
+        /// Shipped: MNIST's 70,000 28 x 28 handwritten digits, ten classes.
+        Mnist = "mnist",
+        /// Shipped: the S&P 500's daily returns 2001-2005; will the market go up tomorrow?
+        Returns = "returns",
+        /// Shipped: 10,000 credit-card customers; who defaults?
+        Credit = "credit",
     }
 }
 
 impl Dataset {
-    /// The engine's generator of this dataset (same name).
-    pub fn generator(self) -> Generator {
-        match self {
+    /// The engine's generator of this dataset (same name); `None` for a shipped one.
+    pub fn generator(self) -> Option<Generator> {
+        Some(match self {
             Dataset::Circle => Generator::Circle,
             Dataset::Xor => Generator::Xor,
             Dataset::Gauss => Generator::Gauss,
@@ -123,22 +133,63 @@ impl Dataset {
             Dataset::RegGauss => Generator::RegGauss,
             Dataset::Func1d => Generator::Func1d,
             Dataset::Line => Generator::Line,
+            Dataset::Logistic => Generator::Logistic,
+            Dataset::Digits | Dataset::Mnist | Dataset::Returns | Dataset::Credit => return None,
+        })
+    }
+
+    /// Whether the site ships this dataset as a file (`data/<name>.npds`) that the page fetches
+    /// when it is chosen, rather than generating it.
+    pub fn is_shipped(self) -> bool {
+        self.generator().is_none()
+    }
+
+    /// The shipped file's address, relative to the page.
+    pub fn file(self) -> Option<String> {
+        self.is_shipped()
+            .then(|| format!("data/{}.npds", self.as_str()))
+    }
+
+    /// The number of network inputs of a data set that brings its own (not the plane's
+    /// features): a shipped set's default columns (a category of two values as one input),
+    /// known before its file arrives so the diagram can be drawn, or the course's table's three.
+    pub fn fixed_inputs(self) -> Option<usize> {
+        match self {
+            Dataset::Logistic => Some(3),
+            Dataset::Digits => Some(64),
+            Dataset::Mnist => Some(784),
+            // Lag1..Lag5 and Volume.
+            Dataset::Returns => Some(6),
+            // student (yes/no), balance, income.
+            Dataset::Credit => Some(3),
+            _ => None,
         }
+    }
+
+    /// Whether the inputs are points of the plane (or of a line), so the views drawn over the
+    /// input plane apply: every generated set but the course's table. Shipped data has inputs
+    /// of any width.
+    pub fn is_planar(self) -> bool {
+        self.generator().is_some_and(|g| g.inputs() <= 2)
     }
 
     /// Whether the generator produces real-valued targets.
     pub fn is_regression(self) -> bool {
-        self.generator().is_regression()
+        self.generator().is_some_and(Generator::is_regression)
     }
 
     /// Number of classes (1 for regression).
     pub fn classes(self) -> usize {
-        self.generator().classes().max(1)
+        match self {
+            Dataset::Digits | Dataset::Mnist => 10,
+            Dataset::Returns | Dataset::Credit => 2,
+            _ => self.generator().map_or(1, |g| g.classes().max(1)),
+        }
     }
 
     /// Whether the data has one input (x) rather than two.
     pub fn is_one_dimensional(self) -> bool {
-        self.generator().inputs() == 1
+        self.generator().is_some_and(|g| g.inputs() == 1)
     }
 
     /// A short label for the UI.
@@ -156,6 +207,11 @@ impl Dataset {
             Dataset::RegGauss => "Multi-Gaussian",
             Dataset::Func1d => "1-D function",
             Dataset::Line => "Line",
+            Dataset::Logistic => "The course's table",
+            Dataset::Digits => "Digits 8×8",
+            Dataset::Mnist => "MNIST digits",
+            Dataset::Returns => "S&P 500 returns",
+            Dataset::Credit => "Credit default",
         }
     }
 }
@@ -287,17 +343,23 @@ mod tests {
     #[test]
     fn every_dataset_is_the_engine_generator_of_its_name() {
         for &d in Dataset::ALL {
-            assert_eq!(d.generator().name(), d.as_str());
+            match d.generator() {
+                Some(g) => assert_eq!(g.name(), d.as_str()),
+                None => assert_eq!(d.file(), Some(format!("data/{d}.npds"))),
+            }
+            assert!(!(d.is_planar() && d.is_shipped()), "{d}");
         }
-        // Every generator but the course's fixed four rows (no plane to draw) is offered.
-        let offered: Vec<Generator> = Dataset::ALL.iter().map(|d| d.generator()).collect();
+        assert!(!Dataset::Logistic.is_planar() && !Dataset::Logistic.is_shipped());
+        assert_eq!(
+            Dataset::ALL.iter().filter(|d| d.is_shipped()).count(),
+            4,
+            "digits, mnist, returns, credit"
+        );
+        // Every generator is offered (the course's four rows too, now that inputs of any
+        // width have views).
+        let offered: Vec<Generator> = Dataset::ALL.iter().filter_map(|d| d.generator()).collect();
         for g in Generator::ALL {
-            assert_eq!(
-                offered.contains(&g),
-                g != Generator::Logistic,
-                "{}",
-                g.name()
-            );
+            assert!(offered.contains(&g), "{}", g.name());
         }
         assert_eq!(Dataset::Spiral3.classes(), 3);
         assert_eq!(Dataset::RegGauss.classes(), 1);

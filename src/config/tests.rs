@@ -249,7 +249,7 @@ fn regression_set_under_dataset_implies_regression() {
 
 #[test]
 fn bad_values_fall_back_with_specific_notices() {
-    let (c, notices) = parse("#activation=swish&learningRate=abc&batchSize=-4&noise=80&networkShape=4,x&dataset=mnist&seed=a b&x=maybe&optimizer=lbfgs&backend=tpu&init=random&momentum=NaN&regularization=L3");
+    let (c, notices) = parse("#activation=swish&learningRate=abc&batchSize=-4&noise=80&networkShape=4,x&dataset=imagenet&seed=a b&x=maybe&optimizer=lbfgs&backend=tpu&init=random&momentum=NaN&regularization=L3");
     let d = Config::default();
     assert_eq!(c.activation, d.activation);
     assert_eq!(c.learning_rate, d.learning_rate);
@@ -311,7 +311,7 @@ fn limits_are_enforced() {
     assert!(c.learning_rate > 0.0);
     assert_eq!(c.samples, Some(fields::MIN_SAMPLES));
     assert_eq!(notices.len(), 4, "{notices:?}");
-    let (c, _) = parse("networkShape=400");
+    let (c, _) = parse("networkShape=4000");
     assert_eq!(c.network_shape, vec![MAX_NEURONS]);
 }
 

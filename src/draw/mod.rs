@@ -7,6 +7,7 @@ pub mod confusion;
 pub mod graph_model;
 pub mod health;
 pub mod hidden;
+pub mod images;
 pub mod layered;
 pub mod plane;
 pub mod roc;

@@ -88,6 +88,14 @@ impl Download {
         if self == Download::History {
             return Ok(history_csv(&snapshot.history));
         }
+        if !config.active_dataset().is_planar() {
+            // The page holds a sample of a shipped set's rows, not the set: a script trained
+            // on it would not be this experiment.
+            return Err(Unsupported(format!(
+                "Exports of the real data sets are not written yet: the page holds only a sample of the {} rows. The metrics history downloads as usual.",
+                config.active_dataset().label()
+            )));
+        }
         let e = Experiment::of(config, snapshot);
         match self {
             Download::Keras => keras_script(&e),

@@ -61,9 +61,9 @@ impl Inspection {
         frames: Rc<Vec<Frame>>,
     ) -> Self {
         let net = Net::of(snapshot, config);
-        let (inputs, labels) = batch(&snapshot.features, &snapshot.data.train, SAMPLE_LIMIT);
+        let (inputs, labels) = rows_of(snapshot, Part::Train, SAMPLE_LIMIT);
         let train = Batch { inputs, labels };
-        let (inputs, labels) = batch(&snapshot.features, &snapshot.data.test, SAMPLE_LIMIT);
+        let (inputs, labels) = rows_of(snapshot, Part::Test, SAMPLE_LIMIT);
         let test = Batch { inputs, labels };
         let forward = probe
             .as_ref()
@@ -106,7 +106,7 @@ impl Inspection {
 /// The frame to record for the snapshot's epoch: its weights and the full-batch gradient of the
 /// training objective there.
 pub fn frame_of(snapshot: &Snapshot, probe: Option<&EngineProbe>) -> Frame {
-    let (inputs, labels) = batch(&snapshot.features, &snapshot.data.train, GRADIENT_LIMIT);
+    let (inputs, labels) = rows_of(snapshot, Part::Train, GRADIENT_LIMIT);
     let grads = probe
         .and_then(|p| p.gradient(&snapshot.layers, &inputs, &labels))
         .unwrap_or_default();
@@ -115,6 +115,41 @@ pub fn frame_of(snapshot: &Snapshot, probe: Option<&EngineProbe>) -> Frame {
         grads,
         layers: snapshot.layers.clone(),
     }
+}
+
+#[derive(Clone, Copy)]
+enum Part {
+    Train,
+    Test,
+}
+
+/// At most `limit` input rows of a part with their labels: the plane's points through the
+/// features, or the sample of real data the host sent (already as the network receives it;
+/// the host caps it at `session::shipped::SAMPLE_ROWS`, which keeps a wide network's probe
+/// on the page cheap).
+fn rows_of(snapshot: &Snapshot, part: Part, limit: usize) -> (Vec<Vec<f64>>, Vec<f64>) {
+    if let Some(wide) = &snapshot.data.wide {
+        let sample = match part {
+            Part::Train => &wide.train,
+            Part::Test => &wide.test,
+        };
+        let stride = sample.rows.len().div_ceil(limit.max(1)).max(1);
+        let rows = sample
+            .rows
+            .iter()
+            .step_by(stride)
+            .map(|r| r.iter().map(|&v| f64::from(v)).collect())
+            .collect();
+        return (
+            rows,
+            sample.labels.iter().step_by(stride).copied().collect(),
+        );
+    }
+    let points = match part {
+        Part::Train => &snapshot.data.train,
+        Part::Test => &snapshot.data.test,
+    };
+    batch(&snapshot.features, points, limit)
 }
 
 /// The input plane the session draws (course datasets keep their own scale).

@@ -149,9 +149,13 @@ pub struct EngineProbe {
 impl EngineProbe {
     /// The training description the session builds for this config and data.
     pub fn config_for(config: &Config, snapshot: &Snapshot) -> TrainConfig {
-        let inputs = input_rows(&snapshot.features, &[(0.0, 0.0)])
-            .first()
-            .map_or(1, Vec::len);
+        let inputs = match &snapshot.data.wide {
+            Some(w) => w.width(),
+            None if !config.active_dataset().is_planar() => config.input_width(),
+            None => input_rows(&snapshot.features, &[(0.0, 0.0)])
+                .first()
+                .map_or(1, Vec::len),
+        };
         train_config(config, inputs, snapshot.data.classes)
     }
 

@@ -28,6 +28,9 @@ pub struct GalleryProps {
 pub fn picture(lesson: &Lesson) -> Pixels {
     let c = lesson.config(1).0;
     let d = c.active_dataset();
+    if !d.is_planar() {
+        return crate::draw::images::emblem(d, PICTURE);
+    }
     let palette = Palette {
         classes: d.classes(),
         discretize: false,

@@ -166,7 +166,8 @@ pub fn output_units(c: &Config) -> usize {
 
 /// Units per layer of `c`'s network, inputs first, outputs last.
 pub fn layer_sizes(c: &Config) -> Vec<usize> {
-    let mut sizes = vec![c.input_features().len()];
+    let inputs = c.active_dataset().fixed_inputs();
+    let mut sizes = vec![inputs.unwrap_or_else(|| c.input_features().len())];
     sizes.extend(&c.network_shape);
     sizes.push(output_units(c));
     sizes
@@ -269,6 +270,7 @@ impl Quantity {
         };
         let source = |layer: usize, from: usize| match (layer, c.input_features().get(from)) {
             (0, Some(f)) => f.label().to_string(),
+            (0, None) => format!("input {}", from + 1),
             _ => format!("unit {} in layer {layer}", from + 1),
         };
         match self {

@@ -16,7 +16,7 @@ use crate::adapter_check::{check_webgpu_adapter, AdapterCheck};
 use crate::components::backend_badge::describe;
 use crate::config::BackendChoice;
 use crate::protocol::{Command, Event};
-use crate::session::host::{BackendRequest, Host, Work};
+use crate::session::host::{BackendRequest, DataArrival, Host, Work};
 
 /// A backend opened for a request, waiting for the loop to adopt it.
 struct Opened {
@@ -31,6 +31,7 @@ struct Opened {
 pub struct Inbox {
     commands: RefCell<VecDeque<Command>>,
     opened: RefCell<Vec<Opened>>,
+    data: RefCell<Vec<DataArrival>>,
     waker: RefCell<Option<Waker>>,
 }
 
@@ -53,6 +54,11 @@ impl Inbox {
         self.wake();
     }
 
+    pub(super) fn push_data(&self, d: DataArrival) {
+        self.data.borrow_mut().push(d);
+        self.wake();
+    }
+
     fn wake(&self) {
         if let Some(w) = self.waker.borrow_mut().take() {
             w.wake();
@@ -60,7 +66,9 @@ impl Inbox {
     }
 
     fn has_input(&self) -> bool {
-        !self.commands.borrow().is_empty() || !self.opened.borrow().is_empty()
+        !self.commands.borrow().is_empty()
+            || !self.opened.borrow().is_empty()
+            || !self.data.borrow().is_empty()
     }
 }
 
@@ -114,8 +122,15 @@ pub async fn drive(mut host: Host, inbox: Rc<Inbox>, io: impl Io) {
         for o in opened {
             host.opened(o.generation, o.backend, o.label, o.adapter);
         }
+        let data: Vec<DataArrival> = inbox.data.borrow_mut().drain(..).collect();
+        for d in data {
+            host.data_arrived(d);
+        }
         if let Some(request) = host.take_backend_request() {
             open(request, inbox.clone());
+        }
+        if let Some(dataset) = host.take_data_request() {
+            super::fetch::fetch_dataset(dataset, inbox.clone());
         }
         let mut trained = false;
         match host.next(io.now()) {

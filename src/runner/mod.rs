@@ -7,6 +7,7 @@
 //! checkpoint the page holds: the weights, optimizer state and epoch of at most a second ago.
 
 pub mod drive;
+mod fetch;
 mod local;
 pub mod worker;
 

@@ -149,7 +149,7 @@ fn bad_files_are_refused_by_name() {
             "damaged",
         ),
         (
-            edited(&|v| v["experiment"] = "dataset=spiral&networkShape=400".into()),
+            edited(&|v| v["experiment"] = "dataset=spiral&networkShape=4000".into()),
             "does not fit this page as saved (networkShape",
         ),
         (

@@ -102,6 +102,10 @@ pub struct Data {
     /// Number of classes, 1 for regression.
     pub classes: usize,
     pub extent: Extent,
+    /// Data whose inputs are not points of a plane (a shipped dataset): then the point lists
+    /// are empty and this holds what the page draws instead.
+    #[serde(default)]
+    pub wide: Option<super::shipped::Wide>,
 }
 
 /// Raw points as `[n, 2]` (one-input data gets a zero second coordinate).
@@ -141,9 +145,14 @@ pub fn feature_rows(plane: &Tensor, features: &[Feature]) -> Result<Tensor, Stri
 /// the engine's splits of feature rows and the drawable points.
 pub fn build(config: &Config, features: &[Feature]) -> Result<(Splits, Data), String> {
     let dataset = config.active_dataset();
+    let Some(generator) = dataset.generator() else {
+        return super::shipped::build(config, dataset);
+    };
+    if !dataset.is_planar() {
+        return super::shipped::course_table(generator);
+    }
     let noise = config.noise as f32 / 100.0;
-    let raw = dataset
-        .generator()
+    let raw = generator
         .generate(config.sample_count() as usize, noise, config.data_seed())
         .map_err(|e| e.to_string())?;
     let raw =
@@ -173,22 +182,22 @@ pub fn build(config: &Config, features: &[Feature]) -> Result<(Splits, Data), St
         val,
         test,
         classes: dataset.classes(),
+        wide: None,
     };
     Ok((splits, data))
 }
 
 /// Whether the generator of `dataset` uses the noise level: the course's three Gaussian clouds
-/// overlap by their own spreads and take none.
+/// overlap by their own spreads and take none, and real data is as it was measured.
 pub fn noise_applies(dataset: Dataset) -> bool {
-    dataset != Dataset::Clouds3
+    dataset != Dataset::Clouds3 && dataset.is_planar()
 }
 
 /// `n` drawable points of `dataset` (previews in the data panel).
 pub fn preview_points(dataset: Dataset, n: usize) -> Vec<Point> {
     dataset
         .generator()
-        .generate(n, 0.0, 7)
-        .ok()
+        .and_then(|g| g.generate(n, 0.0, 7).ok())
         .and_then(|d| {
             plane_points(&d.x)
                 .ok()
@@ -204,7 +213,7 @@ mod tests {
 
     #[test]
     fn every_dataset_builds_and_splits() {
-        for &d in Dataset::ALL {
+        for &d in Dataset::ALL.iter().filter(|d| d.is_planar()) {
             let mut c = Config {
                 perc_train_data: 60,
                 perc_val_data: 25,
@@ -249,7 +258,7 @@ mod tests {
 
     #[test]
     fn noise_changes_the_data_exactly_where_it_is_said_to() {
-        for &d in Dataset::ALL {
+        for &d in Dataset::ALL.iter().filter(|d| d.is_planar()) {
             let points = |noise: u32| {
                 let mut c = Config {
                     noise,

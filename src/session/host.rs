@@ -9,8 +9,8 @@ use std::rc::Rc;
 use np_wgpu::FallbackBackend;
 
 use super::run::{Pace, RunControl, Step};
-use super::{Data, EvalReads, PendingEval, Session};
-use crate::config::{BackendChoice, Config};
+use super::{shipped, Data, EvalReads, PendingEval, Session};
+use crate::config::{BackendChoice, Config, Dataset};
 use crate::protocol::{Checkpoint, Command, Edit, Event, WireSnapshot};
 use crate::state::Impact;
 
@@ -30,6 +30,26 @@ pub enum Work {
     Checkpoint,
     /// Nothing to do until a command arrives or, when given, `ms` pass.
     Wait { ms: Option<f64> },
+}
+
+/// What the loop's fetch of a shipped dataset's file reports (`Host::data_arrived`).
+#[derive(Debug, Clone, PartialEq)]
+pub enum DataArrival {
+    /// `loaded` bytes of `total` (when the server said) have arrived.
+    Progress {
+        dataset: Dataset,
+        loaded: u64,
+        total: Option<u64>,
+    },
+    Loaded {
+        dataset: Dataset,
+        bytes: Vec<u8>,
+    },
+    /// The fetch failed; `why` says what to do.
+    Failed {
+        dataset: Dataset,
+        why: String,
+    },
 }
 
 /// A backend to open for the config's choice; `Host::opened` takes the result.
@@ -66,6 +86,10 @@ pub struct Host {
     told_stop: bool,
     told_early_stop: bool,
     told_fallback: bool,
+    /// Shipped datasets whose file the loop was asked to fetch (and has not failed).
+    data_requested: Vec<Dataset>,
+    /// A run to continue once the file its session waits for is loaded.
+    pending_restore: Option<Box<Checkpoint>>,
     events: Vec<Event>,
 }
 
@@ -89,6 +113,8 @@ impl Host {
             told_stop: false,
             told_early_stop: false,
             told_fallback: false,
+            data_requested: Vec::new(),
+            pending_restore: None,
             events: Vec::new(),
         };
         host.request_backend();
@@ -115,6 +141,60 @@ impl Host {
         self.backend_request.take()
     }
 
+    /// A shipped dataset's file to fetch, once per dataset (again after a failed fetch).
+    pub fn take_data_request(&mut self) -> Option<Dataset> {
+        let wanted = self.session.waiting_for()?;
+        if self.data_requested.contains(&wanted) {
+            return None;
+        }
+        self.data_requested.push(wanted);
+        Some(wanted)
+    }
+
+    /// Takes what the fetch of a file reported. A loaded file builds the session that waited
+    /// for it, which then plays, steps or continues a restored run as it was asked to meanwhile.
+    pub fn data_arrived(&mut self, arrival: DataArrival) {
+        match arrival {
+            DataArrival::Progress {
+                dataset,
+                loaded,
+                total,
+            } => self.events.push(Event::DataProgress {
+                dataset,
+                loaded,
+                total,
+            }),
+            DataArrival::Loaded { dataset, bytes } => match shipped::load(dataset, &bytes) {
+                Ok(()) => {
+                    self.events.push(Event::DataLoaded { dataset });
+                    if self.session.waiting_for() == Some(dataset) {
+                        let config = self.config.clone();
+                        self.session.update(&config, Impact::Rebuild);
+                        self.request_backend();
+                        if let Some(c) = self.pending_restore.take() {
+                            self.restore(&c);
+                        }
+                    }
+                }
+                Err(why) => self.data_failed(dataset, why),
+            },
+            DataArrival::Failed { dataset, why } => self.data_failed(dataset, why),
+        }
+        self.notice_stop();
+    }
+
+    fn data_failed(&mut self, dataset: Dataset, why: String) {
+        // Asked again by the next change that still needs it (the notice says to retry).
+        self.data_requested.retain(|&d| d != dataset);
+        self.events.push(Event::DataFailed { dataset, why });
+    }
+
+    fn restore(&mut self, c: &Checkpoint) {
+        if let Err(why) = self.session.restore(c) {
+            self.events.push(Event::NotRestored { why });
+        }
+    }
+
     fn request_backend(&mut self) {
         self.backend_generation += 1;
         self.backend_request = Some(BackendRequest {
@@ -139,6 +219,7 @@ impl Host {
                 self.session.update(&config, impact);
                 self.config = *config;
                 if impact >= Impact::Reset {
+                    self.pending_restore = None;
                     self.run.rebuilt();
                     self.told_stop = false;
                     self.told_fallback = false;
@@ -148,7 +229,8 @@ impl Host {
                 }
             }
             Command::Play => {
-                if self.session.can_train() {
+                // Waiting for its data, the run plays once the file is loaded.
+                if self.session.can_train() || self.session.waiting_for().is_some() {
                     self.run.play();
                     self.pace.restart(self.config.speed, now);
                 }
@@ -167,11 +249,10 @@ impl Host {
             }
             Command::Ready => self.ready = true,
             Command::Checkpoint => self.checkpoint_wanted = true,
-            Command::Restore(c) => {
-                if let Err(why) = self.session.restore(&c) {
-                    self.events.push(Event::NotRestored { why });
-                }
+            Command::Restore(c) if self.session.waiting_for().is_some() => {
+                self.pending_restore = Some(c);
             }
+            Command::Restore(c) => self.restore(&c),
             // Answered at once: the engine computes them synchronously on the CPU.
             Command::Explain { pick, view } => {
                 let result = self.session.explain(pick).map(Box::new);
@@ -200,6 +281,10 @@ impl Host {
 
     /// What to do next; `now` in ms.
     pub fn next(&mut self, now: f64) -> Work {
+        if self.session.waiting_for().is_some() {
+            // Nothing to evaluate, step or keep until the data arrives; steps asked for wait.
+            return Work::Wait { ms: None };
+        }
         let view_wanted = self.ready && self.sent != Some(self.session.version());
         if self.session.eval_due() || view_wanted {
             return Work::Evaluate { view: view_wanted };

@@ -8,6 +8,7 @@ mod eval;
 pub mod history;
 pub mod host;
 pub mod run;
+pub mod shipped;
 mod snapshot;
 mod spec;
 
@@ -40,6 +41,9 @@ pub struct Session {
     history: History,
     latest: Record,
     diverged: Option<String>,
+    /// The shipped dataset this session waits for: no network is built until its file is
+    /// loaded (`shipped::load`), then the host builds the session again.
+    waiting: Option<crate::config::Dataset>,
     /// Input rows of the drawing grid, by grid size.
     grid_rows: Option<(usize, Tensor)>,
     /// Bumped whenever something drawable changes.
@@ -78,8 +82,12 @@ impl Session {
             };
             trainer.map(|t| (t, data)).map_err(|e| e.to_string())
         });
+        let dataset = config.active_dataset();
+        let waiting = (dataset.is_shipped() && shipped::get(dataset).is_none()).then_some(dataset);
         let (trainer, data, diverged) = match built {
             Ok((t, d)) => (Some(t), d, None),
+            // Not refused: the host fetches the file and builds again when it arrives.
+            Err(_) if waiting.is_some() => (None, Data::default(), None),
             Err(e) => (
                 None,
                 Data::default(),
@@ -96,6 +104,7 @@ impl Session {
             history: History::default(),
             latest: Record::default(),
             diverged,
+            waiting,
             grid_rows: None,
             version: 0,
             gpu,
@@ -242,6 +251,11 @@ impl Session {
         self.due = None;
         self.evaluate(true);
         self.version += 1;
+    }
+
+    /// The shipped dataset whose file this session waits for, if any.
+    pub fn waiting_for(&self) -> Option<crate::config::Dataset> {
+        self.waiting
     }
 
     /// Whether training can go on (built, not diverged, not stopped early).

@@ -56,8 +56,15 @@ impl Snapshot {
     /// metrics yet.
     pub fn placeholder(config: &crate::config::Config) -> Self {
         let features = config.input_features();
-        let data = data::build(config, &features).map_or_else(|_| Data::default(), |(_, d)| d);
-        let model = super::spec::train_config(config, features.len(), data.classes).model;
+        // A shipped dataset's file is in the host, not here: its shape is known all the same.
+        let data = data::build(config, &features).map_or_else(
+            |_| Data {
+                classes: config.active_dataset().classes(),
+                ..Data::default()
+            },
+            |(_, d)| d,
+        );
+        let model = super::spec::train_config(config, config.input_width(), data.classes).model;
         Snapshot {
             version: 0,
             epoch: 0,
@@ -103,6 +110,13 @@ pub(super) fn zero_layers(model: &np_engine::nn::ModelSpec) -> Vec<LayerView> {
 
 /// The network's input rows at the centres of a `grid` x `grid` raster of the plane.
 pub(super) fn grid_rows(s: &Session, grid: usize) -> Option<Tensor> {
+    if let Some(wide) = &s.data.wide {
+        // No plane to raster: the views read the network on the test sample instead, so
+        // `output[i]` is test row i's output (`components::wide_view`).
+        let rows = &wide.test.rows;
+        let flat: Vec<f32> = rows.iter().flatten().copied().collect();
+        return Tensor::new(flat, &[rows.len(), wide.width()]).ok();
+    }
     let e = s.data.extent;
     let one_d = s.config.active_dataset().is_one_dimensional();
     let plane: Vec<f32> = (0..grid * grid)
@@ -150,6 +164,10 @@ pub(super) fn grid_views(acts: &[LayerActivations]) -> (Vec<Vec<f64>>, Vec<Vec<V
                 .take(n)
                 .map(|row| row.iter().map(|&x| f64::from(x)).collect())
                 .collect();
+        } else if units > crate::config::DRAWN_UNITS {
+            // Drawn as one block, without thumbnails: hundreds of them would be megabytes per
+            // snapshot for nothing on screen. Kept as an empty entry, so indices stay layers.
+            neurons.push(Vec::new());
         } else {
             neurons.push(
                 (0..units)

@@ -8,7 +8,8 @@ use crate::config::fields::{
 };
 use crate::config::{
     Activation, BackendChoice, Config, Dataset, EarlyStop, Feature, Init, Loss, LrSchedule, Notice,
-    Optimizer, Problem, Regularization, Speed, TwoClassOutput, MAX_LAYERS, MAX_NEURONS,
+    Optimizer, Problem, Regularization, Speed, TwoClassOutput, DRAWN_UNITS, MAX_LAYERS,
+    MAX_NEURONS,
 };
 
 /// One user intent. Values arriving from inputs are already parsed; the reducer clamps numbers
@@ -163,12 +164,12 @@ impl Action {
             }
             Action::AddNeuron(l) => {
                 if let Some(n) = c.network_shape.get_mut(l) {
-                    *n = (*n + 1).min(MAX_NEURONS);
+                    *n = wider(*n);
                 }
             }
             Action::RemoveNeuron(l) => {
                 if let Some(n) = c.network_shape.get_mut(l) {
-                    *n = n.saturating_sub(1).max(1);
+                    *n = narrower(*n);
                 }
             }
             Action::SetActivation(a) => {
@@ -268,4 +269,35 @@ fn set_control(set: &mut std::collections::BTreeSet<String>, name: &str, on: boo
     } else {
         set.remove(name);
     }
+}
+
+/// Widths + steps through beyond `DRAWN_UNITS`: the course's 64- and 500-unit layers are a
+/// few presses away, not hundreds.
+const WIDE_STEPS: [usize; 8] = [48, 64, 96, 128, 192, 256, 384, MAX_NEURONS];
+
+/// The layer width after one press of +: one unit more up to `DRAWN_UNITS` (every unit shows
+/// in the diagram), then the next of `WIDE_STEPS`.
+pub fn wider(n: usize) -> usize {
+    if n < DRAWN_UNITS {
+        return n + 1;
+    }
+    WIDE_STEPS
+        .iter()
+        .copied()
+        .find(|&w| w > n)
+        .unwrap_or(MAX_NEURONS)
+}
+
+/// The width after one press of −: the step back of [`wider`] (a width between steps, typed in
+/// a link, steps down onto the one below it).
+pub fn narrower(n: usize) -> usize {
+    if n <= DRAWN_UNITS {
+        return n.saturating_sub(1).max(1);
+    }
+    WIDE_STEPS
+        .iter()
+        .copied()
+        .rev()
+        .find(|&w| w < n)
+        .unwrap_or(DRAWN_UNITS)
 }

@@ -1,7 +1,7 @@
 //! App state in one place: the experiment `Config` plus the notices about it, changed only
 //! through `Action`s by a pure reducer. Components dispatch actions and never mutate shared state.
 
-mod action;
+pub(crate) mod action;
 mod impact;
 
 pub use action::Action;

@@ -39,7 +39,7 @@ fn learning_rate_is_live_and_architecture_resets() {
 #[test]
 fn layers_and_neurons_stay_within_limits() {
     let mut actions = vec![Action::AddLayer; 20];
-    actions.extend(vec![Action::AddNeuron(0); 40]);
+    actions.extend(vec![Action::AddNeuron(0); MAX_NEURONS + 8]);
     actions.extend(vec![Action::RemoveNeuron(1); 40]);
     let s = run(&actions);
     assert_eq!(s.config.network_shape.len(), MAX_LAYERS);
@@ -324,4 +324,25 @@ fn alphas_are_clamped_and_reset_only_the_networks_that_use_them() {
     assert_eq!(s.config.elu_alpha, 0.25);
     assert_eq!(s.impact, Impact::Reset);
     assert!(hash::print(&s.config).contains("eluAlpha=0.25"));
+}
+
+#[test]
+fn plus_steps_one_unit_to_the_drawn_width_then_grows_by_half() {
+    use crate::state::action::{narrower, wider};
+    let mut widths = vec![30];
+    while *widths.last().unwrap() < MAX_NEURONS {
+        widths.push(wider(*widths.last().unwrap()));
+    }
+    assert_eq!(
+        widths,
+        vec![30, 31, 32, 48, 64, 96, 128, 192, 256, 384, 512]
+    );
+    for pair in widths.windows(2) {
+        assert_eq!(narrower(pair[1]), pair[0], "{pair:?}");
+    }
+    assert_eq!(narrower(1), 1);
+    assert_eq!(wider(MAX_NEURONS), MAX_NEURONS);
+    // A width typed in a link steps down onto the ladder.
+    assert_eq!(narrower(500), 384);
+    assert_eq!(narrower(40), 32);
 }

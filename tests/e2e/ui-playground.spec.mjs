@@ -147,7 +147,7 @@ test('a 3-class spiral trains to high accuracy with a softmax output', async () 
 });
 
 test('a bad link shows specific notices and falls back to the defaults', async () => {
-  await withApp('#activation=swish&learningRate=fast&dataset=mnist&networkShape=4,two&bogus=1', async (page) => {
+  await withApp('#activation=swish&learningRate=fast&dataset=imagenet&networkShape=4,two&bogus=1', async (page) => {
     const notices = page.getByTestId('notice');
     assert.equal(await notices.count(), 5);
     const text = await page.getByTestId('notices').textContent();

@@ -28,9 +28,12 @@ fn alpha_differs(old: f64, new: f64, c: &Config, activation: Activation) -> bool
 
 /// Most hidden layers the diagram draws.
 pub const MAX_LAYERS: usize = 8;
-/// Most neurons per hidden layer: 32 covers the course's 30-unit spiral network; the diagram
-/// shrinks its thumbnails beyond 16.
-pub const MAX_NEURONS: usize = 32;
+/// Most neurons per hidden layer: 512 covers the course's 64-unit MNIST network and its
+/// 500-unit universal-approximation layer. The diagram shrinks its thumbnails beyond 16 and
+/// draws a layer wider than `DRAWN_UNITS` as one block.
+pub const MAX_NEURONS: usize = 512;
+/// Widest layer the diagram draws unit by unit (the course's 30-unit spiral network fits).
+pub const DRAWN_UNITS: usize = 32;
 /// Largest sample count offered; beyond it a CPU epoch no longer fits a frame.
 pub const MAX_SAMPLES: u32 = 5000;
 /// Smallest sample count offered.

@@ -355,3 +355,131 @@ fn the_schedule_s_rate_reaches_the_snapshot() {
     // 25 epochs done: two halvings.
     assert_eq!(h.session().progress().lr, f64::from(0.1f32 * 0.25));
 }
+
+fn digits_file() -> Vec<u8> {
+    let path = format!("{}/assets/data/digits.npds", env!("CARGO_MANIFEST_DIR"));
+    std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+#[test]
+fn a_shipped_dataset_waits_for_its_file_then_plays_as_asked() {
+    let mut now = 0.0;
+    let mut h = Host::new(
+        &config("dataset=digits&networkShape=16&batchSize=100&speed=max"),
+        now,
+    );
+    assert_eq!(h.take_data_request(), Some(Dataset::Digits));
+    assert_eq!(h.take_data_request(), None, "the file is asked for once");
+    h.handle(Command::Play, now);
+    let waiting = drive(&mut h, &mut now, 20);
+    assert!(
+        snapshots(&waiting).is_empty(),
+        "nothing to draw before the data"
+    );
+    h.data_arrived(DataArrival::Progress {
+        dataset: Dataset::Digits,
+        loaded: 1000,
+        total: Some(116_934),
+    });
+    h.data_arrived(DataArrival::Loaded {
+        dataset: Dataset::Digits,
+        bytes: digits_file(),
+    });
+    let mut events = drive(&mut h, &mut now, 400);
+    h.handle(Command::Ready, now);
+    events.extend(drive(&mut h, &mut now, 5));
+    assert!(events.contains(&Event::DataProgress {
+        dataset: Dataset::Digits,
+        loaded: 1000,
+        total: Some(116_934)
+    }));
+    assert!(events.contains(&Event::DataLoaded {
+        dataset: Dataset::Digits
+    }));
+    let first = snapshots(&events)[0];
+    let wide = first
+        .data
+        .as_ref()
+        .and_then(|d| d.wide.as_ref())
+        .expect("the first snapshot carries the data");
+    assert_eq!(wide.image, Some((8, 8)));
+    assert_eq!(
+        first.output.len(),
+        wide.test.rows.len(),
+        "the view is read on the test sample"
+    );
+    assert_eq!(first.layers[0].w[0].len(), 64, "64 pixels in");
+    let last = latest(&events).unwrap();
+    assert!(last.epoch >= 3, "it played once the data came: {last:?}");
+    assert!(last.acc_test.is_some_and(|a| a > 0.5), "{last:?}");
+}
+
+#[test]
+fn a_failed_or_damaged_file_is_told_and_asked_for_again() {
+    let now = 0.0;
+    let mut h = Host::new(&config("dataset=digits"), now);
+    assert_eq!(h.take_data_request(), Some(Dataset::Digits));
+    h.data_arrived(DataArrival::Failed {
+        dataset: Dataset::Digits,
+        why: "offline".into(),
+    });
+    assert!(h.take_events().contains(&Event::DataFailed {
+        dataset: Dataset::Digits,
+        why: "offline".into()
+    }));
+    assert_eq!(h.take_data_request(), Some(Dataset::Digits), "a retry");
+    h.data_arrived(DataArrival::Loaded {
+        dataset: Dataset::Digits,
+        bytes: b"NPDS but not really".to_vec(),
+    });
+    let told = h.take_events();
+    assert!(
+        told.iter()
+            .any(|e| matches!(e, Event::DataFailed { why, .. } if why.contains("damaged"))),
+        "{told:?}"
+    );
+    assert!(
+        h.session().waiting_for().is_some(),
+        "nothing half-loaded is trained on"
+    );
+}
+
+#[test]
+fn a_run_restored_while_its_data_is_on_the_way_continues_once_it_arrives() {
+    let c = config("dataset=digits&networkShape=8&batchSize=200");
+    let mut now = 0.0;
+    let mut first = Host::new(&c, now);
+    first.data_arrived(DataArrival::Loaded {
+        dataset: Dataset::Digits,
+        bytes: digits_file(),
+    });
+    for _ in 0..3 {
+        first.handle(Command::StepEpoch, now);
+    }
+    drive(&mut first, &mut now, 100);
+    let checkpoint = first.session().checkpoint().expect("a network");
+    assert_eq!(checkpoint.latest.epoch, 3);
+    // A restarted worker on another thread has no file yet.
+    let restored = std::thread::spawn(move || {
+        let mut now = 0.0;
+        let mut h = Host::new(&c, now);
+        h.handle(Command::Restore(Box::new(checkpoint)), now);
+        h.data_arrived(DataArrival::Loaded {
+            dataset: Dataset::Digits,
+            bytes: digits_file(),
+        });
+        let mut events = drive(&mut h, &mut now, 20);
+        h.handle(Command::Ready, now);
+        events.extend(drive(&mut h, &mut now, 5));
+        assert!(
+            !events
+                .iter()
+                .any(|e| matches!(e, Event::NotRestored { .. })),
+            "{events:?}"
+        );
+        latest(&events).map(|r| r.epoch)
+    })
+    .join()
+    .unwrap();
+    assert_eq!(restored, Some(3));
+}

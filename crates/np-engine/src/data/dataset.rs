@@ -23,6 +23,50 @@ pub struct Splits {
     pub test: Dataset,
 }
 
+impl Splits {
+    /// Every input column shifted and scaled to mean 0 and standard deviation 1 on the training
+    /// part, the same shift and scale applied to the other parts: a test row must be encoded
+    /// without knowing the test rows. A column constant on the training part is only shifted.
+    /// Returns the `(mean, std)` of each column, as the training rows gave them.
+    pub fn standardized(mut self) -> (Splits, Vec<(f32, f32)>) {
+        let (n, d) = self.train.x.shape().rows_cols();
+        if d == 0 {
+            return (self, Vec::new());
+        }
+        let rows = self.train.x.data();
+        let mut scales = Vec::with_capacity(d);
+        for col in 0..d {
+            let values = || (0..n).map(|r| f64::from(rows[r * d + col]));
+            let mean = values().sum::<f64>() / n.max(1) as f64;
+            let var = values().map(|v| (v - mean).powi(2)).sum::<f64>() / n.max(1) as f64;
+            let std = var.sqrt();
+            let std = if std.is_finite() && std > 1e-12 {
+                std
+            } else {
+                1.0
+            };
+            scales.push((mean as f32, std as f32));
+        }
+        for part in [&mut self.train, &mut self.val, &mut self.test] {
+            let x: Vec<f32> = part
+                .x
+                .data()
+                .iter()
+                .enumerate()
+                .map(|(i, v)| {
+                    let (mean, std) = scales[i % d];
+                    (v - mean) / std
+                })
+                .collect();
+            // Same length and shape, so the tensor is always valid.
+            if let Ok(t) = Tensor::new(x, part.x.dims()) {
+                part.x = t;
+            }
+        }
+        (self, scales)
+    }
+}
+
 impl Dataset {
     /// A dataset from rows of features; checks lengths and class labels.
     pub fn new(x: Tensor, y: Vec<f32>, classes: usize) -> Result<Self> {
@@ -135,5 +179,29 @@ impl Dataset {
             val: self.subset(&idx[n_test..n_test + n_val])?,
             train: self.subset(&idx[n_test + n_val..])?,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn standardizing_uses_the_training_rows_only() {
+        let part = |rows: &[[f32; 2]]| {
+            let x = Tensor::matrix(&rows.iter().map(|r| r.to_vec()).collect::<Vec<_>>()).unwrap();
+            Dataset::new(x, vec![0.0; rows.len()], 2).unwrap()
+        };
+        let splits = Splits {
+            train: part(&[[1.0, 5.0], [3.0, 5.0]]),
+            val: part(&[[2.0, 6.0]]),
+            test: part(&[[5.0, 4.0]]),
+        };
+        let (s, scales) = splits.standardized();
+        assert_eq!(scales, vec![(2.0, 1.0), (5.0, 1.0)]);
+        assert_eq!(s.train.x.data(), &[-1.0, 0.0, 1.0, 0.0]);
+        assert_eq!(s.val.x.data(), &[0.0, 1.0]);
+        // The test row is encoded with the training scale, not its own.
+        assert_eq!(s.test.x.data(), &[3.0, -1.0]);
     }
 }

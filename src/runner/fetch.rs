@@ -1,0 +1,121 @@
+//! Fetches a shipped dataset's file for the host (`Host::take_data_request`), off the loop, and
+//! reports its progress as the bytes arrive: MNIST is 55 MB, and a student should see it come.
+//! Runs the same in the worker and on the page: `fetch` is the global scope's either way, and
+//! the file's address is relative to the site, where the worker's script sits too.
+
+use std::rc::Rc;
+
+use js_sys::{Function, Promise, Reflect, Uint8Array};
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+
+use super::drive::Inbox;
+use crate::config::Dataset;
+use crate::session::host::DataArrival;
+
+/// Bytes between two progress reports: about fifty reports for MNIST, one for the small files.
+const REPORT_EVERY: u64 = 1 << 20;
+
+/// Starts fetching `dataset`'s file; what happens arrives in `inbox`.
+pub fn fetch_dataset(dataset: Dataset, inbox: Rc<Inbox>) {
+    wasm_bindgen_futures::spawn_local(async move {
+        let arrival = match fetch_bytes(dataset, &inbox).await {
+            Ok(bytes) => DataArrival::Loaded { dataset, bytes },
+            Err(why) => DataArrival::Failed { dataset, why },
+        };
+        inbox.push_data(arrival);
+    });
+}
+
+fn text_of(e: &JsValue) -> String {
+    e.as_string()
+        .or_else(|| {
+            Reflect::get(e, &"message".into())
+                .ok()
+                .and_then(|m| m.as_string())
+        })
+        .unwrap_or_else(|| format!("{e:?}"))
+}
+
+async fn fetch_bytes(dataset: Dataset, inbox: &Inbox) -> Result<Vec<u8>, String> {
+    let url = dataset.file().unwrap_or_default();
+    let retry = "check the connection to the site and choose the data set again";
+    let global = js_sys::global();
+    let fetch: Function = Reflect::get(&global, &"fetch".into())
+        .ok()
+        .and_then(|f| f.dyn_into().ok())
+        .ok_or("this browser cannot fetch files here")?;
+    let response = fetch
+        .call1(&global, &url.clone().into())
+        .map_err(|e| text_of(&e))?;
+    let response: web_sys::Response = JsFuture::from(Promise::from(response))
+        .await
+        .map_err(|e| format!("`{url}` could not be fetched ({}): {retry}", text_of(&e)))?
+        .dyn_into()
+        .map_err(|_| format!("`{url}`: the answer was not a response"))?;
+    if !response.ok() {
+        let hint = if dataset == Dataset::Mnist {
+            "MNIST is not committed: scripts/setup.sh builds it into assets/data before the site is built"
+        } else {
+            "the site was built without its data folder"
+        };
+        return Err(format!(
+            "The site answered {} for `{url}`: {hint}.",
+            response.status()
+        ));
+    }
+    let total = response
+        .headers()
+        .get("content-length")
+        .ok()
+        .flatten()
+        .and_then(|t| t.parse::<u64>().ok());
+    let body = response
+        .body()
+        .ok_or_else(|| format!("`{url}` came with no body: {retry}"))?;
+    let reader = body.get_reader();
+    let read: Function = Reflect::get(&reader, &"read".into())
+        .ok()
+        .and_then(|f| f.dyn_into().ok())
+        .ok_or("this browser cannot read a response in parts")?;
+    let mut bytes = Vec::with_capacity(total.unwrap_or(0).min(1 << 30) as usize);
+    let mut reported = 0u64;
+    loop {
+        let chunk = read.call0(&reader).map_err(|e| text_of(&e))?;
+        let chunk = JsFuture::from(Promise::from(chunk)).await.map_err(|e| {
+            format!(
+                "`{url}` broke off after {} bytes ({}): {retry}",
+                bytes.len(),
+                text_of(&e)
+            )
+        })?;
+        let done = Reflect::get(&chunk, &"done".into())
+            .ok()
+            .and_then(|d| d.as_bool())
+            .unwrap_or(true);
+        if done {
+            break;
+        }
+        if let Ok(value) = Reflect::get(&chunk, &"value".into()) {
+            let part: Uint8Array = value.unchecked_into();
+            let start = bytes.len();
+            bytes.resize(start + part.length() as usize, 0);
+            part.copy_to(&mut bytes[start..]);
+        }
+        let loaded = bytes.len() as u64;
+        if loaded - reported >= REPORT_EVERY {
+            reported = loaded;
+            inbox.push_data(DataArrival::Progress {
+                dataset,
+                loaded,
+                total,
+            });
+        }
+    }
+    inbox.push_data(DataArrival::Progress {
+        dataset,
+        loaded: bytes.len() as u64,
+        total,
+    });
+    Ok(bytes)
+}
