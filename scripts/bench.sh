@@ -16,5 +16,9 @@ cargo build --quiet --release --locked --target wasm32-unknown-unknown -p np-ben
 wasm-bindgen --target web --out-dir tests/bench/pkg "$CARGO_TARGET_DIR/wasm32-unknown-unknown/release/np_bench.wasm"
 (cd tests/bench && node run.mjs)
 
+printf '\n==> browser: MNIST 784-64-10 trained in the playground, against the engine wasm rate\n'
+[ -f dist/index.html ] || trunk build --release
+(cd tests/bench && node mnist.mjs)
+
 printf '\n==> browser: WebGPU backend against the CPU backend (headless chromium, --enable-unsafe-webgpu)\n'
 (cd tests/bench && node gpu.mjs)
