@@ -67,6 +67,41 @@ impl Splits {
     }
 }
 
+impl Splits {
+    /// A regression target shifted and scaled to mean 0 and standard deviation 1 on the
+    /// training part, as [`Splits::standardized`] does the inputs: a network that starts near 0
+    /// then needs no learning rate tuned to the target's units, and a loss of 1 is what always
+    /// predicting the training mean scores. Returns the `(mean, std)` that give the units back
+    /// (`y * std + mean`); classes are left as they are, with `(0, 1)`.
+    pub fn target_standardized(mut self) -> (Splits, (f32, f32)) {
+        if !self.train.is_regression() || self.train.is_empty() {
+            return (self, (0.0, 1.0));
+        }
+        let n = self.train.len() as f64;
+        let mean = self.train.y.iter().map(|&v| f64::from(v)).sum::<f64>() / n;
+        let var = self
+            .train
+            .y
+            .iter()
+            .map(|&v| (f64::from(v) - mean).powi(2))
+            .sum::<f64>()
+            / n;
+        let std = var.sqrt();
+        let std = if std.is_finite() && std > 1e-12 {
+            std
+        } else {
+            1.0
+        };
+        let (mean, std) = (mean as f32, std as f32);
+        for part in [&mut self.train, &mut self.val, &mut self.test] {
+            for y in &mut part.y {
+                *y = (*y - mean) / std;
+            }
+        }
+        (self, (mean, std))
+    }
+}
+
 impl Dataset {
     /// A dataset from rows of features; checks lengths and class labels.
     pub fn new(x: Tensor, y: Vec<f32>, classes: usize) -> Result<Self> {
@@ -203,5 +238,38 @@ mod tests {
         assert_eq!(s.val.x.data(), &[0.0, 1.0]);
         // The test row is encoded with the training scale, not its own.
         assert_eq!(s.test.x.data(), &[3.0, -1.0]);
+    }
+
+    #[test]
+    fn a_regression_target_is_standardized_on_the_training_rows_and_classes_are_not() {
+        let part = |y: &[f32], classes| {
+            let x = Tensor::matrix(&y.iter().map(|_| vec![0.0]).collect::<Vec<_>>()).unwrap();
+            Dataset::new(x, y.to_vec(), classes).unwrap()
+        };
+        let splits = Splits {
+            train: part(&[10.0, 30.0], 0),
+            val: part(&[20.0], 0),
+            test: part(&[50.0], 0),
+        };
+        let (s, scale) = splits.target_standardized();
+        assert_eq!(scale, (20.0, 10.0));
+        assert_eq!(
+            (s.train.y.clone(), s.val.y.clone(), s.test.y.clone()),
+            (vec![-1.0, 1.0], vec![0.0], vec![3.0])
+        );
+        // A constant target is only shifted.
+        let flat = Splits {
+            train: part(&[4.0, 4.0], 0),
+            val: part(&[], 0),
+            test: part(&[5.0], 0),
+        };
+        assert_eq!(flat.target_standardized().1, (4.0, 1.0));
+        let classes = Splits {
+            train: part(&[0.0, 1.0], 2),
+            val: part(&[], 2),
+            test: part(&[1.0], 2),
+        };
+        let (same, scale) = classes.clone().target_standardized();
+        assert_eq!((same, scale), (classes, (0.0, 1.0)));
     }
 }
