@@ -18,6 +18,11 @@ use crate::state::Action;
 /// Horizontal distance between columns, in pixels.
 const GAP: f64 = 96.0;
 const PAD: f64 = 8.0;
+/// Room for the input names left of the diagram: at least the planar features' (3.2 rem), at
+/// most about twenty characters of the 0.65 rem labels.
+const MIN_LABEL_ROOM: f64 = 51.0;
+const MAX_LABEL_ROOM: f64 = 130.0;
+const LABEL_CHAR_PX: f64 = 6.0;
 const TOP: f64 = 8.0;
 
 /// Node side for a column of `n` nodes: big thumbnails for small layers.
@@ -106,13 +111,27 @@ pub fn network(props: &NetworkProps) -> Html {
             .map(|(l, layer)| if block(l + 1) { 1 } else { layer.b.len() }),
     );
     let tallest = columns.iter().copied().max().unwrap_or(1);
+    // Room left of the inputs for their names (a student's columns can have long ones); past
+    // `MAX_LABEL_ROOM` a name is cut short, and the node's title has it whole.
+    let longest = match (planar, image) {
+        (false, None) => table_names
+            .iter()
+            .map(|n| n.chars().count())
+            .max()
+            .unwrap_or(0),
+        _ => 0,
+    };
+    let label_room = (longest as f64 * LABEL_CHAR_PX + 10.0).clamp(MIN_LABEL_ROOM, MAX_LABEL_ROOM);
     let size = node_size(tallest);
     // At least 24 px apart, so the nodes' 24 px bias targets never overlap (WCAG 2.5.8).
     let step = (size + 8.0).max(24.0);
     let height = TOP * 2.0 + tallest as f64 * step + 24.0;
     let width = PAD * 2.0 + (columns.len() - 1) as f64 * GAP + size + 40.0;
     let pos = |col: usize, n: usize| {
-        let offset = (tallest - columns[col]) as f64 * step / 2.0;
+        // A run that could not be built has no layers in its snapshot while the config's
+        // controls still ask where their layers sit: such a column is empty.
+        let units = columns.get(col).copied().unwrap_or(0).min(tallest);
+        let offset = (tallest - units) as f64 * step / 2.0;
         (
             PAD + col as f64 * GAP,
             TOP + 24.0 + offset + n as f64 * step,
@@ -452,7 +471,7 @@ pub fn network(props: &NetworkProps) -> Html {
         <div class="network-panel" data-testid="network">
             { layer_controls }
             <div class="diagram-scroll">
-                <div class={classes!("diagram", props.focus_layer.is_some().then_some("has-stepper-focus"))} style={format!("width:{width}px;height:{height}px")}>
+                <div class={classes!("diagram", props.focus_layer.is_some().then_some("has-stepper-focus"))} style={format!("width:{width}px;height:{height}px;margin-left:{label_room}px")}>
                     <svg class="links" width={width.to_string()} height={height.to_string()}>{ for links }</svg>
                     { for neuron_controls.filter(|_| c.shows("numHiddenLayers")) }
                     { for nodes }
