@@ -22,10 +22,11 @@ use crate::components::loss_chart::LossChart;
 use crate::components::network::Network;
 use crate::components::notices::Notices;
 use crate::components::output::OutputArea;
+use crate::components::own_data::{looks_like_table, not_a_workbook};
 use crate::components::save::{read_file, SaveArea};
 use crate::components::shortcuts::{self, Shortcut, ShortcutList};
 use crate::components::weight_editor::Target;
-use crate::config::{hash, Config};
+use crate::config::{hash, Config, Dataset};
 use crate::embed::bridge::{self, Bridge};
 use crate::embed::event::Outgoing;
 use crate::embed::message::Command as EmbedCommand;
@@ -34,7 +35,7 @@ use crate::engine::gradcheck::CHECK_LIMIT;
 use crate::engine::{Answer, EngineAsk};
 use crate::lessons::progress;
 use crate::protocol::{Checkpoint, Command, Edit, EngineView, Event, WireSnapshot};
-use crate::runner::{now, Heard, Mode, Runner};
+use crate::runner::{now, own_store, Heard, Mode, Runner};
 use crate::sandbox::view::SandboxArea;
 use crate::save::{self, storage};
 use crate::session::{Data, Snapshot};
@@ -93,6 +94,13 @@ pub enum Msg {
     StepperFocus(Option<usize>),
     /// The graph sandbox ran (what the lesson goals read of it).
     Sandbox(crate::sandbox::SandboxReadings),
+    /// The student chose or dropped a CSV file: keep it in the browser, then train on it.
+    OwnFile(web_sys::File),
+    /// The file is kept (or why it could not be).
+    OwnFileKept(Result<(), String>),
+    /// "Forget my file", and when it is done.
+    ForgetOwnFile,
+    OwnFileForgotten(Result<(), String>),
 }
 
 pub struct App {
@@ -625,6 +633,54 @@ impl App {
             Msg::Embed(command) => return self.embed_command(ctx, command),
             Msg::EmbedIgnored => self.embed_ignored += 1,
             Msg::Sandbox(readings) => self.sandbox = Rc::new(readings),
+            Msg::OwnFile(file) => {
+                let size = file.size() as u64;
+                let refused = np_engine::data::table::check_file_size(size)
+                    .map_err(|e| e.to_string())
+                    .and_then(|()| not_a_workbook(&file.name()));
+                if let Err(e) = refused {
+                    self.fetch = DataFetch::Failed {
+                        dataset: Dataset::Own,
+                        why: format!("{}: {e}", file.name()),
+                    };
+                    return true;
+                }
+                self.fetch = DataFetch::Loading {
+                    dataset: Dataset::Own,
+                    loaded: 0,
+                    total: Some(size),
+                };
+                let link = ctx.link().clone();
+                wasm_bindgen_futures::spawn_local(async move {
+                    let kept = own_store::store(&file).await;
+                    link.send_message(Msg::OwnFileKept(kept));
+                });
+            }
+            Msg::OwnFileKept(Ok(())) => {
+                // The host drops the file it read before, then the config names the new one.
+                self.runner.send(Command::OwnFileStored);
+                self.playing = false;
+                self.act(Action::UseOwnFile, true);
+            }
+            Msg::OwnFileKept(Err(why)) | Msg::OwnFileForgotten(Err(why)) => {
+                self.fetch = DataFetch::Failed {
+                    dataset: Dataset::Own,
+                    why,
+                };
+            }
+            Msg::ForgetOwnFile => {
+                let link = ctx.link().clone();
+                wasm_bindgen_futures::spawn_local(async move {
+                    let done = own_store::forget().await;
+                    link.send_message(Msg::OwnFileForgotten(done));
+                });
+                return false;
+            }
+            Msg::OwnFileForgotten(Ok(())) => {
+                self.runner.send(Command::OwnFileStored);
+                self.fetch = DataFetch::Idle;
+                self.act(Action::ForgetOwnFile, true);
+            }
             Msg::TaskReached(lesson, task) => {
                 let words = crate::lessons::find(&lesson)
                     .and_then(|l| l.tasks.get(task.wrapping_sub(1)))
@@ -793,6 +849,7 @@ impl Component for App {
         // A drop opens a saved run, unless the instructor hid or locked the save area; either
         // way a dropped file never replaces the page (the browser's default), losing the run.
         let drops = c.shows("saveArea") && !c.locks("saveArea");
+        let c_shows_data = c.shows("dataset") && !c.locks("dataset");
         let ondragover = link.batch_callback(move |e: DragEvent| {
             carries_files(&e).then(|| {
                 e.prevent_default();
@@ -810,8 +867,12 @@ impl Component for App {
                 if !carries_files(&e) {
                     return;
                 }
-                e.prevent_default();
                 link.send_message(Msg::Dragging(false));
+                if e.default_prevented() {
+                    // The data area's own drop zone took the file.
+                    return;
+                }
+                e.prevent_default();
                 if !drops {
                     return;
                 }
@@ -820,7 +881,12 @@ impl Component for App {
                     .and_then(|d| d.files())
                     .and_then(|f| f.get(0))
                 {
-                    read_file(file, on_file.clone());
+                    // A table is data for the data area; anything else is taken for a saved run.
+                    if looks_like_table(&file) && c_shows_data {
+                        link.send_message(Msg::OwnFile(file));
+                    } else {
+                        read_file(file, on_file.clone());
+                    }
                 }
             })
         };
@@ -877,7 +943,8 @@ impl Component for App {
                 <main class="workspace">
                     <section class="area area-data" data-testid="area-data" aria-label="Data">
                         <h2>{ "Data" }<Help name="data" /></h2>
-                        <DataArea config={c.clone()} on_action={on_action.clone()} data={self.data.clone()} fetch={self.fetch.clone()} />
+                        <DataArea config={c.clone()} on_action={on_action.clone()} data={self.data.clone()} fetch={self.fetch.clone()}
+                    on_own_file={link.callback(Msg::OwnFile)} on_forget_own={link.callback(|()| Msg::ForgetOwnFile)} />
                     </section>
                     <section class="area area-network" data-testid="area-network" aria-label="Network">
                         <h2>{ "Network" }<Help name="network" /></h2>

@@ -45,6 +45,9 @@ pub enum Command {
     },
     /// The page has drawn the last snapshot and can take another.
     Ready,
+    /// The page stored a new file of the student's (or forgot theirs): the one read before is
+    /// dropped, and read again from storage when the config names it.
+    OwnFileStored,
     /// Send a checkpoint of the run as it stands after the commands before this one (a
     /// download of the run): taken now, not at the next second.
     Checkpoint,

@@ -3,6 +3,7 @@
 
 pub mod activation;
 pub mod confusion;
+pub mod fit;
 pub mod grid;
 pub mod histogram;
 pub mod pca;

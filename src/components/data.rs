@@ -7,6 +7,7 @@ use yew::prelude::*;
 
 use super::fields::{select, slider, slider_off};
 use super::guard::{guard, title};
+use super::own_data::OwnData;
 use super::pixel_canvas::PixelCanvas;
 use crate::config::fields::{Field, MAX_BATCH, NOISE, PERC_TRAIN_DATA, PERC_VAL_DATA};
 use crate::config::{Config, Dataset, Problem};
@@ -25,6 +26,12 @@ pub struct DataAreaProps {
     pub data: Rc<Data>,
     #[prop_or_default]
     pub fetch: DataFetch,
+    /// A CSV file the student chose or dropped (`own_data`).
+    #[prop_or_default]
+    pub on_own_file: Callback<web_sys::File>,
+    /// "Forget my file".
+    #[prop_or_default]
+    pub on_forget_own: Callback<()>,
 }
 
 /// Where the file of a shipped dataset stands, as the host reported it.
@@ -63,7 +70,41 @@ fn shipped_note(d: Dataset, data: &Data, fetch: &DataFetch) -> Html {
         Dataset::Credit => "10,000 credit-card customers (ISLP's Default, simulated): from student status, balance and income, who defaults? Few do, so the accuracy of always saying no is already high: read the AUC and the per-class recall.",
         _ => "",
     };
-    let status = match fetch {
+    // The student's file says how its reading goes next to where it was chosen (`own_data`).
+    let fetched = if d == Dataset::Own {
+        None
+    } else {
+        fetch_status(d, fetch)
+    };
+    let status = fetched.unwrap_or_else(|| match &data.wide {
+        Some(w) => {
+            let inputs = match w.image {
+                Some((h, wd)) => format!("{h} × {wd} pixels"),
+                None => w.names.join(", "),
+            };
+            let [train, val, test] = w.counts;
+            html! {
+                <p class="hint" data-testid="data-counts">
+                    { format!("{} training, {} validation, {} test rows{}. Inputs: {inputs}.{}",
+                        count(train), count(val), count(test),
+                        if w.by_time { " (the test rows are the latest)" } else { "" },
+                        if w.class_names.is_empty() { String::new() } else { format!(" Classes: {}.", w.class_names.join(", ")) }) }
+                </p>
+            }
+        }
+        None => html! {},
+    });
+    html! {
+        <div class="shipped-note" data-testid="shipped-note">
+            if !what.is_empty() { <p class="hint">{ what }</p> }
+            { status }
+        </div>
+    }
+}
+
+/// Where the file of `d` stands while it is on its way or after it failed; `None` once read.
+pub(super) fn fetch_status(d: Dataset, fetch: &DataFetch) -> Option<Html> {
+    Some(match fetch {
         DataFetch::Loading {
             dataset,
             loaded,
@@ -89,31 +130,8 @@ fn shipped_note(d: Dataset, data: &Data, fetch: &DataFetch) -> Html {
         DataFetch::Failed { dataset, why } if *dataset == d => html! {
             <p class="alert alert-error" data-testid="data-failed" role="alert">{ why }</p>
         },
-        _ => match &data.wide {
-            Some(w) => {
-                let inputs = match w.image {
-                    Some((h, wd)) => format!("{h} × {wd} pixels"),
-                    None => w.names.join(", "),
-                };
-                let [train, val, test] = w.counts;
-                html! {
-                    <p class="hint" data-testid="data-counts">
-                        { format!("{} training, {} validation, {} test rows{}. Inputs: {inputs}. Classes: {}.",
-                            count(train), count(val), count(test),
-                            if w.by_time { " (the test rows are the latest)" } else { "" },
-                            w.class_names.join(", ")) }
-                    </p>
-                }
-            }
-            None => html! {},
-        },
-    };
-    html! {
-        <div class="shipped-note" data-testid="shipped-note">
-            <p class="hint">{ what }</p>
-            { status }
-        </div>
-    }
+        _ => return None,
+    })
 }
 
 /// Sample counts offered.
@@ -129,7 +147,7 @@ const BATCHES: [u32; 24] = [
 fn rows_for_batches(c: &Config, data: &Data) -> u32 {
     match &data.wide {
         Some(w) => w.counts[0] as u32,
-        None if c.active_dataset().is_shipped() => MAX_BATCH,
+        None if c.active_dataset().is_read_from_file() => MAX_BATCH,
         None => train_rows(c),
     }
 }
@@ -224,7 +242,7 @@ pub fn data_area(props: &DataAreaProps) -> Html {
     // The real data: named, not previewed (a preview would cost the file's download).
     let real = html! {
         <div class="datasets datasets-real" role="group" aria-label="Real data">
-            { for Dataset::ALL.iter().copied().filter(|d| !d.is_planar()).map(|d| {
+            { for Dataset::ALL.iter().copied().filter(|d| !d.is_planar() && *d != Dataset::Own).map(|d| {
                 let on_action = props.on_action.clone();
                 let glyph = match d {
                     Dataset::Digits => "8×8",
@@ -251,6 +269,8 @@ pub fn data_area(props: &DataAreaProps) -> Html {
             { picker }
             <p class="datasets-heading">{ "Real data" }</p>
             { real }
+            <OwnData config={c.clone()} data={props.data.clone()} on_action={props.on_action.clone()}
+                fetch={props.fetch.clone()} on_file={props.on_own_file.clone()} on_forget={props.on_forget_own.clone()} />
         </>
     };
     // Data that brings its own inputs: no plane, no generator settings.

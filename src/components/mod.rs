@@ -16,6 +16,7 @@ pub mod loss_chart;
 pub mod network;
 pub mod notices;
 pub mod output;
+pub mod own_data;
 pub mod pixel_canvas;
 pub mod png_button;
 pub mod save;

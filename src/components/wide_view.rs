@@ -1,7 +1,8 @@
 //! What takes the decision boundary's place when the inputs are not points of a plane (a
 //! shipped dataset): for images, test digits with the network's answer and the truth, mistakes
 //! first, and the first layer's weights drawn as images (what each unit looks for); for a
-//! table, the test rows on their first two principal components, marked where the network errs.
+//! table, the test rows on their first two principal components, marked where the network errs;
+//! for a number to predict, each test row's prediction against its true value.
 //! The host reads the network's outputs on the data's test sample where it would read the grid
 //! (`session::snapshot::grid_rows`), so `snapshot.output[i]` is test row `i`'s output.
 
@@ -13,9 +14,13 @@ use yew::prelude::*;
 
 use super::pixel_canvas::PixelCanvas;
 use super::png_button::PngButton;
+use crate::analysis::fit::fit;
 use crate::analysis::pca::Pca;
+use crate::draw::fit::fit_scene;
 use crate::draw::images::{grey, scatter, weights};
-use crate::session::shipped::Wide;
+use crate::draw::scene::fmt_tick;
+use crate::draw::scene_canvas::SceneCanvas;
+use crate::session::shipped::{TargetScale, Wide};
 use crate::session::{Point, Snapshot};
 
 /// Test images shown: six rows of eight.
@@ -132,6 +137,7 @@ pub fn wide_view(props: &WideViewProps) -> Html {
                 </>
             }
         }
+        None if wide.class_names.is_empty() => regression_fit(s, wide),
         None if wide.test.rows.len() <= SMALL_TABLE => {
             // A handful of rows (the course's table): every row with the network's answer.
             let outputs = &s.output;
@@ -218,6 +224,54 @@ pub fn wide_view(props: &WideViewProps) -> Html {
             <PngButton panel="wide-view" />
             { body }
         </div>
+    }
+}
+
+/// A table with a number to predict: each test row's prediction against its true value, in the
+/// target's units, with the fit's RMSE and R² on the rows shown.
+fn regression_fit(s: &Snapshot, wide: &Wide) -> Html {
+    let scale = wide.target.clone().unwrap_or(TargetScale {
+        name: "target".into(),
+        mean: 0.0,
+        std: 1.0,
+    });
+    let pairs: Vec<(f64, f64)> = wide
+        .test
+        .labels
+        .iter()
+        .enumerate()
+        .map(|(i, &y)| {
+            let p = s.output.get(i).and_then(|o| o.first()).copied();
+            (scale.units(y), p.map_or(f64::NAN, |p| scale.units(p)))
+        })
+        .collect();
+    let fitted = fit(&pairs);
+    let name = &scale.name;
+    let summary = match fitted {
+        Some(f) => format!(
+            "Off by {} on average (RMSE); R² {}.",
+            fmt_tick(f.rmse),
+            if f.r2.is_finite() {
+                format!("{:.3}", f.r2)
+            } else {
+                "undefined (the values are all the same)".into()
+            }
+        ),
+        None => "Not evaluated yet.".to_string(),
+    };
+    let label = format!(
+        "{} test rows, predicted {name} against true {name}. {summary}",
+        pairs.len()
+    );
+    html! {
+        <>
+            <p class="hint">{ format!("Each dot is a test row: its true {name} across, the network's prediction up. On the diagonal the prediction is exact; above it the network guesses too high. ") }
+                <span data-testid="fit-summary" data-rmse={fitted.map(|f| f.rmse.to_string()).unwrap_or_default()}
+                    data-r2={fitted.map(|f| f.r2.to_string()).unwrap_or_default()}>{ summary }</span></p>
+            <SceneCanvas scene={fit_scene(&pairs, name, 320.0, 300.0)} label={label} testid={Some(AttrValue::from("fit-plot"))} />
+            <p class="hint">{ format!("The network trains on {name} standardized (mean {}, standard deviation {} on the training rows): a loss of 1 is what always predicting the mean scores. Inputs, standardized the same way: {}.",
+                fmt_tick(f64::from(scale.mean)), fmt_tick(f64::from(scale.std)), wide.names.join(", ")) }</p>
+        </>
     }
 }
 

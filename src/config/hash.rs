@@ -130,6 +130,11 @@ fn whole_number(value: &str) -> Option<f64> {
         .filter(|v| v.is_finite() && v.fract() == 0.0)
 }
 
+/// A hash value as [`parse`] hands it to a key's reader: `%XX` escapes decoded once.
+pub(crate) fn decode_value(s: &str) -> String {
+    decode(s)
+}
+
 /// Decodes `%XX` escapes; malformed escapes are kept literally rather than rejected.
 fn decode(s: &str) -> String {
     let bytes = s.as_bytes();
@@ -157,6 +162,8 @@ struct Parser {
     config: Config,
     notices: Vec<Notice>,
     explicit_problem: Option<Problem>,
+    /// Whether `regDataset` was given (else `dataset=csv` serves regression too).
+    reg_dataset_given: bool,
     /// A regression set given under `dataset` (course pages write `dataset=func1d`).
     regression_via_dataset: Option<Dataset>,
     explicit_init: Option<Init>,
@@ -283,9 +290,13 @@ impl Parser {
                 None => self.unknown(key, value, Dataset::names(), d.dataset.as_str()),
             },
             "regDataset" => {
+                self.reg_dataset_given = true;
                 let fallback = d.reg_dataset.as_str();
                 match Dataset::parse(value) {
-                    Some(ds) if ds.is_regression() => self.config.reg_dataset = ds,
+                    // The student's file serves either problem.
+                    Some(ds) if ds.is_regression() || ds == Dataset::Own => {
+                        self.config.reg_dataset = ds
+                    }
                     Some(ds) => self.warn(
                         key,
                         format!("`{ds}` is a classification dataset, not a regression one; using {fallback}"),
@@ -294,6 +305,32 @@ impl Parser {
                 }
             }
             "seed" => self.seed(value),
+            "csvTarget" | "csvTime" => match super::csv::check_name(value) {
+                Ok(name) if key == "csvTarget" => self.config.csv.target = Some(name),
+                Ok(name) => self.config.csv.time = Some(name),
+                Err(why) => self.warn(key, format!("{why}; the file's own choice is used")),
+            },
+            "csvInputs" => {
+                let names = super::csv::split_names(value);
+                if names.len() > super::csv::MAX_LISTED {
+                    self.warn(
+                        key,
+                        format!(
+                            "more than {} columns listed; every usable column is used",
+                            super::csv::MAX_LISTED
+                        ),
+                    );
+                    return;
+                }
+                match names
+                    .iter()
+                    .map(|n| super::csv::check_name(n))
+                    .collect::<Result<Vec<_>, _>>()
+                {
+                    Ok(names) => self.config.csv.inputs = names,
+                    Err(why) => self.warn(key, format!("{why}; every usable column is used")),
+                }
+            }
             "speed" => match Speed::parse(value) {
                 Some(s) => self.config.speed = s,
                 None => {
@@ -561,6 +598,10 @@ impl Parser {
             (None, Some(_)) => Problem::Regression,
             (None, None) => Problem::default(),
         };
+        // `dataset=csv&problem=regression` predicts a number from the same file.
+        if c.dataset == Dataset::Own && !self.reg_dataset_given {
+            c.reg_dataset = Dataset::Own;
+        }
         // Init: `init` wins over TensorFlow Playground's `initZero`.
         c.init = match (self.explicit_init, self.init_zero) {
             (Some(i), true) if i != Init::Zeros => {

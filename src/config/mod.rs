@@ -3,6 +3,7 @@
 //! built from one.
 
 pub mod controls;
+pub mod csv;
 pub mod fields;
 pub mod hash;
 mod names;
@@ -13,6 +14,7 @@ use std::collections::BTreeSet;
 
 use serde::{Deserialize, Serialize};
 
+pub use csv::CsvChoice;
 pub use fields::{DRAWN_UNITS, MAX_LAYERS, MAX_NEURONS};
 pub use names::{
     Activation, BackendChoice, Dataset, EarlyStop, Feature, Init, Loss, LrSchedule, Optimizer,
@@ -33,6 +35,9 @@ pub struct Config {
     pub dataset: Dataset,
     /// The regression dataset. Hash key `regDataset`.
     pub reg_dataset: Dataset,
+    /// The columns of the student's own file when a dataset is `csv` (hash keys `csvTarget`,
+    /// `csvInputs`, `csvTime`).
+    pub csv: CsvChoice,
     /// Label noise in percent. Hash key `noise`.
     pub noise: u32,
     /// Share of the points used for training, in percent. Hash key `percTrainData`.
@@ -157,6 +162,7 @@ impl Default for Config {
             problem: Problem::Classification,
             dataset: Dataset::Circle,
             reg_dataset: Dataset::RegPlane,
+            csv: CsvChoice::default(),
             noise: 0,
             perc_train_data: 50,
             perc_val_data: 0,

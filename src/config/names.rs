@@ -114,6 +114,9 @@ named_enum! {
         Returns = "returns",
         /// Shipped: 10,000 credit-card customers; who defaults?
         Credit = "credit",
+        /// The student's own CSV file, kept in this browser (`crate::session::own`); its
+        /// columns are the Config's `csv` choice.
+        Own = "csv",
     }
 }
 
@@ -134,13 +137,26 @@ impl Dataset {
             Dataset::Func1d => Generator::Func1d,
             Dataset::Line => Generator::Line,
             Dataset::Logistic => Generator::Logistic,
-            Dataset::Digits | Dataset::Mnist | Dataset::Returns | Dataset::Credit => return None,
+            Dataset::Digits
+            | Dataset::Mnist
+            | Dataset::Returns
+            | Dataset::Credit
+            | Dataset::Own => return None,
         })
     }
 
     /// Whether the site ships this dataset as a file (`data/<name>.npds`) that the page fetches
     /// when it is chosen, rather than generating it.
     pub fn is_shipped(self) -> bool {
+        matches!(
+            self,
+            Dataset::Digits | Dataset::Mnist | Dataset::Returns | Dataset::Credit
+        )
+    }
+
+    /// Whether the rows come from a file the host must read first (a shipped one or the
+    /// student's own), rather than from a generator.
+    pub fn is_read_from_file(self) -> bool {
         self.generator().is_none()
     }
 
@@ -183,6 +199,8 @@ impl Dataset {
         match self {
             Dataset::Digits | Dataset::Mnist => 10,
             Dataset::Returns | Dataset::Credit => 2,
+            // A guess until the file is read: the session's data then says (`Data::classes`).
+            Dataset::Own => 2,
             _ => self.generator().map_or(1, |g| g.classes().max(1)),
         }
     }
@@ -212,6 +230,7 @@ impl Dataset {
             Dataset::Mnist => "MNIST digits",
             Dataset::Returns => "S&P 500 returns",
             Dataset::Credit => "Credit default",
+            Dataset::Own => "Your CSV file",
         }
     }
 }
@@ -345,8 +364,15 @@ mod tests {
         for &d in Dataset::ALL {
             match d.generator() {
                 Some(g) => assert_eq!(g.name(), d.as_str()),
+                // The student's own file has no address: the page keeps it.
+                None if d == Dataset::Own => assert_eq!(d.file(), None),
                 None => assert_eq!(d.file(), Some(format!("data/{d}.npds"))),
             }
+            assert_eq!(
+                d.is_read_from_file(),
+                d.is_shipped() || d == Dataset::Own,
+                "{d}"
+            );
             assert!(!(d.is_planar() && d.is_shipped()), "{d}");
         }
         assert!(!Dataset::Logistic.is_planar() && !Dataset::Logistic.is_shipped());

@@ -19,6 +19,11 @@ fn everything_changed_round_trips() {
         problem: Problem::Regression,
         dataset: Dataset::Spiral3,
         reg_dataset: Dataset::Func1d,
+        csv: CsvChoice {
+            target: Some("loan status".into()),
+            inputs: vec!["age".into(), "income, net".into(), "100% & more".into()],
+            time: Some("opened on".into()),
+        },
         noise: 35,
         perc_train_data: 70,
         perc_val_data: 20,

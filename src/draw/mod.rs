@@ -4,6 +4,7 @@
 pub mod activation;
 pub mod colors;
 pub mod confusion;
+pub mod fit;
 pub mod graph_model;
 pub mod health;
 pub mod hidden;

@@ -1,7 +1,9 @@
 //! Fetches a shipped dataset's file for the host (`Host::take_data_request`), off the loop, and
 //! reports its progress as the bytes arrive: MNIST is 55 MB, and a student should see it come.
-//! Runs the same in the worker and on the page: `fetch` is the global scope's either way, and
-//! the file's address is relative to the site, where the worker's script sits too.
+//! The student's own file is read the same way from the browser's storage (`own_store`), where
+//! the page put it. Runs the same in the worker and on the page: `fetch` and `caches` are the
+//! global scope's either way, and the file's address is relative to the site, where the
+//! worker's script sits too.
 
 use std::rc::Rc;
 
@@ -10,6 +12,7 @@ use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
 use super::drive::Inbox;
+use super::own_store;
 use crate::config::Dataset;
 use crate::session::host::DataArrival;
 
@@ -19,12 +22,40 @@ const REPORT_EVERY: u64 = 1 << 20;
 /// Starts fetching `dataset`'s file; what happens arrives in `inbox`.
 pub fn fetch_dataset(dataset: Dataset, inbox: Rc<Inbox>) {
     wasm_bindgen_futures::spawn_local(async move {
-        let arrival = match fetch_bytes(dataset, &inbox).await {
-            Ok(bytes) => DataArrival::Loaded { dataset, bytes },
+        let got = match dataset {
+            Dataset::Own => own_file(&inbox).await,
+            _ => fetch_bytes(dataset, &inbox)
+                .await
+                .map(|bytes| (dataset.file().unwrap_or_default(), bytes)),
+        };
+        let arrival = match got {
+            Ok((name, bytes)) => DataArrival::Loaded {
+                dataset,
+                name,
+                bytes,
+            },
             Err(why) => DataArrival::Failed { dataset, why },
         };
         inbox.push_data(arrival);
     });
+}
+
+/// The student's stored file and its name.
+async fn own_file(inbox: &Inbox) -> Result<(String, Vec<u8>), String> {
+    let response = own_store::stored().await?.ok_or(
+        "Your CSV file is no longer kept in this browser (it was forgotten, or the browser \
+         cleared its storage): choose it again under \"Your own data\".",
+    )?;
+    let name = own_store::name_of(&response);
+    let total = response
+        .headers()
+        .get(own_store::SIZE_HEADER)
+        .ok()
+        .flatten()
+        .and_then(|t| t.parse::<u64>().ok());
+    let retry = "choose the file again";
+    let bytes = read_body(response, total, Dataset::Own, &name, retry, inbox).await?;
+    Ok((name, bytes))
 }
 
 fn text_of(e: &JsValue) -> String {
@@ -39,7 +70,7 @@ fn text_of(e: &JsValue) -> String {
 
 async fn fetch_bytes(dataset: Dataset, inbox: &Inbox) -> Result<Vec<u8>, String> {
     let url = dataset.file().unwrap_or_default();
-    let retry = "check the connection to the site and choose the data set again";
+    let retry = "check the connection to the site, then press play to try again";
     let global = js_sys::global();
     let fetch: Function = Reflect::get(&global, &"fetch".into())
         .ok()
@@ -70,6 +101,18 @@ async fn fetch_bytes(dataset: Dataset, inbox: &Inbox) -> Result<Vec<u8>, String>
         .ok()
         .flatten()
         .and_then(|t| t.parse::<u64>().ok());
+    read_body(response, total, dataset, &url, retry, inbox).await
+}
+
+/// Reads `response`'s body in parts, telling `inbox` how far it got.
+async fn read_body(
+    response: web_sys::Response,
+    total: Option<u64>,
+    dataset: Dataset,
+    url: &str,
+    retry: &str,
+    inbox: &Inbox,
+) -> Result<Vec<u8>, String> {
     let body = response
         .body()
         .ok_or_else(|| format!("`{url}` came with no body: {retry}"))?;

@@ -9,6 +9,7 @@
 pub mod drive;
 mod fetch;
 mod local;
+pub mod own_store;
 pub mod worker;
 
 use crate::config::Config;

@@ -106,6 +106,9 @@ pub struct Data {
     /// are empty and this holds what the page draws instead.
     #[serde(default)]
     pub wide: Option<super::shipped::Wide>,
+    /// The student's own file (`dataset=csv`): what the column picker shows.
+    #[serde(default)]
+    pub table: Option<super::own::TableView>,
 }
 
 /// Raw points as `[n, 2]` (one-input data gets a zero second coordinate).
@@ -145,6 +148,15 @@ pub fn feature_rows(plane: &Tensor, features: &[Feature]) -> Result<Tensor, Stri
 /// the engine's splits of feature rows and the drawable points.
 pub fn build(config: &Config, features: &[Feature]) -> Result<(Splits, Data), String> {
     let dataset = config.active_dataset();
+    if dataset == Dataset::Own {
+        return match super::own::build(config)? {
+            (Some(splits), data) => Ok((splits, data)),
+            (None, data) => Err(data
+                .table
+                .and_then(|t| t.problem_with_choice)
+                .unwrap_or_default()),
+        };
+    }
     let Some(generator) = dataset.generator() else {
         return super::shipped::build(config, dataset);
     };
@@ -183,6 +195,7 @@ pub fn build(config: &Config, features: &[Feature]) -> Result<(Splits, Data), St
         test,
         classes: dataset.classes(),
         wide: None,
+        table: None,
     };
     Ok((splits, data))
 }

@@ -9,7 +9,7 @@ use std::rc::Rc;
 use np_wgpu::FallbackBackend;
 
 use super::run::{Pace, RunControl, Step};
-use super::{shipped, Data, EvalReads, PendingEval, Session};
+use super::{own, shipped, Data, EvalReads, PendingEval, Session};
 use crate::config::{BackendChoice, Config, Dataset};
 use crate::protocol::{Checkpoint, Command, Edit, Event, WireSnapshot};
 use crate::state::Impact;
@@ -43,13 +43,12 @@ pub enum DataArrival {
     },
     Loaded {
         dataset: Dataset,
+        /// The file's name: the shipped file's address, or the name the student's file had.
+        name: String,
         bytes: Vec<u8>,
     },
     /// The fetch failed; `why` says what to do.
-    Failed {
-        dataset: Dataset,
-        why: String,
-    },
+    Failed { dataset: Dataset, why: String },
 }
 
 /// A backend to open for the config's choice; `Host::opened` takes the result.
@@ -86,8 +85,10 @@ pub struct Host {
     told_stop: bool,
     told_early_stop: bool,
     told_fallback: bool,
-    /// Shipped datasets whose file the loop was asked to fetch (and has not failed).
+    /// Datasets whose file the loop was asked to read (shipped, or the student's).
     data_requested: Vec<Dataset>,
+    /// Those of them whose read failed: asked for again after the next Configure or Play.
+    data_failed: Vec<Dataset>,
     /// A run to continue once the file its session waits for is loaded.
     pending_restore: Option<Box<Checkpoint>>,
     events: Vec<Event>,
@@ -114,6 +115,7 @@ impl Host {
             told_early_stop: false,
             told_fallback: false,
             data_requested: Vec::new(),
+            data_failed: Vec::new(),
             pending_restore: None,
             events: Vec::new(),
         };
@@ -164,7 +166,15 @@ impl Host {
                 loaded,
                 total,
             }),
-            DataArrival::Loaded { dataset, bytes } => match shipped::load(dataset, &bytes) {
+            DataArrival::Loaded {
+                dataset,
+                name,
+                bytes,
+            } => match if dataset == Dataset::Own {
+                own::load(&name, &bytes)
+            } else {
+                shipped::load(dataset, &bytes)
+            } {
                 Ok(()) => {
                     self.events.push(Event::DataLoaded { dataset });
                     if self.session.waiting_for() == Some(dataset) {
@@ -184,9 +194,19 @@ impl Host {
     }
 
     fn data_failed(&mut self, dataset: Dataset, why: String) {
-        // Asked again by the next change that still needs it (the notice says to retry).
-        self.data_requested.retain(|&d| d != dataset);
+        // Asked again after the student's next change or Play (the notice says to retry), not
+        // at once: a file that is missing would be fetched in a loop.
+        if !self.data_failed.contains(&dataset) {
+            self.data_failed.push(dataset);
+        }
         self.events.push(Event::DataFailed { dataset, why });
+    }
+
+    /// Lets the files that failed be asked for again.
+    fn retry_failed_data(&mut self) {
+        for d in std::mem::take(&mut self.data_failed) {
+            self.data_requested.retain(|&r| r != d);
+        }
     }
 
     fn restore(&mut self, c: &Checkpoint) {
@@ -212,6 +232,7 @@ impl Host {
                 revision,
             } => {
                 self.revision = revision;
+                self.retry_failed_data();
                 let backend_changed = config.backend != self.config.backend;
                 if config.speed != self.config.speed {
                     self.pace.restart(config.speed, now);
@@ -229,6 +250,7 @@ impl Host {
                 }
             }
             Command::Play => {
+                self.retry_failed_data();
                 // Waiting for its data, the run plays once the file is loaded.
                 if self.session.can_train() || self.session.waiting_for().is_some() {
                     self.run.play();
@@ -248,6 +270,18 @@ impl Host {
                 self.told_stop = false;
             }
             Command::Ready => self.ready = true,
+            Command::OwnFileStored => {
+                // Read again, from the stored copy, whenever a session needs it.
+                own::forget();
+                self.data_requested.retain(|&d| d != Dataset::Own);
+                self.data_failed.retain(|&d| d != Dataset::Own);
+                if self.config.active_dataset() == Dataset::Own {
+                    let config = self.config.clone();
+                    self.session.update(&config, Impact::Rebuild);
+                    self.pending_restore = None;
+                    self.run.rebuilt();
+                }
+            }
             Command::Checkpoint => self.checkpoint_wanted = true,
             Command::Restore(c) if self.session.waiting_for().is_some() => {
                 self.pending_restore = Some(c);

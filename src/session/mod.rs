@@ -7,6 +7,7 @@ pub mod data;
 mod eval;
 pub mod history;
 pub mod host;
+pub mod own;
 pub mod run;
 pub mod shipped;
 mod snapshot;
@@ -24,7 +25,7 @@ pub use history::{History, Record};
 pub use snapshot::{layer_view, LayerView, RunProgress, Snapshot};
 pub use spec::train_config;
 
-use crate::config::{BackendChoice, Config, Feature};
+use crate::config::{BackendChoice, Config, Dataset, Feature};
 use crate::state::Impact;
 
 /// Grid resolution of the output heatmap and the neuron thumbnails.
@@ -83,11 +84,24 @@ impl Session {
             trainer.map(|t| (t, data)).map_err(|e| e.to_string())
         });
         let dataset = config.active_dataset();
-        let waiting = (dataset.is_shipped() && shipped::get(dataset).is_none()).then_some(dataset);
+        let not_read = match dataset {
+            Dataset::Own => own::get().is_none(),
+            d => d.is_shipped() && shipped::get(d).is_none(),
+        };
+        let waiting = not_read.then_some(dataset);
         let (trainer, data, diverged) = match built {
             Ok((t, d)) => (Some(t), d, None),
             // Not refused: the host fetches the file and builds again when it arrives.
             Err(_) if waiting.is_some() => (None, Data::default(), None),
+            // The student's file under a choice that does not work: the column picker stays
+            // (it is in the data) so the choice can be changed.
+            Err(e) if dataset == Dataset::Own => (
+                None,
+                own::build(config).map(|(_, d)| d).unwrap_or_default(),
+                Some(format!(
+                    "Your file cannot be trained on with these columns: {e}. Change the target or the inputs in the data area."
+                )),
+            ),
             Err(e) => (
                 None,
                 Data::default(),
@@ -253,7 +267,7 @@ impl Session {
         self.version += 1;
     }
 
-    /// The shipped dataset whose file this session waits for, if any.
+    /// The dataset whose file this session waits for (shipped, or the student's), if any.
     pub fn waiting_for(&self) -> Option<crate::config::Dataset> {
         self.waiting
     }

@@ -70,6 +70,24 @@ pub struct Wide {
     /// Evenly spaced rows of the training and test parts.
     pub train: Sample,
     pub test: Sample,
+    /// A regression target, trained on standardized: how to give its values their units back.
+    #[serde(default)]
+    pub target: Option<TargetScale>,
+}
+
+/// A regression target's name and the training rows' mean and standard deviation, which turn
+/// a standardized value (a label, the network's output) back into the target's units.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct TargetScale {
+    pub name: String,
+    pub mean: f32,
+    pub std: f32,
+}
+
+impl TargetScale {
+    pub fn units(&self, standardized: f64) -> f64 {
+        standardized * f64::from(self.std) + f64::from(self.mean)
+    }
 }
 
 /// Rows of one part with their labels (class indices).
@@ -90,7 +108,7 @@ impl Wide {
 }
 
 /// At most `limit` rows of `set`, evenly spaced, in their order.
-fn sample(set: &np_engine::data::Dataset, limit: usize) -> Sample {
+pub(super) fn sample(set: &np_engine::data::Dataset, limit: usize) -> Sample {
     let (n, d) = set.x.shape().rows_cols();
     let stride = n.div_ceil(limit.max(1)).max(1);
     let x = set.x.data();
@@ -145,6 +163,7 @@ pub fn build(config: &Config, dataset: Dataset) -> Result<(Splits, Data), String
         source: packed.source.clone(),
         train: sample(&splits.train, SAMPLE_ROWS),
         test: sample(&splits.test, SAMPLE_ROWS),
+        target: None,
     };
     let data = Data {
         classes: packed.classes.len().max(1),
@@ -169,6 +188,7 @@ pub fn course_table(generator: Generator) -> Result<(Splits, Data), String> {
         source: "the course's section 3".into(),
         train: sample(&all, SAMPLE_ROWS),
         test: sample(&all, SAMPLE_ROWS),
+        target: None,
     };
     let data = Data {
         classes: all.classes.max(1),

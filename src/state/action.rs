@@ -7,9 +7,9 @@ use crate::config::fields::{
     PERC_TRAIN_DATA, PERC_VAL_DATA, REGULARIZATION_RATE, RHO, SAMPLES,
 };
 use crate::config::{
-    Activation, BackendChoice, Config, Dataset, EarlyStop, Feature, Init, Loss, LrSchedule, Notice,
-    Optimizer, Problem, Regularization, Speed, TwoClassOutput, DRAWN_UNITS, MAX_LAYERS,
-    MAX_NEURONS,
+    Activation, BackendChoice, Config, CsvChoice, Dataset, EarlyStop, Feature, Init, Loss,
+    LrSchedule, Notice, Optimizer, Problem, Regularization, Speed, TwoClassOutput, DRAWN_UNITS,
+    MAX_LAYERS, MAX_NEURONS,
 };
 
 /// One user intent. Values arriving from inputs are already parsed; the reducer clamps numbers
@@ -23,6 +23,12 @@ pub enum Action {
     SetProblem(Problem),
     /// Pick a dataset; regression sets switch the problem to regression and back.
     SetDataset(Dataset),
+    /// A new file of the student's was stored: train on it, with the file's default columns.
+    UseOwnFile,
+    /// The student's file was forgotten: back to the default data.
+    ForgetOwnFile,
+    /// Which columns of the student's file to use.
+    SetCsv(CsvChoice),
     SetNoise(u32),
     SetPercTrainData(u32),
     SetPercValData(u32),
@@ -118,8 +124,43 @@ impl Action {
                 c.hidden_controls.clear();
                 c.locked_controls.clear();
             }
-            Action::SetProblem(p) => c.problem = p,
+            Action::SetProblem(p) => {
+                if c.active_dataset() == Dataset::Own && c.problem != p {
+                    // A class column seldom makes a number to predict, nor the reverse: the
+                    // target goes back to the new problem's default.
+                    c.csv.target = None;
+                }
+                c.problem = p;
+            }
+            // The student's file serves either problem; the problem stays as chosen.
+            Action::SetDataset(Dataset::Own) | Action::UseOwnFile => {
+                c.dataset = Dataset::Own;
+                c.reg_dataset = Dataset::Own;
+                if matches!(self, Action::UseOwnFile) {
+                    c.csv = CsvChoice::default();
+                    // New rows, whatever the config says.
+                    return Impact::Rebuild;
+                }
+            }
+            Action::ForgetOwnFile => {
+                let d = Config::default();
+                c.csv = CsvChoice::default();
+                if c.active_dataset() == Dataset::Own {
+                    c.problem = d.problem;
+                }
+                if c.dataset == Dataset::Own {
+                    c.dataset = d.dataset;
+                }
+                if c.reg_dataset == Dataset::Own {
+                    c.reg_dataset = d.reg_dataset;
+                }
+            }
+            Action::SetCsv(choice) => c.csv = choice,
             Action::SetDataset(d) => {
+                if c.reg_dataset == Dataset::Own {
+                    // Leaving the student's file: the other problem's picker starts at its default.
+                    c.reg_dataset = Config::default().reg_dataset;
+                }
                 if d.is_regression() {
                     c.reg_dataset = d;
                     c.problem = Problem::Regression;

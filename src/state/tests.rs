@@ -112,6 +112,37 @@ fn datasets_switch_problem() {
 }
 
 #[test]
+fn the_students_file_serves_both_problems_and_forgetting_it_returns_to_the_default() {
+    let s = run(&[Action::UseOwnFile]);
+    assert_eq!(s.impact, Impact::Rebuild);
+    assert_eq!(
+        (s.config.dataset, s.config.reg_dataset),
+        (Dataset::Own, Dataset::Own)
+    );
+    let chosen = crate::config::CsvChoice {
+        target: Some("grade".into()),
+        inputs: vec!["age".into()],
+        time: Some("date".into()),
+    };
+    let s = s.apply(Action::SetCsv(chosen.clone()));
+    assert_eq!(s.impact, Impact::Rebuild);
+    let s = s.apply(Action::SetProblem(Problem::Regression));
+    assert_eq!(s.config.active_dataset(), Dataset::Own, "the file stays");
+    assert_eq!(s.config.csv.target, None, "the target follows the problem");
+    assert_eq!(
+        (s.config.csv.inputs.clone(), s.config.csv.time.clone()),
+        (chosen.inputs, chosen.time)
+    );
+    let s = s.apply(Action::ForgetOwnFile);
+    let d = Config::default();
+    assert_eq!(
+        (s.config.dataset, s.config.reg_dataset, s.config.problem),
+        (d.dataset, d.reg_dataset, d.problem)
+    );
+    assert_eq!(s.config.csv, crate::config::CsvChoice::default());
+}
+
+#[test]
 fn regenerate_changes_the_seed_deterministically() {
     let a = run(&[Action::Regenerate]);
     let b = run(&[Action::Regenerate]);

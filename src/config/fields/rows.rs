@@ -497,6 +497,74 @@ pub const REG_DATASET: Field = compared_by(
     )),
     data_differs,
 );
+pub const CSV_TARGET: Field = optional(
+    bespoke(row(
+        "csvTarget",
+        Kind::Text,
+        Impact::Rebuild,
+        Some("dataset"),
+        |c| {
+            c.csv
+                .target
+                .as_deref()
+                .map(crate::config::csv::encode)
+                .and_then(text)
+        },
+        |c, v| match v {
+            Value::Text(t) => {
+                c.csv.target = Some(crate::config::hash::decode_value(t));
+                true
+            }
+            _ => false,
+        },
+    )),
+    "the last usable column",
+);
+pub const CSV_INPUTS: Field = optional(
+    bespoke(row(
+        "csvInputs",
+        Kind::Text,
+        Impact::Rebuild,
+        Some("dataset"),
+        |c| {
+            (!c.csv.inputs.is_empty())
+                .then(|| crate::config::csv::join_names(&c.csv.inputs))
+                .and_then(text)
+        },
+        |c, v| match v {
+            Value::Text(t) => {
+                c.csv.inputs =
+                    crate::config::csv::split_names(&crate::config::hash::decode_value(t));
+                true
+            }
+            _ => false,
+        },
+    )),
+    "every usable column",
+);
+pub const CSV_TIME: Field = optional(
+    bespoke(row(
+        "csvTime",
+        Kind::Text,
+        Impact::Rebuild,
+        Some("dataset"),
+        |c| {
+            c.csv
+                .time
+                .as_deref()
+                .map(crate::config::csv::encode)
+                .and_then(text)
+        },
+        |c, v| match v {
+            Value::Text(t) => {
+                c.csv.time = Some(crate::config::hash::decode_value(t));
+                true
+            }
+            _ => false,
+        },
+    )),
+    "a random split",
+);
 pub const SEED: Field = bespoke(row(
     "seed",
     Kind::Text,
@@ -629,4 +697,7 @@ pub const FIELDS: &[Field] = &[
     EARLY_STOP,
     PATIENCE,
     RESTORE_BEST,
+    CSV_TARGET,
+    CSV_INPUTS,
+    CSV_TIME,
 ];

@@ -383,6 +383,7 @@ fn a_shipped_dataset_waits_for_its_file_then_plays_as_asked() {
     });
     h.data_arrived(DataArrival::Loaded {
         dataset: Dataset::Digits,
+        name: "data/digits.npds".into(),
         bytes: digits_file(),
     });
     let mut events = drive(&mut h, &mut now, 400);
@@ -427,9 +428,16 @@ fn a_failed_or_damaged_file_is_told_and_asked_for_again() {
         dataset: Dataset::Digits,
         why: "offline".into()
     }));
-    assert_eq!(h.take_data_request(), Some(Dataset::Digits), "a retry");
+    assert_eq!(h.take_data_request(), None, "not fetched again in a loop");
+    h.handle(Command::Play, now);
+    assert_eq!(
+        h.take_data_request(),
+        Some(Dataset::Digits),
+        "a retry on Play"
+    );
     h.data_arrived(DataArrival::Loaded {
         dataset: Dataset::Digits,
+        name: "data/digits.npds".into(),
         bytes: b"NPDS but not really".to_vec(),
     });
     let told = h.take_events();
@@ -451,6 +459,7 @@ fn a_run_restored_while_its_data_is_on_the_way_continues_once_it_arrives() {
     let mut first = Host::new(&c, now);
     first.data_arrived(DataArrival::Loaded {
         dataset: Dataset::Digits,
+        name: "data/digits.npds".into(),
         bytes: digits_file(),
     });
     for _ in 0..3 {
@@ -466,6 +475,7 @@ fn a_run_restored_while_its_data_is_on_the_way_continues_once_it_arrives() {
         h.handle(Command::Restore(Box::new(checkpoint)), now);
         h.data_arrived(DataArrival::Loaded {
             dataset: Dataset::Digits,
+            name: "data/digits.npds".into(),
             bytes: digits_file(),
         });
         let mut events = drive(&mut h, &mut now, 20);
@@ -482,4 +492,69 @@ fn a_run_restored_while_its_data_is_on_the_way_continues_once_it_arrives() {
     .join()
     .unwrap();
     assert_eq!(restored, Some(3));
+}
+
+/// A small file of the student's: two numeric inputs, a yes/no answer that depends on them.
+fn own_file(rows: usize) -> Vec<u8> {
+    let mut text = String::from("x1,x2,group,answer\n");
+    for i in 0..rows {
+        let (a, b) = ((i % 17) as f32 / 17.0, (i % 5) as f32 / 5.0);
+        let answer = if a + b > 0.9 { "yes" } else { "no" };
+        text.push_str(&format!("{a},{b},g{},{answer}\n", i % 3));
+    }
+    text.into_bytes()
+}
+
+#[test]
+fn the_students_file_is_read_from_storage_and_a_new_one_replaces_it() {
+    crate::session::own::forget();
+    let mut now = 0.0;
+    let mut h = Host::new(
+        &config("dataset=csv&networkShape=4&batchSize=10&speed=max"),
+        now,
+    );
+    assert_eq!(h.take_data_request(), Some(Dataset::Own));
+    h.handle(Command::Play, now);
+    h.data_arrived(DataArrival::Loaded {
+        dataset: Dataset::Own,
+        name: "mine.csv".into(),
+        bytes: own_file(200),
+    });
+    let mut events = drive(&mut h, &mut now, 200);
+    h.handle(Command::Ready, now);
+    events.extend(drive(&mut h, &mut now, 5));
+    let first = snapshots(&events)[0];
+    let data = first
+        .data
+        .as_ref()
+        .expect("the first snapshot carries the data");
+    let table = data.table.as_ref().expect("the column picker's view");
+    assert_eq!((table.file.as_str(), table.rows), ("mine.csv", 200));
+    assert_eq!(table.target, "answer");
+    assert_eq!(table.inputs, ["x1", "x2", "group"]);
+    // x1, x2 and the three groups one-hot.
+    assert_eq!(first.layers[0].w[0].len(), 5);
+    assert!(
+        latest(&events).unwrap().epoch >= 3,
+        "it played once the file was read"
+    );
+
+    // A new file was stored: the old rows are dropped and the stored one is asked for.
+    h.handle(Command::OwnFileStored, now);
+    assert_eq!(h.take_data_request(), Some(Dataset::Own));
+    h.data_arrived(DataArrival::Loaded {
+        dataset: Dataset::Own,
+        name: "broken.csv".into(),
+        bytes: b"a,b\n1,2\n3\n".to_vec(),
+    });
+    let told = h.take_events();
+    let failed = told.iter().find_map(|e| match e {
+        Event::DataFailed { why, .. } => Some(why.clone()),
+        _ => None,
+    });
+    let why = failed.expect("a broken file is told");
+    assert!(
+        why.contains("broken.csv") && why.contains("line 3"),
+        "{why}"
+    );
 }
