@@ -58,7 +58,8 @@ async fn own_file(inbox: &Inbox) -> Result<(String, Vec<u8>), String> {
     Ok((name, bytes))
 }
 
-fn text_of(e: &JsValue) -> String {
+/// A JavaScript error's message (or the value itself, as text).
+pub(super) fn text_of(e: &JsValue) -> String {
     e.as_string()
         .or_else(|| {
             Reflect::get(e, &"message".into())

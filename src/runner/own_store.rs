@@ -20,15 +20,7 @@ const KEY: &str = "own-data/current.csv";
 pub const NAME_HEADER: &str = "x-np-file-name";
 pub const SIZE_HEADER: &str = "x-np-file-bytes";
 
-fn text_of(e: &JsValue) -> String {
-    e.as_string()
-        .or_else(|| {
-            Reflect::get(e, &"message".into())
-                .ok()
-                .and_then(|m| m.as_string())
-        })
-        .unwrap_or_else(|| format!("{e:?}"))
-}
+use super::fetch::text_of;
 
 fn method(target: &JsValue, name: &str) -> Result<Function, String> {
     Reflect::get(target, &name.into())
