@@ -17,6 +17,7 @@ use np_engine::train::{
 };
 use serde::{de::DeserializeOwned, Deserialize, Serialize};
 
+use crate::analysis::groups::GroupCounts;
 use crate::config::{Config, Dataset, Feature};
 use crate::session::{Data, History, LayerView, Record, RunProgress, Snapshot};
 use crate::state::Impact;
@@ -165,6 +166,7 @@ pub struct WireSnapshot {
     pub layers: Vec<LayerView>,
     pub features: Vec<Feature>,
     pub progress: RunProgress,
+    pub groups: Vec<GroupCounts>,
     pub data: Option<Data>,
 }
 
@@ -182,6 +184,7 @@ impl WireSnapshot {
             layers: s.layers.clone(),
             features: s.features.clone(),
             progress: s.progress.clone(),
+            groups: s.groups.clone(),
             data: with_data.then(|| (*s.data).clone()),
         }
     }
@@ -199,6 +202,7 @@ impl WireSnapshot {
             layers: self.layers,
             features: self.features,
             progress: self.progress,
+            groups: self.groups,
             data: match self.data {
                 Some(d) => std::rc::Rc::new(d),
                 None => data.clone(),

@@ -5,6 +5,7 @@ pub mod activation;
 pub mod confusion;
 pub mod fit;
 pub mod grid;
+pub mod groups;
 pub mod histogram;
 pub mod pca;
 pub mod rotation;

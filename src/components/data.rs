@@ -120,9 +120,9 @@ pub(super) fn fetch_status(d: Dataset, fetch: &DataFetch) -> Option<Html> {
             };
             html! {
                 <p class="data-loading" data-testid="data-loading" role="status">
-                    { "Loading the data… " }
+                    { if d == Dataset::Own { "Reading your file… " } else { "Loading the data… " } }
                     <progress data-testid="data-progress" value={value.to_string()} max={max.to_string()}
-                        aria-label="Data downloaded"></progress>
+                        aria-label={if d == Dataset::Own { "File read" } else { "Data downloaded" }}></progress>
                     { " " }{ shown }
                 </p>
             }

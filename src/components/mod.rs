@@ -10,6 +10,7 @@ pub mod download;
 pub mod export;
 pub mod fields;
 pub mod graph_view;
+pub mod group_rates;
 pub mod guard;
 pub mod help;
 pub mod loss_chart;

@@ -10,9 +10,10 @@ use super::fields::checkbox;
 use super::pixel_canvas::PixelCanvas;
 use super::png_button::PngButton;
 use super::wide_view::WideView;
+use crate::analysis::summary::thousands;
 use crate::config::Config;
 use crate::draw::plane::{curve_image, output_image, Palette};
-use crate::session::Snapshot;
+use crate::session::{Snapshot, TRAIN_METRIC_ROWS};
 use crate::state::Action;
 
 /// Side of the output image in pixels.
@@ -157,6 +158,7 @@ pub fn output_area(props: &OutputAreaProps) -> Html {
                     <dd><output data-testid="auc-test" data-value={exact(r.auc_test)}>{ number(r.auc_test) }</output></dd>
                 </> } } else { html! {} } }
             </dl>
+            { train_metric_note(&s.data) }
             if planar {
                 <div class="output-options">
                     { show("showTestData", checkbox("show-test-data", "Show test data", c.show_test_data, emit(Action::SetShowTestData))) }
@@ -164,6 +166,20 @@ pub fn output_area(props: &OutputAreaProps) -> Html {
                 </div>
             }
         </div>
+    }
+}
+
+/// Says so when the training metrics stand on a part of a large training set
+/// (`session::TRAIN_METRIC_ROWS`): a student comparing them with the test metrics should know.
+fn train_metric_note(data: &crate::session::Data) -> Html {
+    let rows = data.wide.as_ref().map_or(data.train.len(), |w| w.counts[0]);
+    if rows <= TRAIN_METRIC_ROWS {
+        return html! {};
+    }
+    html! {
+        <p class="hint" data-testid="train-metric-note">{ format!(
+            "The training loss and accuracy are measured on {} evenly spaced rows of the {} training rows, so that measuring takes little of the time; the test figures use every test row.",
+            thousands(TRAIN_METRIC_ROWS), thousands(rows)) }</p>
     }
 }
 

@@ -12,6 +12,7 @@ use np_engine::nn::OutputUnit;
 use np_engine::train::metrics::{positive_score, predicted_classes};
 use yew::prelude::*;
 
+use super::group_rates::GroupRates;
 use super::pixel_canvas::PixelCanvas;
 use super::png_button::PngButton;
 use crate::analysis::fit::fit;
@@ -215,6 +216,7 @@ pub fn wide_view(props: &WideViewProps) -> Html {
                         <span data-testid="test-mistakes" data-value={wrong.to_string()}>{ tally }</span></p>
                     <PixelCanvas pixels={scatter(&right, &wrong_points, s.data.classes, 320)} class="plane-canvas" testid="rows-pca" label={label} />
                     <p class="hint">{ format!("Inputs, standardized on the training rows: {}.", wide.names.join(", ")) }</p>
+                    <GroupRates snapshot={s.clone()} />
                 </>
             }
         }

@@ -7,6 +7,7 @@ use std::rc::Rc;
 use super::probe::{batch, EngineProbe, Forward, Net};
 use super::timeline::Frame;
 use crate::config::{Config, Feature};
+use crate::session::data::evenly_spaced;
 use crate::session::{LayerView, Snapshot};
 
 /// Most points the panels push through the network per frame: enough for a readable scatter,
@@ -133,17 +134,12 @@ fn rows_of(snapshot: &Snapshot, part: Part, limit: usize) -> (Vec<Vec<f64>>, Vec
             Part::Train => &wide.train,
             Part::Test => &wide.test,
         };
-        let stride = sample.rows.len().div_ceil(limit.max(1)).max(1);
-        let rows = sample
-            .rows
+        let picked: Vec<usize> = evenly_spaced(sample.rows.len(), limit).collect();
+        let rows = picked
             .iter()
-            .step_by(stride)
-            .map(|r| r.iter().map(|&v| f64::from(v)).collect())
+            .map(|&i| sample.rows[i].iter().map(|&v| f64::from(v)).collect())
             .collect();
-        return (
-            rows,
-            sample.labels.iter().step_by(stride).copied().collect(),
-        );
+        return (rows, picked.iter().map(|&i| sample.labels[i]).collect());
     }
     let points = match part {
         Part::Train => &snapshot.data.train,

@@ -14,7 +14,7 @@ use np_engine::{Tensor, TensorData};
 
 use crate::analysis::activation::Curve;
 use crate::config::{Config, Feature};
-use crate::session::data::feature_rows;
+use crate::session::data::{evenly_spaced, feature_rows};
 use crate::session::{train_config, LayerView, Point, Snapshot};
 
 /// The network as the panels describe it: weights, and the engine's activations and output
@@ -122,8 +122,9 @@ pub fn input_rows(features: &[Feature], points: &[(f64, f64)]) -> Vec<Vec<f64>> 
 
 /// Input rows and labels of `points`, at most `limit` of them spread evenly over the set.
 pub fn batch(features: &[Feature], points: &[Point], limit: usize) -> (Vec<Vec<f64>>, Vec<f64>) {
-    let stride = points.len().div_ceil(limit.max(1)).max(1);
-    let chosen: Vec<&Point> = points.iter().step_by(stride).collect();
+    let chosen: Vec<&Point> = evenly_spaced(points.len(), limit)
+        .map(|i| &points[i])
+        .collect();
     let xy: Vec<(f64, f64)> = chosen.iter().map(|p| (p.x, p.y)).collect();
     (
         input_rows(features, &xy),

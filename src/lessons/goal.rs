@@ -5,7 +5,7 @@
 
 use std::fmt;
 
-use crate::config::{Config, Problem};
+use crate::config::{Config, Dataset, Problem};
 use crate::sandbox::SandboxReadings;
 use crate::session::{LayerView, Snapshot};
 
@@ -18,6 +18,10 @@ pub enum Quantity {
     ValLoss,
     TrainAccuracy,
     TestAccuracy,
+    /// The area under the test part's ROC curve (two classes only).
+    TestAuc,
+    /// 1 while the experiment trains on this data set, else 0 (a task that moves to other data).
+    DatasetIs(Dataset),
     /// Neurons in all hidden layers together.
     HiddenUnits,
     HiddenLayers,
@@ -58,6 +62,7 @@ const NAMES: &[(&str, Quantity)] = &[
     ("val_loss", Quantity::ValLoss),
     ("train_accuracy", Quantity::TrainAccuracy),
     ("test_accuracy", Quantity::TestAccuracy),
+    ("test_auc", Quantity::TestAuc),
     ("hidden_units", Quantity::HiddenUnits),
     ("hidden_layers", Quantity::HiddenLayers),
     ("parameters", Quantity::Parameters),
@@ -110,6 +115,7 @@ pub struct Readings<'a> {
     pub val_loss: Option<f64>,
     pub train_accuracy: Option<f64>,
     pub test_accuracy: Option<f64>,
+    pub test_auc: Option<f64>,
     pub layers: &'a [LayerView],
     /// The graph sandbox's state (its goals read nothing of the network).
     pub sandbox: &'a SandboxReadings,
@@ -138,6 +144,7 @@ impl<'a> Readings<'a> {
             val_loss: keep(r.loss_val),
             train_accuracy: keep(r.acc_train),
             test_accuracy: keep(r.acc_test),
+            test_auc: keep(r.auc_test),
             layers: &snapshot.layers,
             sandbox: &NO_SANDBOX,
         }
@@ -189,6 +196,8 @@ impl Quantity {
             Quantity::ValLoss => r.val_loss,
             Quantity::TrainAccuracy => r.train_accuracy,
             Quantity::TestAccuracy => r.test_accuracy,
+            Quantity::TestAuc => r.test_auc,
+            Quantity::DatasetIs(d) => Some(f64::from(u8::from(c.active_dataset() == d))),
             Quantity::HiddenUnits => Some(c.network_shape.iter().sum::<usize>() as f64),
             Quantity::HiddenLayers => Some(c.network_shape.len() as f64),
             Quantity::Parameters => Some(parameter_count(c) as f64),
@@ -280,6 +289,8 @@ impl Quantity {
             Quantity::ValLoss => "validation loss".into(),
             Quantity::TrainAccuracy => "training accuracy".into(),
             Quantity::TestAccuracy => "test accuracy".into(),
+            Quantity::TestAuc => "test AUC".into(),
+            Quantity::DatasetIs(d) => format!("the {} data chosen (1 = yes)", d.label()),
             Quantity::HiddenUnits => "hidden units".into(),
             Quantity::HiddenLayers => "hidden layers".into(),
             Quantity::Parameters => "parameters".into(),
@@ -316,6 +327,19 @@ impl Quantity {
                     .collect(),
             )
         };
+        if let Some(id) = text
+            .strip_prefix("dataset")
+            .and_then(|t| t.trim().strip_prefix('('))
+            .and_then(|t| t.strip_suffix(')'))
+        {
+            return Dataset::parse(id).map(Quantity::DatasetIs).ok_or_else(|| {
+                format!(
+                    "`{text}`: no data set `{}` (expected one of: {})",
+                    id.trim(),
+                    Dataset::names()
+                )
+            });
+        }
         match (call("weight"), call("bias")) {
             (Some(args), _) => match args?.as_slice() {
                 &[layer, to, from] => Ok(Quantity::Weight { layer, to, from }),
@@ -328,7 +352,7 @@ impl Quantity {
             _ => {
                 let names: Vec<&str> = NAMES.iter().map(|(n, _)| *n).collect();
                 Err(format!(
-                    "unknown value `{text}` (expected one of: {}, weight(l,to,from), bias(l,to))",
+                    "unknown value `{text}` (expected one of: {}, weight(l,to,from), bias(l,to), dataset(id))",
                     names.join(", ")
                 ))
             }
@@ -341,6 +365,7 @@ impl fmt::Display for Quantity {
         match self {
             Quantity::Weight { layer, to, from } => write!(f, "weight({layer},{to},{from})"),
             Quantity::Bias { layer, to } => write!(f, "bias({layer},{to})"),
+            Quantity::DatasetIs(d) => write!(f, "dataset({d})"),
             q => {
                 let name = NAMES.iter().find(|(_, n)| n == q).map_or("?", |(n, _)| *n);
                 f.write_str(name)
@@ -463,9 +488,28 @@ mod tests {
             val_loss: None,
             train_accuracy: Some(0.97),
             test_accuracy: Some(0.91),
+            test_auc: Some(0.62),
             layers,
             sandbox: &NO_SANDBOX,
         }
+    }
+
+    #[test]
+    fn a_goal_can_ask_for_other_data_and_read_the_auc() {
+        let g = Goal::parse("dataset(credit) = 1 and test_auc > 0.6").unwrap();
+        assert_eq!(g.all[0].quantity.to_string(), "dataset(credit)");
+        let mut c = Config::default();
+        assert!(
+            !g.reached(&readings(&c, &[])),
+            "the default data is not credit"
+        );
+        c.dataset = Dataset::Credit;
+        assert!(g.reached(&readings(&c, &[])));
+        let e = Goal::parse("dataset(loans) = 1").unwrap_err();
+        assert!(
+            e.contains("no data set `loans`") && e.contains("credit"),
+            "{e}"
+        );
     }
 
     #[test]

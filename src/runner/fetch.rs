@@ -15,6 +15,8 @@ use super::drive::Inbox;
 use super::own_store;
 use crate::config::Dataset;
 use crate::session::host::DataArrival;
+use crate::session::own;
+use np_engine::data::table::{ReadOptions, TableReader};
 
 /// Bytes between two progress reports: about fifty reports for MNIST, one for the small files.
 const REPORT_EVERY: u64 = 1 << 20;
@@ -26,22 +28,19 @@ pub fn fetch_dataset(dataset: Dataset, inbox: Rc<Inbox>) {
             Dataset::Own => own_file(&inbox).await,
             _ => fetch_bytes(dataset, &inbox)
                 .await
-                .map(|bytes| (dataset.file().unwrap_or_default(), bytes)),
+                .map(|bytes| DataArrival::Loaded {
+                    dataset,
+                    name: dataset.file().unwrap_or_default(),
+                    bytes,
+                }),
         };
-        let arrival = match got {
-            Ok((name, bytes)) => DataArrival::Loaded {
-                dataset,
-                name,
-                bytes,
-            },
-            Err(why) => DataArrival::Failed { dataset, why },
-        };
-        inbox.push_data(arrival);
+        inbox.push_data(got.unwrap_or_else(|why| DataArrival::Failed { dataset, why }));
     });
 }
 
-/// The student's stored file and its name.
-async fn own_file(inbox: &Inbox) -> Result<(String, Vec<u8>), String> {
+/// The student's stored file, read into a table part by part as it streams from storage: a
+/// 100 MB file is never held whole beside its table, and the progress shown is the reading's.
+async fn own_file(inbox: &Inbox) -> Result<DataArrival, String> {
     let response = own_store::stored().await?.ok_or(
         "Your CSV file is no longer kept in this browser (it was forgotten, or the browser \
          cleared its storage): choose it again under \"Your own data\".",
@@ -54,8 +53,24 @@ async fn own_file(inbox: &Inbox) -> Result<(String, Vec<u8>), String> {
         .flatten()
         .and_then(|t| t.parse::<u64>().ok());
     let retry = "choose the file again";
-    let bytes = read_body(response, total, Dataset::Own, &name, retry, inbox).await?;
-    Ok((name, bytes))
+    let options = ReadOptions::default();
+    let mut reader = match total {
+        Some(size) => TableReader::for_file(size, options),
+        None => Ok(TableReader::new(options)),
+    }
+    .map_err(|e| own::unusable(&name, &e))?;
+    read_body(response, total, Dataset::Own, &name, retry, inbox, |part| {
+        reader
+            .feed(part)
+            .map(|_| ())
+            .map_err(|e| own::unusable(&name, &e))
+    })
+    .await?;
+    let table = reader.finish().map_err(|e| own::unusable(&name, &e))?;
+    Ok(DataArrival::OwnTable {
+        name,
+        table: Box::new(table),
+    })
 }
 
 /// A JavaScript error's message (or the value itself, as text).
@@ -102,10 +117,17 @@ async fn fetch_bytes(dataset: Dataset, inbox: &Inbox) -> Result<Vec<u8>, String>
         .ok()
         .flatten()
         .and_then(|t| t.parse::<u64>().ok());
-    read_body(response, total, dataset, &url, retry, inbox).await
+    let mut bytes = Vec::with_capacity(total.unwrap_or(0).min(1 << 30) as usize);
+    read_body(response, total, dataset, &url, retry, inbox, |part| {
+        bytes.extend_from_slice(part);
+        Ok(())
+    })
+    .await?;
+    Ok(bytes)
 }
 
-/// Reads `response`'s body in parts, telling `inbox` how far it got.
+/// Reads `response`'s body in parts into `take`, telling `inbox` how far it got; stops at the
+/// first part `take` refuses, with its reason.
 async fn read_body(
     response: web_sys::Response,
     total: Option<u64>,
@@ -113,7 +135,8 @@ async fn read_body(
     url: &str,
     retry: &str,
     inbox: &Inbox,
-) -> Result<Vec<u8>, String> {
+    mut take: impl FnMut(&[u8]) -> Result<(), String>,
+) -> Result<(), String> {
     let body = response
         .body()
         .ok_or_else(|| format!("`{url}` came with no body: {retry}"))?;
@@ -122,14 +145,14 @@ async fn read_body(
         .ok()
         .and_then(|f| f.dyn_into().ok())
         .ok_or("this browser cannot read a response in parts")?;
-    let mut bytes = Vec::with_capacity(total.unwrap_or(0).min(1 << 30) as usize);
+    let mut part = Vec::new();
+    let mut loaded = 0u64;
     let mut reported = 0u64;
     loop {
         let chunk = read.call0(&reader).map_err(|e| text_of(&e))?;
         let chunk = JsFuture::from(Promise::from(chunk)).await.map_err(|e| {
             format!(
-                "`{url}` broke off after {} bytes ({}): {retry}",
-                bytes.len(),
+                "`{url}` broke off after {loaded} bytes ({}): {retry}",
                 text_of(&e)
             )
         })?;
@@ -141,12 +164,12 @@ async fn read_body(
             break;
         }
         if let Ok(value) = Reflect::get(&chunk, &"value".into()) {
-            let part: Uint8Array = value.unchecked_into();
-            let start = bytes.len();
-            bytes.resize(start + part.length() as usize, 0);
-            part.copy_to(&mut bytes[start..]);
+            let array: Uint8Array = value.unchecked_into();
+            part.resize(array.length() as usize, 0);
+            array.copy_to(&mut part);
+            take(&part)?;
+            loaded += part.len() as u64;
         }
-        let loaded = bytes.len() as u64;
         if loaded - reported >= REPORT_EVERY {
             reported = loaded;
             inbox.push_data(DataArrival::Progress {
@@ -158,8 +181,8 @@ async fn read_body(
     }
     inbox.push_data(DataArrival::Progress {
         dataset,
-        loaded: bytes.len() as u64,
+        loaded,
         total,
     });
-    Ok(bytes)
+    Ok(())
 }

@@ -6,6 +6,15 @@ use np_engine::Tensor;
 
 use crate::config::{Config, Dataset, Feature};
 
+/// The indices of at most `limit` of `n` rows, spread evenly over them in their order (every
+/// k-th row): the one rule by which a part of a large set stands for the whole, so a sample
+/// drawn, probed or measured keeps the set's mix of classes and, for time-ordered data, its
+/// span of time.
+pub fn evenly_spaced(n: usize, limit: usize) -> impl Iterator<Item = usize> {
+    let stride = n.div_ceil(limit.max(1)).max(1);
+    (0..n).step_by(stride)
+}
+
 /// One example as drawn. `label` is a class index for classification, the target otherwise.
 /// One-input data has `y = 0`.
 #[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]

@@ -12,10 +12,13 @@
 use std::fmt;
 
 use np_engine::backend::ReadFuture;
+use np_engine::nn::OutputUnit;
+use np_engine::train::metrics::predicted_classes;
 use np_engine::train::{EvalMetrics, LayerActivations, PendingActivations, Split};
 use np_wgpu::FallbackBackend;
 
 use super::{Record, Session};
+use crate::analysis::groups::count;
 
 /// Metrics owed: `record` adds a history point, `epoch_done` also takes a device-loss
 /// checkpoint on a GPU handle.
@@ -142,14 +145,18 @@ impl Session {
         let backend = self.gpu.clone();
         // Taken first: with no network (the experiment was refused) nothing stays owed.
         let due = self.due.take();
+        let probe = self.train_probe.as_ref();
         let t = self.trainer.as_mut()?;
         let loss = due.and_then(|_| t.read_last_loss().ok());
         let splits = SPLITS.map(|s| {
-            let x = t.split(s);
-            if due.is_none() || x.is_empty() {
+            let set = match (s, probe) {
+                (Split::Train, Some(p)) => p,
+                _ => t.split(s),
+            };
+            if due.is_none() || set.is_empty() {
                 return None;
             }
-            let x = x.x.clone();
+            let x = set.x.clone();
             t.predict_async(&x).ok()
         });
         let grid = match self.grid_rows.as_ref() {
@@ -187,9 +194,14 @@ impl Session {
             return false;
         };
         let mut failed = None;
+        let probe = self.train_probe.as_ref();
         let mut metrics = |i: usize, read: &Read| -> Option<EvalMetrics> {
+            let set = match (SPLITS[i], probe) {
+                (Split::Train, Some(p)) => p,
+                (s, _) => t.split(s),
+            };
             match read {
-                Some(Ok(v)) => t.metrics_from_predictions(t.split(SPLITS[i]), v).ok(),
+                Some(Ok(v)) => t.metrics_from_predictions(set, v).ok(),
                 Some(Err(e)) => {
                     failed = Some(e.clone());
                     None
@@ -198,6 +210,26 @@ impl Session {
             }
         };
         let [train, val, test] = [0, 1, 2].map(|i| metrics(i, &r.splits[i]));
+        if let (Some(Ok(pred)), Some(wide)) = (&r.splits[2], &self.data.wide) {
+            if !wide.groupings.is_empty() && self.data.classes > 1 {
+                let set = t.split(Split::Test);
+                let outputs = t.config().model.outputs;
+                let unit = if outputs == 1 {
+                    OutputUnit::Sigmoid
+                } else {
+                    OutputUnit::Softmax
+                };
+                let predicted = predicted_classes(pred, outputs, unit);
+                self.groups = count(
+                    &wide.groupings,
+                    set.x.data(),
+                    set.features(),
+                    &set.y,
+                    &predicted,
+                    self.data.classes,
+                );
+            }
+        }
         match &r.grid {
             Some(Ok(acts)) => {
                 (self.output, self.neurons) = super::snapshot::grid_views(acts);

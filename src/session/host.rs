@@ -47,6 +47,11 @@ pub enum DataArrival {
         name: String,
         bytes: Vec<u8>,
     },
+    /// The student's file, read into a table while it streamed from the browser's storage.
+    OwnTable {
+        name: String,
+        table: Box<np_engine::data::table::Table>,
+    },
     /// The fetch failed; `why` says what to do.
     Failed { dataset: Dataset, why: String },
 }
@@ -175,22 +180,29 @@ impl Host {
             } else {
                 shipped::load(dataset, &bytes)
             } {
-                Ok(()) => {
-                    self.events.push(Event::DataLoaded { dataset });
-                    if self.session.waiting_for() == Some(dataset) {
-                        let config = self.config.clone();
-                        self.session.update(&config, Impact::Rebuild);
-                        self.request_backend();
-                        if let Some(c) = self.pending_restore.take() {
-                            self.restore(&c);
-                        }
-                    }
-                }
+                Ok(()) => self.data_ready(dataset),
                 Err(why) => self.data_failed(dataset, why),
             },
+            DataArrival::OwnTable { name, table } => {
+                own::adopt(&name, *table);
+                self.data_ready(Dataset::Own);
+            }
             DataArrival::Failed { dataset, why } => self.data_failed(dataset, why),
         }
         self.notice_stop();
+    }
+
+    /// A file arrived and was read: the session that waited for it is built.
+    fn data_ready(&mut self, dataset: Dataset) {
+        self.events.push(Event::DataLoaded { dataset });
+        if self.session.waiting_for() == Some(dataset) {
+            let config = self.config.clone();
+            self.session.update(&config, Impact::Rebuild);
+            self.request_backend();
+            if let Some(c) = self.pending_restore.take() {
+                self.restore(&c);
+            }
+        }
     }
 
     fn data_failed(&mut self, dataset: Dataset, why: String) {

@@ -10,13 +10,14 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use np_engine::data::table::{
-    read_table, ColumnKind, EmptyCells, InputColumn, Problem as TableProblem, ReadOptions,
-    SplitRule, Table, TabularSpec, MAX_CATEGORIES,
+    read_table, ColumnKind, EmptyCells, InputColumn, InputEncoding, Problem as TableProblem,
+    ReadOptions, SplitRule, Table, TableError, TabularEncoding, TabularSpec, MAX_CATEGORIES,
 };
 use np_engine::data::Splits;
 
 use super::data::{Data, Extent};
 use super::shipped::{sample, TargetScale, Wide, SAMPLE_ROWS};
+use crate::analysis::groups::Grouping;
 use crate::config::{Config, Problem};
 
 /// Rows of the file the column picker shows.
@@ -51,15 +52,25 @@ pub fn forget() {
 /// Reads the stored bytes of the student's file; `Err` says what is wrong, where, and what
 /// to do (the engine's reader names the line and the column).
 pub fn load(name: &str, bytes: &[u8]) -> Result<(), String> {
-    let table = read_table(bytes, ReadOptions::default())
-        .map_err(|e| format!("`{name}` cannot be used: {e}"))?;
+    let table = read_table(bytes, ReadOptions::default()).map_err(|e| unusable(name, &e))?;
+    adopt(name, table);
+    Ok(())
+}
+
+/// What a file the reader refused says: its name, then the reader's line, column and remedy.
+pub fn unusable(name: &str, e: &TableError) -> String {
+    format!("`{name}` cannot be used: {e}")
+}
+
+/// Keeps `table`, read from the student's file `name` as it streamed in (`runner::fetch`), as
+/// the file the sessions train on.
+pub fn adopt(name: &str, table: Table) {
     LOADED.with(|l| {
         *l.borrow_mut() = Some(Rc::new(OwnFile {
             name: name.to_string(),
             table,
         }))
     });
-    Ok(())
 }
 
 /// One column as the picker lists it.
@@ -212,6 +223,24 @@ fn unfit_target(view: &TableView, problem: Problem) -> Option<String> {
 }
 
 /// The column picker's view of the loaded file under `config`'s choice, without building.
+/// Every categorical input of the student's choice, as a grouping of the test rows.
+fn groupings(encoding: &TabularEncoding) -> Vec<Grouping> {
+    let mut first = 0;
+    let mut out = Vec::new();
+    for column in &encoding.columns {
+        let width = column.width();
+        if let InputEncoding::OneHot { column, categories } = column {
+            out.push(Grouping {
+                name: column.clone(),
+                categories: categories.clone(),
+                inputs: (first..first + width).collect(),
+            });
+        }
+        first += width;
+    }
+    out
+}
+
 fn view_of(file: &OwnFile, config: &Config) -> TableView {
     let t = &file.table;
     let columns = columns(t);
@@ -315,6 +344,11 @@ pub fn build(config: &Config) -> Result<(Option<Splits>, Data), String> {
         train: sample(&splits.train, SAMPLE_ROWS),
         test: sample(&splits.test, SAMPLE_ROWS),
         target,
+        groupings: if regression {
+            Vec::new()
+        } else {
+            groupings(&built.encoding)
+        },
     };
     let data = Data {
         classes: if regression {

@@ -12,9 +12,10 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::Rc;
 
-use np_engine::data::{read_packed, Generator, PackedBody, PackedDataset, Splits};
+use np_engine::data::{read_packed, ColumnValues, Generator, PackedBody, PackedDataset, Splits};
 
 use super::data::{Data, Extent};
+use crate::analysis::groups::Grouping;
 use crate::config::{Config, Dataset};
 
 /// Rows of each part the page receives for its panels: enough for the image grid, the ROC
@@ -73,6 +74,9 @@ pub struct Wide {
     /// A regression target, trained on standardized: how to give its values their units back.
     #[serde(default)]
     pub target: Option<TargetScale>,
+    /// Categorical inputs the test rows can be grouped by, for the rates per group.
+    #[serde(default)]
+    pub groupings: Vec<Grouping>,
 }
 
 /// A regression target's name and the training rows' mean and standard deviation, which turn
@@ -110,9 +114,8 @@ impl Wide {
 /// At most `limit` rows of `set`, evenly spaced, in their order.
 pub(super) fn sample(set: &np_engine::data::Dataset, limit: usize) -> Sample {
     let (n, d) = set.x.shape().rows_cols();
-    let stride = n.div_ceil(limit.max(1)).max(1);
     let x = set.x.data();
-    let picked: Vec<usize> = (0..n).step_by(stride).collect();
+    let picked: Vec<usize> = super::data::evenly_spaced(n, limit).collect();
     Sample {
         rows: picked
             .iter()
@@ -164,6 +167,7 @@ pub fn build(config: &Config, dataset: Dataset) -> Result<(Splits, Data), String
         train: sample(&splits.train, SAMPLE_ROWS),
         test: sample(&splits.test, SAMPLE_ROWS),
         target: None,
+        groupings: group_column(&packed).into_iter().collect(),
     };
     let data = Data {
         classes: packed.classes.len().max(1),
@@ -172,6 +176,28 @@ pub fn build(config: &Config, dataset: Dataset) -> Result<(Splits, Data), String
         ..Data::default()
     };
     Ok((splits, data))
+}
+
+/// The grouping of the file's group column (credit's `student`), when it is one of the inputs.
+fn group_column(packed: &PackedDataset) -> Option<Grouping> {
+    let group = packed.group_column?;
+    let columns = packed.columns();
+    let ColumnValues::Category { categories, .. } = &columns.get(group)?.values else {
+        return None;
+    };
+    let mut first = 0;
+    for i in packed.feature_columns() {
+        let width = columns[i].input_names().len();
+        if i == group {
+            return Some(Grouping {
+                name: columns[i].name.clone(),
+                categories: categories.clone(),
+                inputs: (first..first + width).collect(),
+            });
+        }
+        first += width;
+    }
+    None
 }
 
 /// The course's own table (section 3): four rows of three 0/1 inputs. The course fits all four
@@ -189,6 +215,7 @@ pub fn course_table(generator: Generator) -> Result<(Splits, Data), String> {
         train: sample(&all, SAMPLE_ROWS),
         test: sample(&all, SAMPLE_ROWS),
         target: None,
+        groupings: Vec::new(),
     };
     let data = Data {
         classes: all.classes.max(1),

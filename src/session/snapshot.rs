@@ -7,6 +7,7 @@ use np_engine::train::LayerActivations;
 use np_engine::Tensor;
 
 use super::{data, Data, Record, Session};
+use crate::analysis::groups::GroupCounts;
 use crate::config::Feature;
 
 /// One weight layer's parameters: `w[to][from]`, `b[to]`.
@@ -35,6 +36,8 @@ pub struct Snapshot {
     pub features: Vec<Feature>,
     pub data: Rc<Data>,
     pub progress: RunProgress,
+    /// The test part's counts per group of a categorical input (tables with one).
+    pub groups: Vec<GroupCounts>,
 }
 
 /// Where the learning-rate schedule and early stopping stand, for the readouts.
@@ -83,6 +86,7 @@ impl Snapshot {
                 lr: config.learning_rate,
                 ..RunProgress::default()
             },
+            groups: Vec::new(),
         }
     }
 }
@@ -193,5 +197,6 @@ pub(super) fn take(s: &Session) -> Snapshot {
         features: s.features.clone(),
         data: s.data.clone(),
         progress: s.progress(),
+        groups: s.groups.clone(),
     }
 }

@@ -414,3 +414,73 @@ fn optimizer_settings_change_live_and_keep_the_optimizer_s_state() {
     assert_eq!(after.optimizer.step, before.optimizer.step);
     assert_eq!(after.optimizer.state, before.optimizer.state);
 }
+
+#[test]
+fn training_metrics_of_a_large_set_stand_on_evenly_spaced_rows() {
+    let mut s = Session::new(&config("dataset=circle&samples=4000&percTrainData=80"));
+    for _ in 0..3 {
+        s.step_epoch_now();
+    }
+    let t = s.trainer.as_mut().expect("built");
+    let train = t.split(Split::Train).clone();
+    assert!(
+        train_probe(&train, train.len()).is_none(),
+        "small sets are measured whole"
+    );
+    let probe = train_probe(&train, 400).expect("a part stands for the whole");
+    assert!(probe.len() <= 400 && probe.len() >= 390, "{}", probe.len());
+    assert_eq!(
+        probe.x.data()[..2],
+        train.x.data()[..2],
+        "from the first row on"
+    );
+    let whole = t.evaluate(Split::Train).unwrap();
+    let pred = t.predict(&probe.x).unwrap();
+    let part = t.metrics_from_predictions(&probe, pred.data()).unwrap();
+    let (a, b) = (whole.accuracy.unwrap(), part.accuracy.unwrap());
+    assert!((a - b).abs() < 0.05, "whole {a}, part {b}");
+    assert!(
+        (whole.loss - part.loss).abs() < 0.05 * whole.loss.max(0.1),
+        "{} {}",
+        whole.loss,
+        part.loss
+    );
+}
+
+#[test]
+fn credit_s_test_rows_are_counted_by_student_status() {
+    super::shipped::tests::load_committed();
+    let mut s = Session::new(&config(
+        "dataset=credit&networkShape=8&optimizer=adam&learningRate=0.01&batchSize=32",
+    ));
+    assert!(
+        s.snapshot().groups.is_empty(),
+        "nothing counted before a read"
+    );
+    for _ in 0..5 {
+        s.step_epoch_now();
+    }
+    let snap = s.snapshot();
+    let wide = snap.data.wide.as_ref().expect("a table");
+    let g = &snap.groups;
+    assert_eq!(g.len(), 1, "{g:?}");
+    assert_eq!(g[0].name, "student");
+    assert_eq!(g[0].categories, ["No", "Yes"]);
+    let rows: Vec<u32> = g[0]
+        .confusion
+        .iter()
+        .map(|m| m.iter().flatten().sum())
+        .collect();
+    assert_eq!(
+        rows.iter().sum::<u32>() as usize,
+        wide.counts[2],
+        "every test row, once"
+    );
+    // About 29 % of ISLP's customers are students; the test part is a random fifth of them.
+    let share = f64::from(rows[1]) / f64::from(rows[0] + rows[1]);
+    assert!((0.24..0.34).contains(&share), "students: {share}");
+    for (k, m) in g[0].confusion.iter().enumerate() {
+        let r = crate::analysis::groups::Rates::of(m, 1);
+        eprintln!("student={k}: {r:?}");
+    }
+}

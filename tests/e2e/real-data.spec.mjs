@@ -96,6 +96,24 @@ test('credit: a skewed target trains, and its views say what accuracy hides', as
     assert.ok(acc > 0.95, `accuracy ${acc}`);
     assert.ok(auc > 0.85, `balance ranks who defaults: AUC ${auc}`);
     assert.match(await page.getByTestId('shipped-note').textContent(), /accuracy of always saying no/);
+    // The rates per group: every test row in one of the two student groups, and the rates
+    // the credit lesson asks about (students are turned down more often in these data).
+    const rates = page.getByTestId('group-rates');
+    assert.match(await rates.locator('h4').textContent(), /by student/);
+    const value = async (id) => Number(await page.getByTestId(id).getAttribute('data-value'));
+    const tested = Number((await page.getByTestId('data-counts').textContent()).match(/([\d,]+) test rows/)[1].replace(/,/g, ''));
+    assert.equal(await value('group-0-rows') + await value('group-1-rows'), tested);
+    assert.match(await page.getByTestId('group-1').textContent(), /^Yes/);
+    const called = [await value('group-0-called'), await value('group-1-called')];
+    assert.ok(called[1] > called[0], `students turned down more often: ${called}`);
+    assert.ok(await value('group-1-truly') > await value('group-0-truly'), 'and they default more often');
+    for (const k of [0, 1]) {
+      for (const id of ['error', 'missed', 'false-alarm']) {
+        const v = await value(`group-${k}-${id}`);
+        assert.ok(v >= 0 && v <= 1, `group-${k}-${id}: ${v}`);
+      }
+    }
+    await screenshot(page.getByTestId('area-output'), 'real-data-credit-groups');
     assert.deepEqual(problems.pageErrors, []);
     assert.deepEqual(problems.consoleErrors, []);
   } finally {
@@ -117,6 +135,7 @@ test('mnist: 55 MB arrive with progress shown, and a linear model trains on 60,0
     await train(page, 1);
     const acc = await number(page, 'accuracy-test');
     assert.ok(acc > 0.85, `one epoch of a linear softmax on MNIST: ${acc}`);
+    assert.match(await page.getByTestId('train-metric-note').textContent(), /measured on 10,000 evenly spaced rows of the 60,000 training rows/);
     await screenshot(page.getByTestId('area-output'), 'real-data-mnist');
     assert.deepEqual(errors, []);
   } finally {

@@ -515,10 +515,17 @@ fn the_students_file_is_read_from_storage_and_a_new_one_replaces_it() {
     );
     assert_eq!(h.take_data_request(), Some(Dataset::Own));
     h.handle(Command::Play, now);
-    h.data_arrived(DataArrival::Loaded {
-        dataset: Dataset::Own,
+    // Read as the worker reads it: fed to the table reader part by part as it streams.
+    let bytes = own_file(200);
+    let options = np_engine::data::table::ReadOptions::default();
+    let mut reader =
+        np_engine::data::table::TableReader::for_file(bytes.len() as u64, options).unwrap();
+    for part in bytes.chunks(64) {
+        reader.feed(part).unwrap();
+    }
+    h.data_arrived(DataArrival::OwnTable {
         name: "mine.csv".into(),
-        bytes: own_file(200),
+        table: Box::new(reader.finish().unwrap()),
     });
     let mut events = drive(&mut h, &mut now, 200);
     h.handle(Command::Ready, now);
@@ -556,5 +563,90 @@ fn the_students_file_is_read_from_storage_and_a_new_one_replaces_it() {
     assert!(
         why.contains("broken.csv") && why.contains("line 3"),
         "{why}"
+    );
+}
+
+/// Where an MNIST epoch's time goes in the host, natively (BENCHMARKS.md): training, the
+/// metrics read after each epoch, the view read for each snapshot, checkpoints, encoding.
+/// `cargo test --release --bin neural-playground mnist_epoch_time -- --ignored --nocapture`
+/// with `assets/data/mnist.npds` built (scripts/setup.sh).
+#[test]
+#[ignore]
+fn mnist_epoch_time_by_kind_of_work() {
+    use std::time::Instant;
+    let bytes = std::fs::read(format!(
+        "{}/assets/data/mnist.npds",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .unwrap();
+    let t0 = Instant::now();
+    let now = || t0.elapsed().as_secs_f64() * 1000.0;
+    let mut h = Host::new(&config("dataset=mnist&networkShape=64&activation=relu&init=he&optimizer=adam&learningRate=0.001&batchSize=128&speed=max"), now());
+    let _ = h.take_backend_request();
+    let _ = h.take_data_request();
+    h.data_arrived(DataArrival::Loaded {
+        dataset: Dataset::Mnist,
+        name: "mnist.npds".into(),
+        bytes,
+    });
+    h.handle(Command::Ready, now());
+    h.handle(Command::Play, now());
+    let mut spent = std::collections::BTreeMap::<&str, f64>::new();
+    let mut counts = std::collections::BTreeMap::<&str, u32>::new();
+    let start = now();
+    let mut slice_start = now();
+    while h.session().snapshot().epoch < 4 {
+        let t = now();
+        let kind = match h.next(now()) {
+            Work::Evaluate { view } => {
+                let due = h.session().eval_due();
+                if let Some(p) = h.begin_eval(view) {
+                    let reads = np_engine::backend::poll_once(Box::pin(p.run())).unwrap();
+                    h.finish_eval(reads, view);
+                }
+                match (due, view) {
+                    (true, true) => "metrics+view",
+                    (true, false) => "metrics",
+                    _ => "view",
+                }
+            }
+            Work::Step(s) => {
+                h.step(s);
+                "step"
+            }
+            Work::Train { max_epochs } => {
+                if now() - slice_start > 50.0 {
+                    slice_start = now();
+                }
+                h.train(max_epochs, 50.0, || now() - slice_start);
+                "train"
+            }
+            Work::Checkpoint => {
+                let version = h.session().version();
+                let c = h.session().checkpoint();
+                h.checkpointed(c, version, now());
+                "checkpoint"
+            }
+            Work::Wait { .. } => "wait",
+        };
+        *spent.entry(kind).or_default() += now() - t;
+        *counts.entry(kind).or_default() += 1;
+        let t = now();
+        let mut ready = false;
+        for e in h.take_events() {
+            let b = crate::protocol::encode(&e).unwrap();
+            if let Event::Snapshot(_) = e {
+                ready = true;
+                *spent.entry("snapshot bytes").or_default() += b.len() as f64;
+            }
+        }
+        *spent.entry("encode").or_default() += now() - t;
+        if ready {
+            h.handle(Command::Ready, now());
+        }
+    }
+    eprintln!(
+        "4 epochs in {:.0} ms; ms (bytes for snapshots) by work: {spent:?}; turns: {counts:?}",
+        now() - start
     );
 }
