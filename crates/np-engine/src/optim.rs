@@ -70,7 +70,10 @@ pub struct Optimizer {
     rule: UpdateRule,
     step: u64,
     params: Vec<VarId>,
-    /// State buffers per parameter, created lazily at the first step.
+    /// Per parameter: left alone by [`Optimizer::step`], with no state.
+    frozen: Vec<bool>,
+    /// State buffers per parameter, created lazily at the first step; empty before it, and
+    /// empty for a frozen parameter.
     state: Vec<Vec<BufferId>>,
 }
 
@@ -89,9 +92,29 @@ impl Optimizer {
         Self {
             rule,
             step: 0,
+            frozen: vec![false; params.len()],
             params,
             state: Vec::new(),
         }
+    }
+    /// Which parameters train (`trainable[i]` for `params[i]`; missing ones train). A frozen
+    /// parameter's state is given back; one thawed later starts from fresh state, while the
+    /// step count (and so Adam's bias correction) stays the optimizer's.
+    pub fn set_trainable(&mut self, g: &mut Graph, trainable: &[bool]) {
+        for (i, frozen) in self.frozen.iter_mut().enumerate() {
+            *frozen = !trainable.get(i).copied().unwrap_or(true);
+            if *frozen {
+                if let Some(bufs) = self.state.get_mut(i) {
+                    for b in bufs.drain(..) {
+                        g.backend_mut().release(b);
+                    }
+                }
+            }
+        }
+    }
+    /// Whether any parameter trains.
+    pub fn trains_any(&self) -> bool {
+        self.frozen.iter().any(|f| !f)
     }
     pub fn rule(&self) -> UpdateRule {
         self.rule
@@ -105,26 +128,31 @@ impl Optimizer {
         self.rule = self.rule.with_lr(lr);
     }
     fn ensure_state(&mut self, g: &mut Graph) -> Result<()> {
-        if !self.state.is_empty() {
-            return Ok(());
+        if self.state.is_empty() {
+            self.state = vec![Vec::new(); self.params.len()];
         }
-        for &p in &self.params {
+        let wanted = self.rule.state_buffers();
+        for ((&p, bufs), &frozen) in self.params.iter().zip(&mut self.state).zip(&self.frozen) {
+            if frozen || bufs.len() == wanted {
+                continue;
+            }
             let n = g.var_info(p)?.shape.numel();
-            let mut bufs = Vec::new();
-            for _ in 0..self.rule.state_buffers() {
+            for _ in 0..wanted {
                 let b = g.backend_mut().alloc(n)?;
                 g.backend_mut().fill(b, self.rule.state_init())?;
                 bufs.push(b);
             }
-            self.state.push(bufs);
         }
         Ok(())
     }
-    /// Apply one update to every parameter from its accumulated gradient.
+    /// Apply one update to every trainable parameter from its accumulated gradient.
     pub fn step(&mut self, g: &mut Graph) -> Result<()> {
         self.ensure_state(g)?;
         self.step += 1;
-        for (&p, st) in self.params.iter().zip(&self.state) {
+        for ((&p, st), &frozen) in self.params.iter().zip(&self.state).zip(&self.frozen) {
+            if frozen {
+                continue;
+            }
             let v = g.var_info(p)?;
             let (value, grad) = (v.value_buffer(), v.grad_buffer());
             g.backend_mut()
@@ -189,17 +217,27 @@ impl Optimizer {
                 self.params.len()
             )));
         }
-        for (&p, tensors) in self.params.iter().zip(&s.state) {
+        for ((&p, tensors), &frozen) in self.params.iter().zip(&s.state).zip(&self.frozen) {
             let n = g.var_info(p)?.shape.numel();
-            if tensors.len() != s.rule.state_buffers() || tensors.iter().any(|t| t.len() != n) {
+            // An empty entry is a parameter that was frozen when saved: fresh state if it
+            // trains now.
+            let fits = tensors.is_empty()
+                || (tensors.len() == s.rule.state_buffers()
+                    && tensors.iter().all(|t| t.len() == n));
+            if !fits {
+                self.reset(g);
                 return Err(EngineError::StateMismatch(
                     "optimizer state does not fit the parameters".into(),
                 ));
             }
-            let bufs = tensors
-                .iter()
-                .map(|t| g.backend_mut().upload(t))
-                .collect::<Result<Vec<_>>>()?;
+            let bufs = if frozen {
+                Vec::new()
+            } else {
+                tensors
+                    .iter()
+                    .map(|t| g.backend_mut().upload(t))
+                    .collect::<Result<Vec<_>>>()?
+            };
             self.state.push(bufs);
         }
         Ok(())

@@ -91,6 +91,8 @@ fn linear_regression_ends_near_w_0_2_b_1() {
         init: Init::Zeros,
         bias_init: 0.0,
         layer_inits: Vec::new(),
+        frozen: Vec::new(),
+        steps: None,
     };
     let mut t = Trainer::new(
         config(spec, UpdateRule::sgd(0.001), Loss::SumSquares, 0),
@@ -124,6 +126,8 @@ fn logistic_toy_loss_falls_every_epoch() {
         init: Init::Uniform { a: 1.0 },
         bias_init: 0.0,
         layer_inits: Vec::new(),
+        frozen: Vec::new(),
+        steps: None,
     };
     let mut t = Trainer::new(
         config(spec, UpdateRule::sgd(1.0), Loss::BinaryCrossEntropy, 0),
@@ -311,6 +315,8 @@ fn penalties_shrink_weights_but_not_biases() {
         init: Init::Constant { value: 1.0 },
         bias_init: 0.0,
         layer_inits: Vec::new(),
+        frozen: Vec::new(),
+        steps: None,
     };
     let mut cfg = config(spec, UpdateRule::sgd(0.1), Loss::Mse, 0);
     cfg.regularization = Regularization { l1: 0.0, l2: 1.0 };

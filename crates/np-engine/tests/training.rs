@@ -421,6 +421,8 @@ fn specs_configs_and_states_are_plain_serde_data() {
         init: Init::Constant { value: 0.5 },
         bias_init: 0.0,
         layer_inits: Vec::new(),
+        frozen: Vec::new(),
+        steps: None,
     };
     let json = serde_json::to_string(&spec).unwrap();
     assert_eq!(serde_json::from_str::<ModelSpec>(&json).unwrap(), spec);

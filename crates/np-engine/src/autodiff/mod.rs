@@ -188,6 +188,14 @@ impl Graph {
         });
         Ok(VarId(self.vars.len() - 1))
     }
+    /// Freeze (`false`) or thaw a variable: nodes recorded from now on pass it no gradient.
+    pub fn set_trainable(&mut self, v: VarId, trainable: bool) -> Result<()> {
+        self.vars
+            .get_mut(v.0)
+            .ok_or(EngineError::UnknownVariable(v.0))?
+            .trainable = trainable;
+        Ok(())
+    }
     pub fn vars(&self) -> &[Variable] {
         &self.vars
     }

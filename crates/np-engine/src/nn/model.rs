@@ -63,16 +63,62 @@ impl Sequential {
             layers,
         };
         model.reinit(g, init_seed)?;
+        model.apply_frozen(g)?;
         Ok(model)
+    }
+    /// Mark each parameter trainable or frozen as `spec.frozen` says.
+    pub fn apply_frozen(&self, g: &mut Graph) -> Result<()> {
+        for (i, l) in self.layers.iter().enumerate() {
+            let f = self.spec.frozen_of(i);
+            g.set_trainable(l.w, !f.kernel)?;
+            g.set_trainable(l.b, !f.bias)?;
+        }
+        Ok(())
+    }
+    /// Change which tensors are frozen (a live change: values are kept). `frozen` as
+    /// [`ModelSpec::frozen`].
+    pub fn set_frozen(&mut self, g: &mut Graph, frozen: Vec<super::Frozen>) -> Result<()> {
+        let spec = ModelSpec {
+            frozen,
+            ..self.spec.clone()
+        };
+        spec.validate()?;
+        self.spec = spec;
+        self.apply_frozen(g)
+    }
+    /// The parameters training updates, in the order of [`Sequential::params`].
+    pub fn trainable_params(&self) -> Vec<VarId> {
+        self.params()
+            .into_iter()
+            .zip(self.trainable_mask())
+            .filter_map(|(v, t)| t.then_some(v))
+            .collect()
+    }
+    /// Per parameter of [`Sequential::params`], whether training updates it.
+    pub fn trainable_mask(&self) -> Vec<bool> {
+        (0..self.layers.len())
+            .flat_map(|i| {
+                let f = self.spec.frozen_of(i);
+                [!f.kernel, !f.bias]
+            })
+            .collect()
     }
     /// Draw fresh initial weights; the same seed always gives the same weights.
     pub fn reinit(&self, g: &mut Graph, init_seed: u64) -> Result<()> {
         let mut rng = Rng::new(init_seed);
         for (i, l) in self.layers.iter().enumerate() {
             let init = self.spec.init_of(i);
-            let w = init.weights.sample(l.fan_in, l.units, &mut rng);
+            // Drawn even where the step construction replaces them, so the other layers get
+            // the same weights with or without it.
+            let mut w = init.weights.sample(l.fan_in, l.units, &mut rng);
+            let mut b = vec![init.bias; l.units];
+            match (self.spec.steps, i) {
+                (Some(steep), 0) => (w, b) = step_layer(steep, l.fan_in, l.units),
+                (Some(_), 1) => (w, b) = alternating_layer(l.fan_in, l.units),
+                _ => {}
+            }
             g.set_var(l.w, &Tensor::new(w, &[l.fan_in, l.units])?)?;
-            g.set_var(l.b, &Tensor::full(&[l.units], init.bias)?)?;
+            g.set_var(l.b, &Tensor::new(b, &[l.units])?)?;
         }
         Ok(())
     }
@@ -161,6 +207,31 @@ impl Sequential {
         }
         Ok(out)
     }
+}
+
+/// The course's steps: unit `j` of `units` is `sigmoid(steep * (x - c_j))` for every input,
+/// centres `c_j` evenly spaced on [0, 1]. `W: [fan_in, units]`, all `steep`; `b_j = -steep c_j`.
+fn step_layer(steep: f32, fan_in: usize, units: usize) -> (Vec<f32>, Vec<f32>) {
+    let centre = |j: usize| {
+        if units > 1 {
+            j as f32 / (units - 1) as f32
+        } else {
+            0.5
+        }
+    };
+    (
+        vec![steep; fan_in * units],
+        (0..units).map(|j| -steep * centre(j)).collect(),
+    )
+}
+
+/// +1 from even units and -1 from odd ones (`W[from][to]`), zero biases: neighbouring steps
+/// cancel, so the sum starts as a row of bumps of height 1.
+fn alternating_layer(fan_in: usize, units: usize) -> (Vec<f32>, Vec<f32>) {
+    let w = (0..fan_in * units)
+        .map(|k| if (k / units) % 2 == 0 { 1.0 } else { -1.0 })
+        .collect();
+    (w, vec![0.0; units])
 }
 
 fn output_unit(

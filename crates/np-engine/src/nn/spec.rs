@@ -103,6 +103,24 @@ pub struct LayerInit {
     pub bias: f32,
 }
 
+/// Which of one weight layer's tensors training leaves as they are. A frozen tensor gets no
+/// gradient, no optimizer state and no update; it still counts in the model and its penalty.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Frozen {
+    #[serde(default)]
+    pub kernel: bool,
+    #[serde(default)]
+    pub bias: bool,
+}
+
+impl Frozen {
+    /// Both tensors frozen: "freeze layer".
+    pub const LAYER: Frozen = Frozen {
+        kernel: true,
+        bias: true,
+    };
+}
+
 /// A sequential dense network: `inputs -> hidden... -> outputs`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ModelSpec {
@@ -118,6 +136,16 @@ pub struct ModelSpec {
     /// `init` and `bias_init` for that layer; missing entries use them.
     #[serde(default)]
     pub layer_inits: Vec<Option<LayerInit>>,
+    /// Per weight layer, in the same order: which tensors are frozen; missing entries train.
+    #[serde(default)]
+    pub frozen: Vec<Frozen>,
+    /// The course's construction of section 5, with this steepness `w`: the first hidden layer
+    /// starts as shifted steps `sigmoid(w (x - c_j))`, every input's weight `w` and biases
+    /// `-w c_j` with centres `c_j` evenly spaced on [0, 1]; the next weight layer starts at
+    /// alternating +1, -1 from each unit with zero biases. Freezing is left to `frozen`, so the
+    /// same start can also be trained whole.
+    #[serde(default)]
+    pub steps: Option<f32>,
 }
 
 impl ModelSpec {
@@ -145,7 +173,13 @@ impl ModelSpec {
             init,
             bias_init: 0.0,
             layer_inits: Vec::new(),
+            frozen: Vec::new(),
+            steps: None,
         }
+    }
+    /// Which tensors of weight layer `layer` are frozen.
+    pub fn frozen_of(&self, layer: usize) -> Frozen {
+        self.frozen.get(layer).copied().unwrap_or_default()
     }
     /// The initialization of weight layer `layer` (0 = first hidden layer; `hidden.len()` = the
     /// output layer).
@@ -191,6 +225,20 @@ impl ModelSpec {
                 self.layer_inits.len(),
                 self.hidden.len() + 1
             )));
+        }
+        if self.frozen.len() > self.hidden.len() + 1 {
+            return Err(EngineError::InvalidConfig(format!(
+                "freeze flags for {} weight layers, the model has {}",
+                self.frozen.len(),
+                self.hidden.len() + 1
+            )));
+        }
+        if let Some(w) = self.steps {
+            if self.hidden.is_empty() || !w.is_finite() {
+                return Err(EngineError::InvalidConfig(
+                    "the step construction needs a hidden layer and a finite steepness".into(),
+                ));
+            }
         }
         if self.hidden.iter().any(|l| !(0.0..1.0).contains(&l.dropout)) {
             return Err(EngineError::InvalidConfig(

@@ -44,11 +44,21 @@ impl Summary {
             }
         }
         let total = rows.iter().map(|r| r.params).sum();
+        // Frozen tensors count as Keras counts a layer with `trainable = False`.
+        let non_trainable = spec
+            .widths()
+            .windows(2)
+            .enumerate()
+            .map(|(i, w)| {
+                let f = spec.frozen_of(i);
+                usize::from(f.kernel) * w[0] * w[1] + usize::from(f.bias) * w[1]
+            })
+            .sum::<usize>();
         Self {
             rows,
             total,
-            trainable: total,
-            non_trainable: 0,
+            trainable: total - non_trainable,
+            non_trainable,
         }
     }
 }

@@ -202,7 +202,13 @@ impl Trainer {
                 "the training set is empty".into(),
             ));
         }
-        let params = self.model.params();
+        // Frozen tensors get no gradient by design; the check is of the ones that train.
+        let params = self.model.trainable_params();
+        if params.is_empty() {
+            return Err(EngineError::InvalidConfig(
+                "every layer is frozen: there is no gradient to check".into(),
+            ));
+        }
         let model = &self.cfg.model;
         let kinked = self.cfg.regularization.l1 > 0.0
             || model.hidden.iter().map(|h| h.activation).any(|a| {

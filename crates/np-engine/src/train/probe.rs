@@ -167,7 +167,10 @@ impl Probe {
         let x = g.input("x", &data.x)?;
         let t = g.input("y", &t)?;
         let loss = record_objective(g, &self.model, self.loss, self.regularization, (x, t), None)?;
-        g.backward(loss)?;
+        // Frozen tensors get no gradient (it reads as zeros); with all frozen there is no pass.
+        if self.model.trainable_mask().contains(&true) {
+            g.backward(loss)?;
+        }
         let value = g.value(loss)?.data().first().copied().unwrap_or(f32::NAN);
         let params = self
             .model

@@ -107,7 +107,8 @@ impl Trainer {
         }
         let mut graph = Graph::new(backend);
         let model = Sequential::new(&mut graph, &cfg.model, cfg.init_seed)?;
-        let opt = Optimizer::new(cfg.optimizer, model.params());
+        let mut opt = Optimizer::new(cfg.optimizer, model.params());
+        opt.set_trainable(&mut graph, &model.trainable_mask());
         let t = data.train.target_matrix(cfg.model.outputs)?;
         let train_x = graph.backend_mut().upload(data.train.x.data())?;
         let train_t = graph.backend_mut().upload(t.data())?;
@@ -198,6 +199,15 @@ impl Trainer {
     }
     /// Change the weight penalty from the next step on; weights and optimizer state are kept
     /// (the loss is recorded afresh every step).
+    /// Freeze or thaw weight layers' tensors while training (`frozen` as
+    /// [`crate::nn::ModelSpec::frozen`]): values and the other tensors' optimizer state stay.
+    pub fn set_frozen(&mut self, frozen: Vec<crate::nn::Frozen>) -> Result<()> {
+        self.model.set_frozen(&mut self.graph, frozen)?;
+        self.cfg.model = self.model.spec.clone();
+        self.opt
+            .set_trainable(&mut self.graph, &self.model.trainable_mask());
+        Ok(())
+    }
     pub fn set_regularization(&mut self, r: Regularization) {
         self.cfg.regularization = r;
     }
@@ -316,7 +326,10 @@ impl Trainer {
         let rows = idx.len();
         let loss = self.record_on(idx, true)?;
         let g = &mut self.graph;
-        g.backward(loss)?;
+        // With every tensor frozen there is nothing to differentiate: the step only measures.
+        if self.opt.trains_any() {
+            g.backward(loss)?;
+        }
         before_update(g)?;
         // The optimizer holds the base rate between steps (so exported state and `config()`
         // name the rate the student set) and takes the schedule's rate for the step itself.
