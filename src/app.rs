@@ -985,7 +985,9 @@ impl Component for App {
                             on_action={link.callback(Msg::Act)} />
                     </section>
                     <crate::instruments::area::InstrumentsArea race_open={c.lesson.as_deref() == Some("optimizers")}
-                        landscape_open={c.lesson.as_deref() == Some("linear-regression")} snapshot={self.snapshot.clone()}
+                        landscape_open={c.lesson.as_deref() == Some("linear-regression")}
+                        approximation_open={c.lesson.as_deref() == Some("universal-approximation")}
+                        config={c.clone()} on_action={link.callback(Msg::Act)} snapshot={self.snapshot.clone()}
                         landscape={self.landscape.clone()} on_landscape={self.on_landscape.clone()} />
                     if !graphs_lesson {
                         <SandboxArea open=false on_readings={self.on_sandbox.clone()} />

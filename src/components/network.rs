@@ -242,7 +242,7 @@ pub fn network(props: &NetworkProps) -> Html {
                     _ => format!("link-{l}-block-block"),
                 };
                 links.push(html! {
-                    <g class="link link-block" data-testid={testid} data-value={r.to_string()}>
+                    <g class={classes!("link", "link-block", c.layer_frozen(l).then_some("frozen"))} data-testid={testid} data-value={r.to_string()}>
                         <title>{ format!("root mean square of the weights this link stands for: {r:.4}") }</title>
                         <path d={d} stroke={colors::hex(colors::BLUE)} stroke-width={format!("{stroke:.2}")} fill="none" opacity="0.6" />
                     </g>
@@ -275,7 +275,7 @@ pub fn network(props: &NetworkProps) -> Html {
                 let stroke = 0.4 + widest * (w.abs() / largest).min(1.0).sqrt();
                 let highlighted = *hover == Some(t);
                 links.push(html! {
-                    <g class={classes!("link", highlighted.then_some("hover"), (props.focus_layer == Some(l)).then_some("stepper-focus"))} data-testid={format!("link-{l}-{to}-{from}")} data-value={w.to_string()}
+                    <g class={classes!("link", highlighted.then_some("hover"), (props.focus_layer == Some(l)).then_some("stepper-focus"), c.layer_frozen(l).then_some("frozen"))} data-testid={format!("link-{l}-{to}-{from}")} data-value={w.to_string()}
                         tabindex="0" role="button" aria-label={format!("weight {l}:{from}→{to}{}", if editable { ", press Enter to edit" } else { "" })}
                         onmouseenter={set_hover(Some(t))} onmouseleave={set_hover(None)} onclick={start_edit(t)}
                         onfocusin={focus_hover(Some(t))} onfocusout={focus_hover(None)} onkeydown={key_edit(t)}>
@@ -451,6 +451,16 @@ pub fn network(props: &NetworkProps) -> Html {
         }
     });
 
+    // A frozen weight layer's links are dashed and its gap says so in words too.
+    let frozen_tags = (0..s.layers.len()).filter(|&l| c.layer_frozen(l)).map(|l| {
+        let (x1, _) = pos(l, 0);
+        let (x2, _) = pos(l + 1, 0);
+        html! {
+            <div class="frozen-tag" data-testid={format!("frozen-{l}")} style={format!("left:{:.0}px;bottom:0px", (x1 + size + x2) / 2.0 - 22.0)}
+                title="Frozen: training leaves these weights as they are">{ "frozen" }</div>
+        }
+    });
+
     let card = hover.map(
         |t| html! { <div class="hover-card" data-testid="hover-card">{ t.describe(s, c) }</div> },
     );
@@ -475,6 +485,7 @@ pub fn network(props: &NetworkProps) -> Html {
                     <svg class="links" width={width.to_string()} height={height.to_string()}>{ for links }</svg>
                     { for neuron_controls.filter(|_| c.shows("numHiddenLayers")) }
                     { for nodes }
+                    { for frozen_tags }
                 </div>
             </div>
             // The editor sits above the hover card, so a card that changes size never moves it.

@@ -66,6 +66,12 @@ pub const CONTROLS: &[Control] = &[
     control(HYPER, "loss", "Loss"),
     control(HYPER, "init", "Initialization (shared and per layer)"),
     control(HYPER, "dropout", "Dropout"),
+    control(HYPER, "freeze", "Freeze layer (per layer)"),
+    control(
+        HYPER,
+        "steps",
+        "Step construction (universal approximation)",
+    ),
     control(HYPER, "backend", "Backend"),
     control(DATA, "dataset", "Dataset picker"),
     control(DATA, "percTrainData", "Training data share"),

@@ -170,6 +170,8 @@ struct Parser {
     init_zero: bool,
     activations: Option<LayerList<Activation>>,
     inits: Option<LayerList<Init>>,
+    /// `freeze`'s text, read once the network's depth is known.
+    freeze: Option<String>,
 }
 
 /// A per-layer list from the hash. Entries that failed to parse are `None` until `finish`
@@ -362,6 +364,7 @@ impl Parser {
                 Some(b) => self.init_zero = b,
                 None => self.warn(key, format!("`{value}` is not true or false; using false")),
             },
+            "freeze" => self.freeze = Some(value.to_string()),
             "inits" => {
                 let fallback = "that layer uses `init`";
                 self.inits = Some(self.layer_list(key, value, Init::parse, Init::names(), fallback))
@@ -580,6 +583,29 @@ impl Parser {
         list
     }
 
+    /// `freeze`'s layer numbers (from 1, the output layer last) as one flag per weight layer;
+    /// anything else is named in a notice and left out.
+    fn frozen_layers(&mut self, text: &str, layers: usize) -> Vec<bool> {
+        let mut frozen = vec![false; layers];
+        for item in text.split(',').map(str::trim).filter(|s| !s.is_empty()) {
+            match item.parse::<usize>() {
+                Ok(n) if (1..=layers).contains(&n) => frozen[n - 1] = true,
+                _ => self.warn(
+                    "freeze",
+                    format!(
+                        "`{item}` is not a layer number 1..{layers} (hidden layers, then the \
+                         output layer); ignored"
+                    ),
+                ),
+            }
+        }
+        if frozen.contains(&true) {
+            frozen
+        } else {
+            Vec::new()
+        }
+    }
+
     fn finish(mut self) -> (Config, Vec<Notice>) {
         let c = &mut self.config;
         // Problem: explicit wins; a regression set under `dataset` implies regression.
@@ -625,6 +651,9 @@ impl Parser {
             let shared = self.config.init;
             let what = "weight layers (hidden layers, then the output layer)";
             self.config.inits = self.per_layer("inits", list, layers + 1, shared, what);
+        }
+        if let Some(text) = self.freeze.take() {
+            self.config.frozen = self.frozen_layers(&text, layers + 1);
         }
         if self.config.lesson.is_none() && self.config.task != 1 {
             self.notices

@@ -73,6 +73,15 @@ pub struct Config {
     /// Per-weight-layer initializations overriding `init`: one per hidden layer, then the
     /// output layer; empty when not used. Hash key `inits` (comma list).
     pub inits: Vec<Init>,
+    /// Per weight layer (hidden layers, then the output layer): frozen, so training leaves its
+    /// weights and bias as they are; empty when no layer is. Hash key `freeze`, the frozen
+    /// layers' numbers counted from 1 (`freeze=1,3`).
+    pub frozen: Vec<bool>,
+    /// The course's step construction of section 5 at this steepness, or off: the first
+    /// hidden layer starts as steps `sigmoid(w (x - c_j))` with centres evenly spaced on
+    /// [0, 1] and stays fixed, the next layer starts at +1, -1, +1, ... with its bias fixed at 0.
+    /// Hash key `steps` (the steepness, e.g. `steps=100`).
+    pub steps: Option<f64>,
     /// The weight and the bias of every layer whose initialization is `constant`. Hash keys
     /// `initWeight`, `initBias`.
     pub init_weight: f64,
@@ -176,6 +185,8 @@ impl Default for Config {
             activations: Vec::new(),
             init: Init::Tfp,
             inits: Vec::new(),
+            frozen: Vec::new(),
+            steps: None,
             init_weight: 0.0,
             init_bias: 0.0,
             two_class_output: TwoClassOutput::Sigmoid,
@@ -243,6 +254,17 @@ impl Config {
     /// at index `network_shape.len()`).
     pub fn layer_init(&self, layer: usize) -> Init {
         self.inits.get(layer).copied().unwrap_or(self.init)
+    }
+
+    /// Whether weight layer `layer` is frozen (by the student, or by the step construction,
+    /// which fixes the first hidden layer).
+    pub fn layer_frozen(&self, layer: usize) -> bool {
+        self.frozen.get(layer).copied().unwrap_or(false) || (layer == 0 && self.steps_apply())
+    }
+
+    /// Whether the step construction is on and the network has a hidden layer for it.
+    pub fn steps_apply(&self) -> bool {
+        self.steps.is_some() && !self.network_shape.is_empty()
     }
 
     /// The loss actually used.

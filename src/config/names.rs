@@ -309,6 +309,9 @@ named_enum! {
     /// Training objective.
     Loss default Mse {
         Mse = "mse",
+        /// The sum of squared errors over the points, not their mean: the course's cost in
+        /// sections 2 and 5 (its learning rates are for this sum).
+        SumSquares = "sse" | "sum-squares",
         CrossEntropy = "crossentropy" | "cross-entropy",
     }
 }

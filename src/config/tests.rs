@@ -56,6 +56,8 @@ fn everything_changed_round_trips() {
             Init::He,
             Init::Glorot,
         ],
+        frozen: vec![false, true, false, false, false, false, false, false, true],
+        steps: Some(37.5),
         two_class_output: TwoClassOutput::Softmax,
         learning_rate: 0.00001,
         optimizer: Optimizer::Nesterov,
@@ -484,4 +486,23 @@ fn locks_parse_print_and_warn_like_hides() {
     // A later `false` takes a lock off again, as for hides.
     let (c, _) = parse("playButton_lock=true&playButton_lock=false");
     assert!(!c.locks("playButton"));
+}
+
+#[test]
+fn frozen_layers_and_the_steps_read_from_the_url() {
+    let (c, notices) = parse("networkShape=100&freeze=2&steps=100");
+    assert_eq!(notices, vec![]);
+    assert_eq!(c.frozen, vec![false, true]);
+    assert_eq!(c.steps, Some(100.0));
+    assert!(c.layer_frozen(0), "the steps fix the first layer");
+    let (c, notices) = parse("networkShape=4,2&freeze=0,2,x,9");
+    assert_eq!(c.frozen, vec![false, true, false]);
+    let said: Vec<&str> = notices.iter().map(|n| n.message.as_str()).collect();
+    assert_eq!(said.len(), 3, "{said:?}");
+    assert!(said.iter().all(|m| m.contains("1..3")), "{said:?}");
+    let (c, notices) = parse("steps=0");
+    assert_eq!(c.steps, Some(1.0));
+    assert_eq!(notices.len(), 1);
+    let (c, _) = parse("loss=sse&problem=regression");
+    assert_eq!(c.effective_loss(), Loss::SumSquares);
 }

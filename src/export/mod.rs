@@ -96,6 +96,15 @@ impl Download {
                 config.active_dataset().label()
             )));
         }
+        if self != Download::Data && (config.steps_apply() || config.frozen.contains(&true)) {
+            // A script that trained every layer would be another experiment.
+            return Err(Unsupported(
+                "The Keras and PyTorch scripts do not yet freeze layers or build the step \
+                 construction; unfreeze every layer and turn the steps off to export a script. \
+                 The data and the metrics history download as usual."
+                    .into(),
+            ));
+        }
         let e = Experiment::of(config, snapshot);
         match self {
             Download::Keras => keras_script(&e),

@@ -43,6 +43,32 @@ fn picker<T: Copy + PartialEq + 'static>(
     }
 }
 
+/// The "freeze" box of weight layer `l` (`what` names it): frozen layers keep their weights.
+fn freeze_box(c: &Config, l: usize, what: &str, on_action: &Callback<Action>) -> Html {
+    let fixed_by_steps = l == 0 && c.steps_apply();
+    let onchange = {
+        let on_action = on_action.clone();
+        Callback::from(move |_: Event| on_action.emit(Action::ToggleFreeze(l)))
+    };
+    let title = if fixed_by_steps {
+        "Fixed by the course's step construction (turn it off in the function-approximation view)"
+            .to_string()
+    } else {
+        format!("Freeze the {what}: training leaves its weights and biases as they are")
+    };
+    guard(
+        c,
+        "freeze",
+        html! {
+            <label class="np-freeze" {title}>
+                <input type="checkbox" data-testid={format!("layer-freeze-{l}")} checked={c.layer_frozen(l)}
+                    disabled={fixed_by_steps} aria-label={format!("Freeze the {what}")} {onchange} />
+                { "freeze" }
+            </label>
+        },
+    )
+}
+
 #[function_component(LayerChoices)]
 pub fn layer_choices(props: &LayerChoicesProps) -> Html {
     let c = &props.config;
@@ -70,7 +96,7 @@ pub fn layer_choices(props: &LayerChoicesProps) -> Html {
     };
     html! {
         <fieldset class="np-layer-choices" data-testid="layer-choices">
-            <legend>{ "Per layer: activation and initialization" }</legend>
+            <legend>{ "Per layer: activation, initialization, freeze" }</legend>
             { for (0..hidden).map(|l| {
                 let what = format!("hidden layer {}", l + 1);
                 html! {
@@ -86,6 +112,7 @@ pub fn layer_choices(props: &LayerChoicesProps) -> Html {
                             &props.on_action,
                         )) }
                         { guard(c, "init", init_picker(l, &what)) }
+                        { freeze_box(c, l, &what, &props.on_action) }
                     </span>
                 }
             }) }
@@ -103,6 +130,7 @@ pub fn layer_choices(props: &LayerChoicesProps) -> Html {
                     )) }
                 }
                 { guard(c, "init", init_picker(hidden, "output layer")) }
+                { freeze_box(c, hidden, "output layer", &props.on_action) }
                 <span class="np-layer-units" data-testid="output-units">{ output_units }</span>
             </span>
         </fieldset>

@@ -6,10 +6,13 @@ use std::rc::Rc;
 use np_engine::train::LandscapeRequest;
 use yew::prelude::*;
 
+use super::approximation::Approximation;
 use super::landscape::LossLandscape;
 use super::race::OptimizerRace;
 use super::{LandscapeSlot, SharedTrail};
+use crate::config::Config;
 use crate::session::Snapshot;
+use crate::state::Action;
 
 #[derive(Properties, PartialEq)]
 pub struct InstrumentsAreaProps {
@@ -19,6 +22,11 @@ pub struct InstrumentsAreaProps {
     /// Open the landscape when the page opens (the linear-regression lesson points at it).
     #[prop_or_default]
     pub landscape_open: bool,
+    /// Open the function-approximation view (the universal-approximation lesson points at it).
+    #[prop_or_default]
+    pub approximation_open: bool,
+    pub config: Rc<Config>,
+    pub on_action: Callback<Action>,
     pub snapshot: Rc<Snapshot>,
     pub landscape: LandscapeSlot,
     pub on_landscape: Callback<LandscapeRequest>,
@@ -50,6 +58,8 @@ fn section(
 pub fn instruments_area(props: &InstrumentsAreaProps) -> Html {
     let race_open = use_state(|| props.race_open);
     let landscape_open = use_state(|| props.landscape_open);
+    // A link with the step construction is about this view: it opens with it.
+    let approximation_open = use_state(|| props.approximation_open || props.config.steps.is_some());
     // The path is recorded whether the landscape is open or not, so opening it after training
     // still shows where the run went.
     let trail = use_memo((), |_| SharedTrail::default());
@@ -65,6 +75,9 @@ pub fn instruments_area(props: &InstrumentsAreaProps) -> Html {
     html! {
         <section class="area area-instruments" data-testid="area-instruments" aria-label="Instruments">
             <h2>{ "Instruments" }</h2>
+            { section("panel-approximation", "Function approximation", &approximation_open, html! {
+                <Approximation snapshot={props.snapshot.clone()} config={props.config.clone()} on_action={props.on_action.clone()} />
+            }) }
             { section("panel-landscape", "Loss landscape", &landscape_open, html! {
                 <LossLandscape snapshot={props.snapshot.clone()} trail={(*trail).clone()} slot={props.landscape.clone()}
                     on_request={props.on_landscape.clone()} />

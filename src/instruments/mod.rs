@@ -5,6 +5,7 @@
 //! (`Command::Landscape`). The pictures are built by pure functions (`contour`, `svg`, `trail`)
 //! tested natively.
 
+pub mod approximation;
 pub mod area;
 pub mod contour;
 pub mod landscape;
@@ -12,6 +13,7 @@ pub mod race;
 pub mod racers;
 pub mod svg;
 pub mod trail;
+pub mod units;
 
 use std::cell::RefCell;
 use std::rc::Rc;

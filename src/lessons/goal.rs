@@ -25,6 +25,8 @@ pub enum Quantity {
     /// Neurons in all hidden layers together.
     HiddenUnits,
     HiddenLayers,
+    /// Weight layers training leaves as they are (frozen, or fixed by the step construction).
+    FrozenLayers,
     /// Trainable parameters (weights and biases) of the network.
     Parameters,
     LearningRate,
@@ -65,6 +67,7 @@ const NAMES: &[(&str, Quantity)] = &[
     ("test_auc", Quantity::TestAuc),
     ("hidden_units", Quantity::HiddenUnits),
     ("hidden_layers", Quantity::HiddenLayers),
+    ("frozen_layers", Quantity::FrozenLayers),
     ("parameters", Quantity::Parameters),
     ("learning_rate", Quantity::LearningRate),
     ("regularization_rate", Quantity::RegularizationRate),
@@ -200,6 +203,11 @@ impl Quantity {
             Quantity::DatasetIs(d) => Some(f64::from(u8::from(c.active_dataset() == d))),
             Quantity::HiddenUnits => Some(c.network_shape.iter().sum::<usize>() as f64),
             Quantity::HiddenLayers => Some(c.network_shape.len() as f64),
+            Quantity::FrozenLayers => Some(
+                (0..=c.network_shape.len())
+                    .filter(|&l| c.layer_frozen(l))
+                    .count() as f64,
+            ),
             Quantity::Parameters => Some(parameter_count(c) as f64),
             Quantity::LearningRate => Some(c.learning_rate),
             Quantity::RegularizationRate => Some(c.regularization_rate),
@@ -293,6 +301,7 @@ impl Quantity {
             Quantity::DatasetIs(d) => format!("the {} data chosen (1 = yes)", d.label()),
             Quantity::HiddenUnits => "hidden units".into(),
             Quantity::HiddenLayers => "hidden layers".into(),
+            Quantity::FrozenLayers => "frozen layers".into(),
             Quantity::Parameters => "parameters".into(),
             Quantity::LearningRate => "learning rate".into(),
             Quantity::RegularizationRate => "regularization rate".into(),

@@ -41,6 +41,7 @@ pub const PANELS: &[(&str, &str)] = &[
     ("area-instruments", "Instruments"),
     ("panel-race", "Optimizer race"),
     ("panel-landscape", "Loss landscape"),
+    ("panel-approximation", "Function approximation"),
 ];
 
 /// The name of the panel `id`.

@@ -23,7 +23,7 @@ pub use data::{Data, Extent, Point};
 pub use eval::{EvalReads, PendingEval};
 pub use history::{History, Record};
 pub use snapshot::{layer_view, LayerView, RunProgress, Snapshot};
-pub use spec::train_config;
+pub use spec::{activation as engine_activation, train_config};
 
 use crate::config::{BackendChoice, Config, Dataset, Feature};
 use crate::state::Impact;
@@ -184,6 +184,8 @@ impl Session {
                     t.set_batch_size(config.batch_size as usize);
                     // The reducer clamps dropout below 1, which is all the engine refuses.
                     let _ = t.set_dropout(config.dropout as f32);
+                    // The reducer keeps the flags to the network's layers, all the engine checks.
+                    let _ = t.set_frozen(spec::frozen(config));
                 }
                 self.config = config.clone();
             }

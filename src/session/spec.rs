@@ -3,8 +3,8 @@
 
 use np_engine::backend::UpdateRule;
 use np_engine::nn::{
-    Activation as EAct, Init as EInit, LayerInit, LayerSpec, Loss as ELoss, ModelSpec, OutputUnit,
-    Regularization as EReg,
+    Activation as EAct, Frozen, Init as EInit, LayerInit, LayerSpec, Loss as ELoss, ModelSpec,
+    OutputUnit, Regularization as EReg,
 };
 use np_engine::train::{EarlyStopping, Monitor, Schedule, TrainConfig};
 
@@ -14,7 +14,7 @@ use crate::config::{
 };
 
 /// The engine's activation for one of the config's, at the config's alphas.
-fn activation(a: Activation, c: &Config) -> EAct {
+pub fn activation(a: Activation, c: &Config) -> EAct {
     match a {
         Activation::Relu => EAct::Relu,
         Activation::Tanh => EAct::Tanh,
@@ -58,6 +58,23 @@ pub fn regularization(c: &Config) -> EReg {
         Regularization::None => EReg::default(),
         Regularization::L1 => EReg { l1: rate, l2: 0.0 },
         Regularization::L2 => EReg { l1: 0.0, l2: rate },
+    }
+}
+
+/// The engine's freeze flags per weight layer: the student's frozen layers, and the step
+/// construction's fixed steps and fixed output bias.
+pub fn frozen(c: &Config) -> Vec<Frozen> {
+    let layers = c.network_shape.len() + 1;
+    let flags: Vec<Frozen> = (0..layers)
+        .map(|l| Frozen {
+            kernel: c.layer_frozen(l),
+            bias: c.layer_frozen(l) || (l == 1 && c.steps_apply()),
+        })
+        .collect();
+    if flags.iter().all(|f| *f == Frozen::default()) {
+        Vec::new()
+    } else {
+        flags
     }
 }
 
@@ -140,6 +157,7 @@ pub fn train_config(c: &Config, inputs: usize, classes: usize) -> TrainConfig {
     };
     let loss = match (outputs, c.effective_loss()) {
         (_, Loss::Mse) => ELoss::Mse,
+        (_, Loss::SumSquares) => ELoss::SumSquares,
         (1, Loss::CrossEntropy) if classes == 2 => ELoss::BinaryCrossEntropy,
         (1, Loss::CrossEntropy) => ELoss::Mse,
         (_, Loss::CrossEntropy) => ELoss::CategoricalCrossEntropy,
@@ -175,6 +193,10 @@ pub fn train_config(c: &Config, inputs: usize, classes: usize) -> TrainConfig {
             init,
             bias_init,
             layer_inits,
+            frozen: frozen(c),
+            steps: c
+                .steps_apply()
+                .then_some(c.steps.unwrap_or_default() as f32),
         },
         optimizer: update_rule(c),
         loss,

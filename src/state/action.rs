@@ -4,7 +4,7 @@ use super::{AppState, Impact};
 use crate::config::fields::{
     BATCH_SIZE, BETA1, BETA2, DROPOUT, ELU_ALPHA, EPSILON, INIT_BIAS, INIT_SEED, INIT_WEIGHT,
     LEAKY_RELU_ALPHA, LEARNING_RATE, LR_EVERY, LR_FACTOR, MOMENTUM, NOISE, PATIENCE,
-    PERC_TRAIN_DATA, PERC_VAL_DATA, REGULARIZATION_RATE, RHO, SAMPLES,
+    PERC_TRAIN_DATA, PERC_VAL_DATA, REGULARIZATION_RATE, RHO, SAMPLES, STEPS,
 };
 use crate::config::{
     Activation, BackendChoice, Config, CsvChoice, Dataset, EarlyStop, Feature, Init, Loss,
@@ -52,6 +52,10 @@ pub enum Action {
     SetInit(Init),
     /// Override the initialization of weight layer `usize` (the output layer is the last).
     SetLayerInit(usize, Init),
+    /// Freeze weight layer `usize` (the output layer is the last), or thaw it.
+    ToggleFreeze(usize),
+    /// The step construction's steepness, or off.
+    SetSteps(Option<f64>),
     SetInitSeed(u64),
     /// The weight of a `constant` initialization.
     SetInitWeight(f64),
@@ -192,11 +196,20 @@ impl Action {
                         // The new hidden layer goes before the output layer's entry.
                         c.inits.insert(c.network_shape.len() - 1, c.init);
                     }
+                    if !c.frozen.is_empty() {
+                        c.frozen.insert(c.network_shape.len() - 1, false);
+                    }
                 }
             }
             Action::RemoveLayer => {
                 if c.network_shape.pop().is_some() && c.inits.len() >= 2 {
                     c.inits.remove(c.inits.len() - 2);
+                }
+                if c.frozen.len() >= 2 {
+                    c.frozen.remove(c.frozen.len() - 2);
+                }
+                if !c.frozen.contains(&true) {
+                    c.frozen.clear();
                 }
                 c.activations.truncate(c.network_shape.len());
                 if c.inits.iter().all(|&x| x == c.init) {
@@ -246,6 +259,20 @@ impl Action {
                     }
                 }
             }
+            Action::ToggleFreeze(l) => {
+                let layers = c.network_shape.len() + 1;
+                if l < layers {
+                    c.frozen.resize(layers, false);
+                    c.frozen[l] = !c.frozen[l];
+                    if !c.frozen.contains(&true) {
+                        c.frozen.clear();
+                    }
+                }
+            }
+            Action::SetSteps(w) => match w {
+                Some(w) => STEPS.assign(c, w),
+                None => c.steps = None,
+            },
             Action::SetTwoClassOutput(o) => c.two_class_output = o,
             Action::SetInitSeed(s) => INIT_SEED.assign(c, s),
             Action::SetInitWeight(w) => INIT_WEIGHT.assign(c, w),

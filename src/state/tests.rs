@@ -37,6 +37,38 @@ fn learning_rate_is_live_and_architecture_resets() {
 }
 
 #[test]
+fn freezing_is_live_and_follows_the_layers() {
+    // Default network 4,2: weight layers hidden 1, hidden 2, output.
+    let s = run(&[Action::ToggleFreeze(2)]);
+    assert_eq!(s.config.frozen, vec![false, false, true]);
+    assert_eq!(s.impact, Impact::Live);
+    assert!(hash::print(&s.config).contains("freeze=3"));
+    // A new hidden layer slots in before the output layer, which stays frozen.
+    let s = s.apply(Action::AddLayer);
+    assert!(s.config.layer_frozen(3) && !s.config.layer_frozen(2));
+    let s = s.apply(Action::RemoveLayer).apply(Action::RemoveLayer);
+    assert_eq!(s.config.frozen, vec![false, true]);
+    // Thawing the last frozen layer leaves no flags; out of range is ignored.
+    let s = s
+        .apply(Action::ToggleFreeze(1))
+        .apply(Action::ToggleFreeze(9));
+    assert!(s.config.frozen.is_empty());
+}
+
+#[test]
+fn the_step_construction_resets_and_fixes_the_first_layer() {
+    let s = run(&[Action::SetSteps(Some(100.0))]);
+    assert_eq!(s.config.steps, Some(100.0));
+    assert_eq!(s.impact, Impact::Reset);
+    assert!(s.config.layer_frozen(0) && !s.config.layer_frozen(1));
+    // Clamped to its row's range.
+    let s = s.apply(Action::SetSteps(Some(1e9)));
+    assert_eq!(s.config.steps, Some(1000.0));
+    let s = s.apply(Action::SetSteps(None));
+    assert!(s.config.steps.is_none() && !s.config.layer_frozen(0));
+}
+
+#[test]
 fn layers_and_neurons_stay_within_limits() {
     let mut actions = vec![Action::AddLayer; 20];
     actions.extend(vec![Action::AddNeuron(0); MAX_NEURONS + 8]);
@@ -224,7 +256,7 @@ fn random_action(rng: &mut Rng, links: &[String]) -> Action {
             rng.pick(&names).to_string()
         }
     };
-    match rng.below(55) {
+    match rng.below(57) {
         0 => {
             let link: &String = rng.pick(links);
             let (c, n) = hash::parse(link);
@@ -280,6 +312,8 @@ fn random_action(rng: &mut Rng, links: &[String]) -> Action {
         51 => Action::SetBeta2(float(rng)),
         52 => Action::SetRho(float(rng)),
         53 => Action::SetEpsilon(float(rng)),
+        54 => Action::ToggleFreeze(layer(rng)),
+        55 => Action::SetSteps((rng.below(3) > 0).then(|| float(rng))),
         _ => Action::SetLayerActivation(0, Activation::LeakyRelu),
     }
 }

@@ -168,3 +168,105 @@ test('the landscape of a two-hidden-layer network: a filter-normalized slice wit
     await screenshot(panel, 'landscape-two-hidden-layers');
   });
 });
+
+/** The function-approximation view's cost readout: now, and at the start of the run. */
+async function approxCost(page) {
+  const el = page.getByTestId('approx-cost');
+  return { now: Number(await el.getAttribute('data-value')), start: Number(await el.getAttribute('data-start')) };
+}
+
+test('universal approximation: the course\'s steps, their cost below a tenth of its start, a unit alone', async () => {
+  await withPage('#lesson=universal-approximation', async (page) => {
+    await page.locator('[data-testid=lesson][data-lesson="universal-approximation"]').waitFor();
+    assert.equal(await page.getByTestId('lesson-coming').count(), 0, 'the lesson has its view');
+    const panel = page.getByTestId('panel-approximation');
+    assert.ok(await panel.evaluate((el) => el.open), 'open in this lesson');
+    assert.equal(await page.getByTestId('approx-steps').isChecked(), true, 'the course\'s construction');
+    assert.equal(await page.getByTestId('approx-units').getAttribute('data-units'), '100');
+    // The steps are fixed: the first layer's box is ticked and cannot be unticked there, and the
+    // diagram says so.
+    assert.equal(await page.getByTestId('layer-freeze-0').isChecked(), true);
+    assert.equal(await page.getByTestId('layer-freeze-0').isDisabled(), true);
+    assert.equal(await page.getByTestId('frozen-0').count(), 1, 'the diagram marks the frozen layer');
+    await page.waitForFunction(() => document.querySelector('[data-testid=approx-cost]')?.dataset.start !== '');
+    const { start } = await approxCost(page);
+    console.log('approximation start cost', start);
+    assert.ok(start > 3, `the bumps of height 1 start far off: ${start}`);
+
+    await page.getByTestId('play').click();
+    // Mid-training: the output has sunk part of the way onto the points.
+    await page.waitForFunction((s) => Number(document.querySelector('[data-testid=approx-cost]').dataset.value) < s / 3, start, { timeout: 60_000 });
+    await screenshot(panel, 'approximation-mid-training');
+    await page.waitForFunction((s) => Number(document.querySelector('[data-testid=approx-cost]').dataset.value) < s / 10, start, { timeout: 60_000 });
+    // The first task's goal: about the course's 0.078.
+    await page.waitForFunction(() => document.querySelector('[data-testid=task][data-task="1"]')?.dataset.reached === 'true', null, { timeout: 120_000 });
+    await page.getByTestId('play').click();
+    const end = await approxCost(page);
+    const epoch = Number(await page.getByTestId('epoch').textContent());
+    console.log('approximation', { start, end: end.now, epoch });
+    assert.ok(end.now < start / 10 && end.now < 0.085, `cost ${start} -> ${end.now}`);
+    assert.ok(epoch > 600 && epoch < 1500, `about a thousand epochs: ${epoch}`);
+    const loss = Number(await page.getByTestId('loss-train').textContent());
+    assert.ok(Math.abs(loss - end.now) < 0.01, `the view's cost is the training loss: ${end.now} vs ${loss}`);
+    // The steps did not move while the output weights did.
+    assert.equal(await page.getByTestId('layer-freeze-0').isChecked(), true);
+
+    // One unit alone: by the slider (keyboard and screen readers), then by hovering its curve.
+    await page.getByTestId('approx-unit').fill('11');
+    assert.match(await page.getByTestId('approx-selected').textContent(), /^Unit 11: a step up at x = 0\.101, steepness 100\.0, output weight [+-]/);
+    assert.equal(await page.getByTestId('approx-alone').count(), 1);
+    await page.getByTestId('approx-unit').fill('0');
+    assert.equal(await page.getByTestId('approx-alone').count(), 0);
+    await page.getByTestId('approx-pairs').check();
+    await page.getByTestId('approx-unit').fill('6');
+    assert.match(await page.getByTestId('approx-selected').textContent(), /^Pair 6: units 11 and 12/);
+    await page.getByTestId('approx-unit').fill('0');
+    // Hovering: the curve nearest the pointer is drawn alone.
+    const box = await page.getByTestId('approx-parts').boundingBox();
+    let hovered = false;
+    for (let dy = 0.2; dy < 0.85 && !hovered; dy += 0.02) {
+      await page.mouse.move(box.x + box.width * 0.45, box.y + box.height * dy);
+      hovered = (await page.getByTestId('approx-alone').count()) === 1;
+    }
+    assert.ok(hovered, 'a pair drawn alone under the pointer');
+    assert.match(await page.getByTestId('approx-selected').textContent(), /^Pair \d+/);
+    await screenshot(panel, 'approximation-trained');
+  });
+});
+
+test('freeze layer: a frozen layer keeps its weights while the others train, and the URL keeps it', async () => {
+  await withPage('#dataset=xor&networkShape=3&learningRate=0.1', async (page) => {
+    await page.getByTestId('layer-freeze-0').check();
+    await page.waitForFunction(() => location.hash.includes('freeze=1'));
+    assert.equal(await page.getByTestId('frozen-0').count(), 1);
+    const first = await page.getByTestId('link-0-0-0').getAttribute('data-value');
+    const second = await page.getByTestId('link-1-0-0').getAttribute('data-value');
+    for (let i = 0; i < 5; i++) await page.getByTestId('step').click();
+    await page.waitForFunction(() => Number(document.querySelector('[data-testid=epoch]').textContent) >= 5);
+    await page.waitForFunction((w) => document.querySelector('[data-testid=link-1-0-0]').dataset.value !== w, second);
+    assert.equal(await page.getByTestId('link-0-0-0').getAttribute('data-value'), first, 'the frozen layer did not move');
+    // Thawed, it trains again.
+    await page.getByTestId('layer-freeze-0').uncheck();
+    await page.waitForFunction(() => !location.hash.includes('freeze='));
+    for (let i = 0; i < 3; i++) await page.getByTestId('step').click();
+    await page.waitForFunction((w) => document.querySelector('[data-testid=link-0-0-0]').dataset.value !== w, first);
+  });
+});
+
+test('a 500-unit step layer trains with the view open, redrawn four times a second', async () => {
+  await withPage('#problem=regression&regDataset=func1d&samples=125&percTrainData=80&noise=0&networkShape=500&activation=sigmoid&x=true&y=false&loss=sse&optimizer=sgd&learningRate=0.00005&batchSize=100&steps=100&speed=max', async (page) => {
+    assert.ok(await page.getByTestId('panel-approximation').evaluate((el) => el.open), 'a link with steps opens the view');
+    assert.equal(await page.getByTestId('approx-units').getAttribute('data-units'), '500');
+    await page.getByTestId('approx-throttled').waitFor();
+    assert.equal(await page.getByTestId('layer-block-0').textContent(), '500', 'the diagram collapses the wide layer');
+    await page.waitForFunction(() => document.querySelector('[data-testid=approx-cost]')?.dataset.start !== '');
+    const { start } = await approxCost(page);
+    await page.getByTestId('play').click();
+    await page.waitForFunction(() => Number(document.querySelector('[data-testid=epoch]').textContent) >= 200, null, { timeout: 60_000 });
+    await page.getByTestId('play').click();
+    const end = await approxCost(page);
+    console.log('500 steps', { start, end: end.now });
+    assert.ok(end.now < start, `${start} -> ${end.now}`);
+    await screenshot(page.getByTestId('panel-approximation'), 'approximation-500-units');
+  });
+});

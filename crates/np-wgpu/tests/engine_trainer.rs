@@ -1,6 +1,7 @@
 //! np-engine's own Trainer (graph, autodiff, layers, dropout, penalties, optimizer, metrics)
 //! driven on the wgpu backend and on the CPU backend: whole runs agree, and a device destroyed
-//! mid-training hands the run over to the CPU without losing weights or optimizer state.
+//! mid-training hands the run over to the CPU without losing weights or optimizer state; frozen
+//! tensors stay put on both.
 //! Tolerance: 2e-3 absolute + 2e-3 relative on every epoch's losses and on every exported
 //! weight and optimizer-state value after 6 epochs (f32 summation order differs between the
 //! GPU's tiled kernels and the CPU's blocked ones; dropout masks are identical bit for bit).
@@ -13,7 +14,7 @@ use common::assert_close;
 use np_engine::backend::cpu::CpuBackend;
 use np_engine::backend::UpdateRule;
 use np_engine::data::generate;
-use np_engine::nn::{Activation, Init, Loss, ModelSpec, OutputUnit, Regularization};
+use np_engine::nn::{Activation, Frozen, Init, Loss, ModelSpec, OutputUnit, Regularization};
 use np_engine::train::{TrainConfig, Trainer};
 use np_engine::Backend;
 use np_wgpu::{FallbackBackend, GpuContext, WgpuBackend};
@@ -21,7 +22,7 @@ use std::sync::Arc;
 
 fn config(kind: &str) -> (TrainConfig, &'static str) {
     let (model, rule, loss, set) = match kind {
-        "xor" => {
+        "xor" | "xor-frozen" => {
             let mut m = ModelSpec::mlp(
                 2,
                 &[8, 8],
@@ -31,6 +32,17 @@ fn config(kind: &str) -> (TrainConfig, &'static str) {
                 Init::GlorotUniform,
             );
             m.hidden[0].dropout = 0.2;
+            if kind == "xor-frozen" {
+                // The first layer and the output bias fixed: the optimizer skips them.
+                m.frozen = vec![
+                    Frozen::LAYER,
+                    Frozen::default(),
+                    Frozen {
+                        kernel: false,
+                        bias: true,
+                    },
+                ];
+            }
             (m, UpdateRule::adam(0.01), Loss::BinaryCrossEntropy, "xor")
         }
         _ => {
@@ -98,7 +110,7 @@ fn compare(what: &str, (gl, gv): &(Vec<f32>, Vec<Vec<f32>>), (cl, cv): &(Vec<f32
 
 #[test]
 fn engine_trainer_runs_agree_on_gpu_and_cpu() {
-    for kind in ["xor", "spiral"] {
+    for kind in ["xor", "spiral", "xor-frozen"] {
         let mut g = trainer(kind, Box::new(common::gpu()));
         let mut c = trainer(kind, Box::new(CpuBackend::new()));
         let gr = run(&mut g, 6, |_| {});

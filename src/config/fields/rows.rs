@@ -17,6 +17,10 @@ fn activations_differ(old: &Config, new: &Config) -> bool {
     (0..new.network_shape.len()).any(|l| old.layer_activation(l) != new.layer_activation(l))
 }
 
+fn frozen_differ(old: &Config, new: &Config) -> bool {
+    (0..=new.network_shape.len()).any(|l| old.layer_frozen(l) != new.layer_frozen(l))
+}
+
 fn inits_differ(old: &Config, new: &Config) -> bool {
     (0..=new.network_shape.len()).any(|l| old.layer_init(l) != new.layer_init(l))
 }
@@ -648,6 +652,37 @@ pub const INITS: Field = compared_by(
     )),
     inits_differ,
 );
+pub const FREEZE: Field = compared_by(
+    bespoke(row(
+        "freeze",
+        Kind::List,
+        Impact::Live,
+        Some("freeze"),
+        |c| {
+            let layers: Vec<usize> = (0..c.frozen.len())
+                .filter(|&l| c.frozen[l])
+                .map(|l| l + 1)
+                .collect();
+            (!layers.is_empty()).then(|| Value::Text(join(&layers)))
+        },
+        |_, _| false,
+    )),
+    frozen_differ,
+);
+pub const STEPS: Field = optional(
+    row(
+        "steps",
+        Kind::Float {
+            min: 1.0,
+            max: 1000.0,
+        },
+        Impact::Reset,
+        Some("steps"),
+        |c| c.steps.and_then(float),
+        |c, v| to_f64(v).map(|v| c.steps = Some(v)).is_some(),
+    ),
+    "off",
+);
 
 /// Every field, in the order the hash prints them: TensorFlow Playground's keys first, in its
 /// order, so its own parser reads the experiment back; ours follow.
@@ -675,6 +710,8 @@ pub const FIELDS: &[Field] = &[
     ACTIVATIONS,
     INIT,
     INITS,
+    FREEZE,
+    STEPS,
     TWO_CLASS_OUTPUT,
     DROPOUT,
     PERC_VAL_DATA,

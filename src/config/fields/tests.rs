@@ -19,6 +19,7 @@ fn setter(key: &str) -> Option<fn(f64) -> Action> {
         "momentum" => Action::SetMomentum,
         "initWeight" => Action::SetInitWeight,
         "initBias" => Action::SetInitBias,
+        "steps" => |v| Action::SetSteps(Some(v)),
         "beta1" => Action::SetBeta1,
         "beta2" => Action::SetBeta2,
         "rho" => Action::SetRho,
