@@ -33,8 +33,10 @@ pub fn dense_params(n_in: usize, n_out: usize) -> usize {
 }
 
 /// The summary of a stack of dense layers. `widths` starts with the input width; `activations`
-/// names each layer's nonlinearity (one per layer after the input).
-pub fn summarize(widths: &[usize], activations: &[&str]) -> Summary {
+/// names each layer's nonlinearity (one per layer after the input); `frozen` says per layer
+/// whether its weights and its biases are frozen (missing layers train), which Keras counts as
+/// non-trainable.
+pub fn summarize(widths: &[usize], activations: &[&str], frozen: &[(bool, bool)]) -> Summary {
     let rows: Vec<SummaryRow> = widths
         .windows(2)
         .enumerate()
@@ -53,11 +55,16 @@ pub fn summarize(widths: &[usize], activations: &[&str]) -> Summary {
         })
         .collect();
     let total = rows.iter().map(|r| r.params).sum();
+    let non_trainable = widths
+        .windows(2)
+        .zip(frozen)
+        .map(|(w, &(kernel, bias))| usize::from(kernel) * w[0] * w[1] + usize::from(bias) * w[1])
+        .sum::<usize>();
     Summary {
         rows,
         total,
-        trainable: total,
-        non_trainable: 0,
+        trainable: total - non_trainable,
+        non_trainable,
     }
 }
 
@@ -81,7 +88,7 @@ mod tests {
     #[test]
     fn course_parameter_counts() {
         // Concentric circles: 2-3-2, 17 parameters.
-        let s = summarize(&[2, 3, 2], &["sigmoid", "softmax"]);
+        let s = summarize(&[2, 3, 2], &["sigmoid", "softmax"], &[]);
         assert_eq!(s.total, 17);
         assert_eq!(s.rows[0].params, 9);
         assert_eq!(s.rows[1].params, 8);
@@ -90,9 +97,9 @@ mod tests {
         assert_eq!(s.rows[0].kind, "Dense");
         assert_eq!(s.rows[0].activation, "sigmoid");
         // Two moons: Dense(3) tanh + Dense(1) sigmoid, 13 parameters.
-        assert_eq!(summarize(&[2, 3, 1], &[]).total, 13);
+        assert_eq!(summarize(&[2, 3, 1], &[], &[]).total, 13);
         // MNIST: Dense(512, relu) + Dense(10, softmax) = 401,920 + 5,130 = 407,050.
-        let m = summarize(&[784, 512, 10], &["relu", "softmax"]);
+        let m = summarize(&[784, 512, 10], &["relu", "softmax"], &[]);
         assert_eq!((m.rows[0].params, m.rows[1].params), (401_920, 5_130));
         assert_eq!(thousands(m.total), "407,050");
         assert_eq!(m.trainable, m.total);
@@ -100,8 +107,15 @@ mod tests {
     }
 
     #[test]
+    fn frozen_tensors_count_as_non_trainable() {
+        // The course's steps: 100 fixed steps and a fixed output bias, 100 weights train.
+        let s = summarize(&[1, 100, 1], &[], &[(true, true), (false, true)]);
+        assert_eq!((s.total, s.trainable, s.non_trainable), (301, 100, 201));
+    }
+
+    #[test]
     fn no_layers_no_rows() {
-        let s = summarize(&[2], &[]);
+        let s = summarize(&[2], &[], &[]);
         assert!(s.rows.is_empty());
         assert_eq!(s.total, 0);
         assert_eq!(thousands(0), "0");

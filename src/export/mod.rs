@@ -201,7 +201,7 @@ impl Experiment {
             .map(|p| p.forward(&snapshot.layers, &x).post)
             .and_then(|mut post| post.pop())
             .unwrap_or_default();
-        let parameters = summarize(&Net::of(snapshot, config).widths(), &[]).total;
+        let parameters = summarize(&Net::of(snapshot, config).widths(), &[], &[]).total;
         Self {
             train,
             columns,

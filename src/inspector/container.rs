@@ -199,7 +199,7 @@ pub fn inspector(props: &InspectorProps) -> Html {
                 <RocPanel inspection={given[4].clone()} />
             }) }</div>
             <div class="np-slot" ref={slots[5].clone()}><Help name="summary-panel" />{ guard(c, "summaryPanel", html! {
-                <SummaryPanel inspection={given[5].clone()} />
+                <SummaryPanel inspection={given[5].clone()} config={props.config.clone()} />
             }) }</div>
         </div>
     }

@@ -6,10 +6,12 @@ use yew::prelude::*;
 
 use super::inspection::Inspection;
 use crate::analysis::summary::{summarize, thousands};
+use crate::config::Config;
 
 #[derive(Properties, PartialEq)]
 pub struct SummaryPanelProps {
     pub inspection: Rc<Inspection>,
+    pub config: Rc<Config>,
 }
 
 #[function_component(SummaryPanel)]
@@ -22,7 +24,11 @@ pub fn summary_panel(props: &SummaryPanelProps) -> Html {
         .map(|c| c.name())
         .chain(std::iter::once(net.output.name()))
         .collect();
-    let s = summarize(&widths, &names);
+    let frozen: Vec<(bool, bool)> = crate::session::frozen_tensors(&props.config)
+        .iter()
+        .map(|f| (f.kernel, f.bias))
+        .collect();
+    let s = summarize(&widths, &names, &frozen);
     html! {
         <section class="np-panel" data-testid="panel-summary" aria-label="Model summary">
             <h3>{ "Model summary" }</h3>

@@ -23,7 +23,7 @@ pub use data::{Data, Extent, Point};
 pub use eval::{EvalReads, PendingEval};
 pub use history::{History, Record};
 pub use snapshot::{layer_view, LayerView, RunProgress, Snapshot};
-pub use spec::{activation as engine_activation, train_config};
+pub use spec::{activation as engine_activation, frozen as frozen_tensors, train_config};
 
 use crate::config::{BackendChoice, Config, Dataset, Feature};
 use crate::state::Impact;

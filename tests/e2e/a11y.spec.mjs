@@ -81,6 +81,16 @@ async function views() {
         await page.getByTestId('gradient-check-max').waitFor();
       },
     },
+    {
+      name: 'instruments',
+      // The function-approximation view opens with the steps; the race and the landscape too.
+      hash: 'problem=regression&regDataset=func1d&networkShape=8&activation=sigmoid&x=true&y=false&steps=100',
+      prepare: async (page) => {
+        await page.getByTestId('approx-parts').waitFor();
+        for (const id of ['panel-race', 'panel-landscape']) await page.getByTestId(`${id}-toggle`).click();
+        await page.getByTestId('race').waitFor();
+      },
+    },
     { name: 'embed', hash: 'dataset=xor&embed=true' },
   ];
   for (const id of await lessonIds()) list.push({ name: `lesson-${id}`, hash: `lesson=${id}`, asIs: true });

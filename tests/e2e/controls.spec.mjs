@@ -24,7 +24,8 @@ const ADAM = 'optimizer=adam';
  * the data-testids of its controls. `hash` opens the page where the control shows; `disabled`
  * lists controls that stay in the diagram but stop reacting; `unseen` ones stay in the page but
  * are not shown; `contains` names controls inside this one (hidden with it); `alone` controls
- * exist only on their own page (`hash`), so other pages do not look for them.
+ * exist only on their own page (`hash`), so other pages do not look for them; `lacks` names the
+ * controls that page has no place for (a regression has no two-class output).
  */
 const HIDDEN = {
   playButton: { ids: ['play'] },
@@ -54,7 +55,7 @@ const HIDDEN = {
   twoClassOutput: { ids: ['two-class-output'] },
   dropout: { ids: ['dropout'] },
   freeze: { ids: ['layer-freeze-0', 'layer-freeze-1'] },
-  steps: { ids: ['approx-steps'], hash: 'problem=regression&regDataset=func1d&x=true&y=false&steps=100', alone: true },
+  steps: { ids: ['approx-steps'], hash: 'problem=regression&regDataset=func1d&x=true&y=false&steps=100', alone: true, lacks: ['twoClassOutput'] },
   percValData: { ids: ['perc-val'] },
   samples: { ids: ['samples'] },
   newWeightsButton: { ids: ['reinit'] },
@@ -121,7 +122,7 @@ test('every hide name removes its own controls and leaves the others', async () 
       for (const [other, o] of Object.entries(HIDDEN)) {
         // The alpha slider belongs to the activation the panel shows; it is checked on its own page.
         if (other === name || o.alpha || (spec.alpha && o.ids?.includes('activation-alpha'))) continue;
-        if (spec.contains?.includes(other) || (o.alone && o.hash !== spec.hash)) continue;
+        if (spec.contains?.includes(other) || spec.lacks?.includes(other) || (o.alone && o.hash !== spec.hash)) continue;
         for (const id of o.ids ?? []) {
           assert.ok(await count(page, id) >= 1, `${name}_hide leaves ${id} (${other})`);
         }

@@ -229,7 +229,13 @@ fn step_layer(steep: f32, fan_in: usize, units: usize) -> (Vec<f32>, Vec<f32>) {
 /// cancel, so the sum starts as a row of bumps of height 1.
 fn alternating_layer(fan_in: usize, units: usize) -> (Vec<f32>, Vec<f32>) {
     let w = (0..fan_in * units)
-        .map(|k| if (k / units).is_multiple_of(2) { 1.0 } else { -1.0 })
+        .map(|k| {
+            if (k / units).is_multiple_of(2) {
+                1.0
+            } else {
+                -1.0
+            }
+        })
         .collect();
     (w, vec![0.0; units])
 }
