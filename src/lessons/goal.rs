@@ -27,6 +27,8 @@ pub enum Quantity {
     HiddenLayers,
     /// Weight layers training leaves as they are (frozen, or fixed by the step construction).
     FrozenLayers,
+    /// 1 once early stopping has ended the run, else 0.
+    StoppedEarly,
     /// Trainable parameters (weights and biases) of the network.
     Parameters,
     LearningRate,
@@ -68,6 +70,7 @@ const NAMES: &[(&str, Quantity)] = &[
     ("hidden_units", Quantity::HiddenUnits),
     ("hidden_layers", Quantity::HiddenLayers),
     ("frozen_layers", Quantity::FrozenLayers),
+    ("stopped_early", Quantity::StoppedEarly),
     ("parameters", Quantity::Parameters),
     ("learning_rate", Quantity::LearningRate),
     ("regularization_rate", Quantity::RegularizationRate),
@@ -119,6 +122,8 @@ pub struct Readings<'a> {
     pub train_accuracy: Option<f64>,
     pub test_accuracy: Option<f64>,
     pub test_auc: Option<f64>,
+    /// Early stopping has ended the run.
+    pub stopped_early: bool,
     pub layers: &'a [LayerView],
     /// The graph sandbox's state (its goals read nothing of the network).
     pub sandbox: &'a SandboxReadings,
@@ -148,6 +153,7 @@ impl<'a> Readings<'a> {
             train_accuracy: keep(r.acc_train),
             test_accuracy: keep(r.acc_test),
             test_auc: keep(r.auc_test),
+            stopped_early: snapshot.progress.stopped_early.is_some(),
             layers: &snapshot.layers,
             sandbox: &NO_SANDBOX,
         }
@@ -213,6 +219,7 @@ impl Quantity {
             Quantity::RegularizationRate => Some(c.regularization_rate),
             Quantity::Dropout => Some(c.dropout),
             Quantity::Noise => Some(f64::from(c.noise)),
+            Quantity::StoppedEarly => Some(f64::from(u8::from(r.stopped_early))),
             Quantity::Weight { layer, to, from } => r
                 .layers
                 .get(layer)
@@ -307,6 +314,7 @@ impl Quantity {
             Quantity::RegularizationRate => "regularization rate".into(),
             Quantity::Dropout => "dropout rate".into(),
             Quantity::Noise => "noise".into(),
+            Quantity::StoppedEarly => "stopped early (1 = yes)".into(),
             Quantity::Weight { layer, to, from } => {
                 format!("weight {} → {}", source(layer, from), unit(layer, to))
             }
@@ -498,6 +506,7 @@ mod tests {
             train_accuracy: Some(0.97),
             test_accuracy: Some(0.91),
             test_auc: Some(0.62),
+            stopped_early: false,
             layers,
             sandbox: &NO_SANDBOX,
         }

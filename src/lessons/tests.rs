@@ -323,3 +323,36 @@ fn every_sandbox_task_is_reached_by_a_worked_example() {
     }
     assert!(checked >= 4, "the graphs lesson's tasks are on the sandbox");
 }
+
+#[test]
+fn the_overfitting_lesson_s_early_stopping_task_ends_the_run() {
+    // Task 4 as its text says: the big network, no dropout, 20 % validation, early stopping on
+    // the validation loss with patience 50 and restore best.
+    let lesson = find("overfitting").unwrap();
+    let (mut config, _) = lesson.config(4);
+    let (asked, notices) = hash::parse(&format!(
+        "{}&networkShape=32,32&dropout=0&percValData=20&earlyStop=loss&patience=50&restoreBest=true",
+        lesson.preset
+    ));
+    assert_eq!(notices, vec![]);
+    config = Config {
+        lesson: config.lesson,
+        task: 4,
+        ..asked
+    };
+    let goal = &lesson.tasks[3].goal;
+    let mut session = Session::new(&config);
+    for _ in 0..3000 {
+        session.step_epoch_now();
+        let snapshot = session.snapshot_now(4);
+        if goal.reached(&Readings::of(&config, &snapshot)) {
+            eprintln!(
+                "overfitting task 4: stopped at epoch {}, best {:?}, test accuracy {:?}",
+                snapshot.epoch, snapshot.progress.best_epoch, snapshot.latest.acc_test
+            );
+            assert!(snapshot.progress.best_epoch.is_some());
+            return;
+        }
+    }
+    panic!("early stopping never ended the big network's run");
+}
