@@ -228,3 +228,71 @@ test('? lists the keyboard shortcuts; Space on a focused button presses that but
     await page.goto('about:blank');
   }
 });
+
+/**
+ * Presses Tab until the element with `data-testid=testid` (or one inside it) has the focus, as a
+ * keyboard user moves through the page; fails after `limit` presses. Returns the presses taken.
+ */
+async function tabTo(page, testid, limit = 400) {
+  for (let presses = 1; presses <= limit; presses++) {
+    await page.keyboard.press('Tab');
+    const there = await page.evaluate((id) => {
+      const target = document.querySelector(`[data-testid="${id}"]`);
+      return !!target && (target === document.activeElement || target.contains(document.activeElement));
+    }, testid);
+    if (there) return presses;
+  }
+  throw new Error(`${testid} was not reached in ${limit} presses of Tab`);
+}
+
+test('a whole lesson task with the keyboard alone: from the gallery to a changed rate and a tick', async () => {
+  const { page, problems } = await openApp(browser.context, `${server.url}`, { asIs: true });
+  try {
+    await page.getByTestId('lesson-gallery').waitFor();
+    // Into the linear-regression lesson by its card.
+    const toCard = await tabTo(page, 'lesson-card-linear-regression');
+    await page.keyboard.press('Enter');
+    await page.locator('[data-testid=lesson][data-lesson="linear-regression"]').waitFor();
+    // Task 1: play from the focused play button, train until the goal's tick, pause.
+    const toPlay = await tabTo(page, 'play');
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => document.querySelector('[data-testid=task][data-task="1"]')?.dataset.reached === 'true', null, { timeout: 60_000 });
+    await page.keyboard.press('Enter');
+    assert.equal(await page.getByTestId('play').getAttribute('aria-pressed'), 'false', 'paused again');
+    // On to task 2 by its link, then its steps: the learning rate down to 0.01 with the arrow
+    // keys, reset, play.
+    await tabTo(page, 'task-next');
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => location.hash.includes('task=2'));
+    await tabTo(page, 'learning-rate');
+    for (let i = 0; i < 12 && Number(await page.getByTestId('learning-rate').inputValue()) > 0.01; i++) {
+      await page.keyboard.press('ArrowUp');
+    }
+    assert.equal(Number(await page.getByTestId('learning-rate').inputValue()), 0.01, 'the rate chosen by keys');
+    await page.waitForFunction(() => location.hash.includes('learningRate=0.01'));
+    await tabTo(page, 'reset');
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => document.querySelector('[data-testid=epoch]').textContent === '0');
+    await tabTo(page, 'play');
+    await page.keyboard.press('Enter');
+    // A hundred epochs of the new run at the small rate (the goal may tick sooner: the rate
+    // changed while the first run stood past epoch 100).
+    await page.waitForFunction(() => Number(document.querySelector('[data-testid=epoch]').textContent) >= 100, null, { timeout: 60_000 });
+    await page.keyboard.press('Enter');
+    assert.equal(await page.getByTestId('play').getAttribute('aria-pressed'), 'false', 'paused by keys');
+    assert.equal(await page.locator('[data-testid=task][data-task="2"]').getAttribute('data-reached'), 'true');
+    // The tick a sighted keyboard user sees, and a visible focus ring on the focused control.
+    await page.getByTestId('task-2-done').waitFor();
+    const ring = await page.evaluate(() => {
+      const s = getComputedStyle(document.activeElement);
+      return s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2;
+    });
+    assert.ok(ring, 'the focused control shows its focus');
+    console.log('keyboard lesson', { toCard, toPlay });
+    await screenshot(page, 'a11y-keyboard-task');
+    assert.deepEqual(problems.pageErrors, []);
+    assert.deepEqual(problems.consoleErrors, []);
+  } finally {
+    await page.goto('about:blank');
+  }
+});
